@@ -1,0 +1,35 @@
+/** Business-rule refusals, as data. The CLI maps each to a one-line message and an exit code. */
+export type DomainError =
+  | { readonly type: 'not-initialised' }
+  | { readonly type: 'already-initialised'; readonly activeVersionId: string | null }
+  | { readonly type: 'version-not-found'; readonly ref: string }
+  | { readonly type: 'version-ambiguous'; readonly ref: string; readonly matches: readonly string[] }
+  | { readonly type: 'already-active'; readonly versionId: string; readonly label: string }
+  | { readonly type: 'duplicate-trajectory'; readonly trajectoryId: string; readonly where: string }
+  | { readonly type: 'invalid-input'; readonly message: string };
+
+export type Decided<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
+
+export const decided = <T>(value: T): Decided<T> => ({ ok: true, value });
+export const refused = <T = never>(error: DomainError): Decided<T> => ({ ok: false, error });
+
+export function describeDomainError(error: DomainError): string {
+  switch (error.type) {
+    case 'not-initialised':
+      return 'no router is registered yet: run `memabra init` first';
+    case 'already-initialised':
+      return `already initialised (active router ${error.activeVersionId ?? 'none'}); nothing was changed`;
+    case 'version-not-found':
+      return `router version "${error.ref}" does not exist (see \`memabra versions\`)`;
+    case 'version-ambiguous':
+      return `router version "${error.ref}" is ambiguous: it matches ${error.matches.join(', ')}`;
+    case 'already-active':
+      return `router version ${error.label} (${error.versionId}) is already active; nothing was changed`;
+    case 'duplicate-trajectory':
+      return `trajectory ${error.trajectoryId} is already recorded (${error.where}); nothing was appended`;
+    case 'invalid-input':
+      return error.message;
+    default:
+      return error satisfies never;
+  }
+}

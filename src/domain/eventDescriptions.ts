@@ -1,0 +1,39 @@
+import type { StoredEvent } from '../events/catalogue.js';
+
+const short = (id: string) => id.slice(-8);
+
+/** One line per event for the audit trail. */
+export function describeEvent(event: StoredEvent): string {
+  switch (event.type) {
+    case 'RouterRegistered': {
+      const { version, activate, reason } = event.data;
+      return `${version.label} (${version.kind}) registered: ${reason}${activate ? ', activated' : ''}`;
+    }
+    case 'TrajectoryRecorded': {
+      const { task, decision, outcome } = event.data.trajectory;
+      const input = task.input.length > 50 ? `${task.input.slice(0, 47)}...` : task.input;
+      return `"${input}" -> ${decision.route}, reward ${outcome.reward}`;
+    }
+    case 'CycleStarted':
+      return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${event.data.benchmark.name}, ${event.data.newTrajectories.count} new trajectories${event.data.options.dryRun ? ' (dry run)' : ''}`;
+    case 'CycleSkipped':
+      return `cycle ${short(event.data.cycleId)} skipped: ${event.data.newTrajectoryCount} new trajectories, ${event.data.minNewTrajectories} needed`;
+    case 'ChallengerTrained':
+      return `cycle ${short(event.data.cycleId)} trained ${event.data.challenger.label} on ${event.data.trainingSet.count} trajectories (${event.data.excluded.length} excluded)`;
+    case 'ChallengerEvaluated':
+      return `cycle ${short(event.data.cycleId)} evaluated: baseline ${event.data.baseline.metrics.meanReward.toFixed(3)}, challenger ${event.data.challenger.metrics.meanReward.toFixed(3)}`;
+    case 'ChallengerPromoted':
+      return `cycle ${short(event.data.cycleId)} promoted ${short(event.data.versionId)} (was ${short(event.data.priorVersionId)})`;
+    case 'ChallengerRejected': {
+      const failed = event.data.reasons.filter((r) => !r.passed).map((r) => r.gate);
+      const verdict = event.data.dryRun ? `dry run, would ${event.data.wouldPromote ? '' : 'not '}promote` : `failed ${failed.join(', ')}`;
+      return `cycle ${short(event.data.cycleId)} rejected ${short(event.data.challengerVersionId)}: ${verdict}`;
+    }
+    case 'CycleFailed':
+      return `cycle ${short(event.data.cycleId)} failed in ${event.data.stage}: ${event.data.error}`;
+    case 'RouterRolledBack':
+      return `rolled back from ${short(event.data.fromVersionId)} to ${short(event.data.toVersionId)}${event.data.reason ? `: ${event.data.reason}` : ''}`;
+    default:
+      return event satisfies never;
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { IsoTimeSchema, RouteSchema } from './vocabulary.js';
+
+const versionHeader = {
+  id: z.string().min(1),
+  /** Human-friendly, gap-free name (`v1`, `v2`, ...) assigned when the version enters the log. */
+  label: z.string().regex(/^v\d+$/),
+  createdAt: IsoTimeSchema,
+  /** The version this one was trained from or against; null for the first baseline or an import. */
+  parentId: z.string().nullable(),
+  /** Probability of a uniformly random route at `route` time; evaluation is always greedy. */
+  explorationRate: z.number().min(0).max(1),
+};
+
+export const BaselineParamsSchema = z.strictObject({
+  /** Below this retrieval score a candidate is not worth bringing in. */
+  minScore: z.number().min(0).max(1),
+  /** Memory and tool both at least this good: bring in both (composite). */
+  compositeMinScore: z.number().min(0).max(1),
+});
+export type BaselineParams = z.infer<typeof BaselineParamsSchema>;
+
+export const FeatureSettingsSchema = z.strictObject({
+  /** log2 of the hashed feature space. */
+  bits: z.number().int().min(8).max(20),
+  wordNgrams: z.number().int().min(1).max(3),
+  charNgramMin: z.number().int().min(0).max(6),
+  charNgramMax: z.number().int().min(0).max(8),
+  candidateFeatures: z.boolean(),
+});
+export type FeatureSettings = z.infer<typeof FeatureSettingsSchema>;
+
+export const TrainingSettingsSchema = z.strictObject({
+  seed: z.number().int(),
+  epochs: z.number().int().min(1),
+  l2: z.number().min(0),
+  learningRate: z.number().positive(),
+});
+export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
+
+export const LinearModelSchema = z.strictObject({
+  /** Per-route reward-model intercepts, in ROUTES order. */
+  bias: z.array(z.number()).length(5),
+  /** Per-route dequantisation scale: weight = int16 * scale. */
+  scale: z.array(z.number()).length(5),
+  /** base64 of little-endian int16 weights, route-major: 5 * 2^bits values. */
+  weights: z.string(),
+});
+export type LinearModel = z.infer<typeof LinearModelSchema>;
+
+export const RouterVersionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...versionHeader, kind: z.literal('baseline'), params: BaselineParamsSchema }),
+  z.strictObject({
+    ...versionHeader,
+    kind: z.literal('learned'),
+    features: FeatureSettingsSchema,
+    training: TrainingSettingsSchema,
+    model: LinearModelSchema,
+  }),
+  z.strictObject({ ...versionHeader, kind: z.literal('constant'), route: RouteSchema }),
+  /** Routes every task to its known category: the upper bound on any benchmark. */
+  z.strictObject({ ...versionHeader, kind: z.literal('oracle') }),
+]);
+export type RouterVersion = z.infer<typeof RouterVersionSchema>;
+export type RouterKind = RouterVersion['kind'];

@@ -1,0 +1,94 @@
+import type { FeatureSettings } from '../routerVersion.js';
+import { CANDIDATE_KINDS, ROUTES } from '../vocabulary.js';
+import { summariseCandidates, type RouteContext } from './routeContext.js';
+
+export type SparseVector = { readonly indices: Uint32Array; readonly values: Float32Array; readonly length: number };
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over s[start, end), continuing from `hash`; works on char codes so no substrings are built. */
+function fnv(hash: number, text: string, start: number, end: number): number {
+  let h = hash;
+  for (let i = start; i < end; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h;
+}
+
+function family(tag: number): number {
+  return Math.imul(FNV_OFFSET ^ tag, FNV_PRIME);
+}
+
+const WORD = family(1);
+const BIGRAM = family(2);
+const TRIGRAM = family(3);
+const CHAR = family(4);
+const CANDIDATE = family(5);
+const CASE = family(6);
+
+/** Lower-cased words of letters and digits; apostrophes dropped so "what's" is one word. */
+function words(input: string): string[] {
+  return input.toLowerCase().replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+const scratchIndices = new Uint32Array(4096);
+const scratchValues = new Float32Array(4096);
+
+/**
+ * Hashed features of a request: word n-grams and in-word character n-grams of the text (weighted so the
+ * text as a whole has unit norm), and the shape of the candidates (best score per kind, bucketed, and
+ * presence), and a case-index hit when there is one.
+ */
+export function extractFeatures(settings: FeatureSettings, context: RouteContext): SparseVector {
+  const mask = (1 << settings.bits) - 1;
+  let n = 0;
+  const push = (hash: number, value: number): void => {
+    if (n < scratchIndices.length) {
+      scratchIndices[n] = (hash >>> 0) & mask;
+      scratchValues[n] = value;
+      n++;
+    }
+  };
+
+  const tokens = words(context.input);
+  const wordHashes = tokens.map((token) => fnv(WORD, token, 0, token.length));
+  for (const h of wordHashes) push(h, 1);
+  if (settings.wordNgrams >= 2) {
+    for (let i = 1; i < wordHashes.length; i++) push(Math.imul(BIGRAM ^ wordHashes[i - 1]!, FNV_PRIME) ^ wordHashes[i]!, 1);
+  }
+  if (settings.wordNgrams >= 3) {
+    for (let i = 2; i < wordHashes.length; i++) {
+      push(Math.imul(Math.imul(TRIGRAM ^ wordHashes[i - 2]!, FNV_PRIME) ^ wordHashes[i - 1]!, FNV_PRIME) ^ wordHashes[i]!, 1);
+    }
+  }
+  if (settings.charNgramMin > 0) {
+    for (const token of tokens) {
+      const padded = ` ${token} `;
+      for (let size = settings.charNgramMin; size <= settings.charNgramMax; size++) {
+        for (let start = 0; start + size <= padded.length; start++) push(fnv(CHAR ^ size, padded, start, start + size), 1);
+      }
+    }
+  }
+  const textCount = n;
+  const norm = textCount ? 1 / Math.sqrt(textCount) : 0;
+  for (let i = 0; i < textCount; i++) scratchValues[i]! *= norm;
+
+  if (settings.candidateFeatures) {
+    const summary = summariseCandidates(context.candidates);
+    CANDIDATE_KINDS.forEach((kind, k) => {
+      const { best, count } = summary[kind];
+      if (count === 0) {
+        push(fnv(CANDIDATE ^ (k * 16), 'none', 0, 4), 1);
+        return;
+      }
+      push(fnv(CANDIDATE ^ (k * 16 + 1), 'best', 0, 4), best);
+      push(fnv(CANDIDATE ^ (k * 16 + 2), 'bucket', 0, 6) ^ Math.min(4, Math.floor(best * 5)), 1);
+    });
+  }
+  const hint = context.caseHint;
+  if (hint) push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);
+
+  return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n };
+}

@@ -1,0 +1,140 @@
+import type { MemabraState, TrainingReport, VersionEntry } from '../projections/state.js';
+import type { Metrics } from './metrics.js';
+
+export type VersionSummary = {
+  id: string;
+  label: string;
+  kind: string;
+  parentId: string | null;
+  createdAt: string;
+  origin: string;
+  active: boolean;
+  status: 'active' | 'promoted' | 'rejected' | 'registered' | 'trained';
+  benchmark: { name: string; meanReward: number; errorRate: number; meanLatencyMs: number } | null;
+  live: { count: number; meanReward: number | null; errorRate: number | null };
+};
+
+function describeOrigin(entry: VersionEntry): string {
+  return entry.origin.type === 'registered' ? `registered (${entry.origin.reason})` : `trained in cycle ${entry.origin.cycleId}`;
+}
+
+export function summariseVersion(state: MemabraState, entry: VersionEntry): VersionSummary {
+  const { version } = entry;
+  const active = state.active?.versionId === version.id;
+  const live = state.liveStats.get(version.id);
+  return {
+    id: version.id,
+    label: version.label,
+    kind: version.kind,
+    parentId: version.parentId,
+    createdAt: version.createdAt,
+    origin: describeOrigin(entry),
+    active,
+    status: active
+      ? 'active'
+      : entry.promotedBy
+        ? 'promoted'
+        : entry.rejectedBy
+          ? 'rejected'
+          : entry.origin.type === 'registered'
+            ? 'registered'
+            : 'trained',
+    benchmark: entry.benchmark
+      ? {
+          name: entry.benchmark.benchmark.name,
+          meanReward: entry.benchmark.metrics.meanReward,
+          errorRate: entry.benchmark.metrics.errorRate,
+          meanLatencyMs: entry.benchmark.metrics.meanLatencyMs,
+        }
+      : null,
+    live: {
+      count: live?.count ?? 0,
+      meanReward: live && live.count ? live.rewardSum / live.count : null,
+      errorRate: live && live.count ? live.errorCount / live.count : null,
+    },
+  };
+}
+
+export type ReportSummary = {
+  cycleId: string;
+  startedAt: string;
+  decision: TrainingReport['decision'];
+  dryRun: boolean;
+  wouldPromote: boolean;
+  baselineVersionId: string;
+  challengerVersionId: string | null;
+  promotedVersionId: string | null;
+  sampleCount: number | null;
+  newTrajectoryCount: number;
+  baselineMeanReward: number | null;
+  challengerMeanReward: number | null;
+  failedGates: string[];
+  error: string | null;
+};
+
+export function summariseReport(report: TrainingReport): ReportSummary {
+  return {
+    cycleId: report.cycleId,
+    startedAt: report.startedAt,
+    decision: report.decision,
+    dryRun: report.dryRun,
+    wouldPromote: report.wouldPromote,
+    baselineVersionId: report.baselineVersionId,
+    challengerVersionId: report.challengerVersionId,
+    promotedVersionId: report.promotedVersionId,
+    sampleCount: report.trainingSet?.count ?? null,
+    newTrajectoryCount: report.newTrajectories.count,
+    baselineMeanReward: report.baselineMetrics?.meanReward ?? null,
+    challengerMeanReward: report.challengerMetrics?.meanReward ?? null,
+    failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
+    error: report.error,
+  };
+}
+
+export type StatusSummary = {
+  initialised: boolean;
+  lastSeq: number;
+  lastAt: string | null;
+  active: (VersionSummary & { since: string; source: string; priorVersionId: string | null; benchmarkMetrics: Metrics | null }) | null;
+  versionCount: number;
+  trajectoryCount: number;
+  unseenTrajectoryCount: number;
+  reportCount: number;
+  caseCount: number;
+  latestReport: ReportSummary | null;
+};
+
+export function summariseStatus(state: MemabraState): StatusSummary {
+  const activeEntry = state.active ? state.versions.get(state.active.versionId) : undefined;
+  const reports = [...state.reports.values()];
+  const latest = reports[reports.length - 1];
+  let unseen = 0;
+  for (const seq of state.trajectories.seqById.values()) if (seq > state.trajectories.seenThroughSeq) unseen++;
+  const source = state.active?.source;
+  return {
+    initialised: state.active !== null,
+    lastSeq: state.lastSeq,
+    lastAt: state.lastAt,
+    active:
+      state.active && activeEntry
+        ? {
+            ...summariseVersion(state, activeEntry),
+            since: state.active.at,
+            source:
+              source?.type === 'promoted'
+                ? `promoted by cycle ${source.cycleId}`
+                : source?.type === 'rolled-back'
+                  ? `rolled back${source.reason ? ` (${source.reason})` : ''}`
+                  : `registered (${source?.type === 'registered' ? source.reason : ''})`,
+            priorVersionId: state.active.priorVersionId,
+            benchmarkMetrics: activeEntry.benchmark?.metrics ?? null,
+          }
+        : null,
+    versionCount: state.versions.size,
+    trajectoryCount: state.trajectories.count,
+    unseenTrajectoryCount: unseen,
+    reportCount: state.reports.size,
+    caseCount: state.cases.size,
+    latestReport: latest ? summariseReport(latest) : null,
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { decided, refused, type Decided } from './domainError.js';
+
+/** One-line description of the first problem zod found, naming the field path and unknown keys. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
+    return `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+    return `missing field "${path}"`;
+  }
+  return `${path ? `field "${path}"` : 'value'}: ${issue.message}`;
+}
+
+/** Validates items that are already values, naming the first bad one by its position (`what N`). */
+export function validateItems<S extends z.ZodType>(values: readonly unknown[], schema: S, what: string): Decided<z.output<S>[]> {
+  const out: z.output<S>[] = [];
+  for (const [index, value] of values.entries()) {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return refused({ type: 'invalid-input', message: `${what} ${index + 1}: ${describeZodError(parsed.error)}` });
+    out.push(parsed.data);
+  }
+  return decided(out);
+}
+
+/**
+ * Parses input that is one JSON value (an object, or an array of objects) or JSON Lines, and validates
+ * every item with `schema`. The first bad item refuses the whole input, naming its line (or, in an array,
+ * its position) and field.
+ */
+export function parseItems<S extends z.ZodType>(text: string, schema: S, what: string): Decided<z.output<S>[]> {
+  if (text.trim() === '') return refused({ type: 'invalid-input', message: `no ${what} given: the input is empty` });
+  let whole: unknown;
+  let isWhole = true;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    isWhole = false;
+  }
+  if (isWhole) {
+    if (Array.isArray(whole)) return validateItems(whole, schema, what);
+    const firstLine = text.slice(0, text.length - text.trimStart().length).split('\n').length;
+    const result = validateItems([whole], schema, what);
+    return result.ok ? result : refused({ type: 'invalid-input', message: `line ${firstLine}: ${describeItemError(result)}` });
+  }
+  const out: z.output<S>[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      return refused({ type: 'invalid-input', message: `line ${index + 1}: not valid JSON (${(error as Error).message})` });
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return refused({ type: 'invalid-input', message: `line ${index + 1}: ${describeZodError(parsed.error)}` });
+    out.push(parsed.data);
+  }
+  return decided(out);
+}
+
+function describeItemError(result: Decided<unknown>): string {
+  return !result.ok && result.error.type === 'invalid-input' ? result.error.message.replace(/^\S+ 1: /, '') : 'invalid';
+}

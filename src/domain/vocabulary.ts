@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** The five places context can come from. Order matters: it is the index of a route in model weights. */
+export const ROUTES = ['direct', 'memory', 'tool', 'skill', 'composite'] as const;
+export const RouteSchema = z.enum(ROUTES);
+export type Route = z.infer<typeof RouteSchema>;
+
+export const CANDIDATE_KINDS = ['memory', 'tool', 'skill'] as const;
+export const CandidateKindSchema = z.enum(CANDIDATE_KINDS);
+export type CandidateKind = z.infer<typeof CandidateKindSchema>;
+
+const MetadataSchema = z.record(z.string(), z.unknown());
+
+const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+const unitInterval = () => finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+
+export const CandidateSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: CandidateKindSchema,
+  name: z.string(),
+  description: z.string().optional(),
+  score: unitInterval().optional(),
+  metadata: MetadataSchema.optional(),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+export const TaskSchema = z.strictObject({
+  input: z.string(),
+  category: RouteSchema.optional(),
+  metadata: MetadataSchema.optional(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const RouteScoresSchema = z.strictObject({
+  direct: finite(),
+  memory: finite(),
+  tool: finite(),
+  skill: finite(),
+  composite: finite(),
+});
+export type RouteScores = z.infer<typeof RouteScoresSchema>;
+
+export const DecisionSchema = z.strictObject({
+  route: RouteSchema,
+  selected: z.array(z.string()),
+  routerVersionId: z.string().optional(),
+  propensity: finite()
+    .gt(0, 'must be in (0, 1]')
+    .max(1, 'must be in (0, 1]')
+    .optional(),
+  scores: RouteScoresSchema.optional(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const OutcomeSchema = z.strictObject({
+  reward: unitInterval(),
+  error: z.string().nullable().optional(),
+  latencyMs: finite().min(0, 'must be >= 0'),
+});
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** ULIDs are 26 Crockford base32 characters; imported ids must look like ours so they sort by time. */
+export const UlidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+
+export const IsoTimeSchema = z.iso.datetime({ offset: true });
+
+export const TrajectorySourceSchema = z.enum(['live', 'import']);
+
+export const TrajectorySchema = z.strictObject({
+  id: UlidSchema,
+  recordedAt: IsoTimeSchema,
+  source: TrajectorySourceSchema,
+  task: TaskSchema,
+  candidates: z.array(CandidateSchema),
+  decision: DecisionSchema,
+  outcome: OutcomeSchema,
+});
+export type Trajectory = z.infer<typeof TrajectorySchema>;
+
+/** What `record` accepts: a trajectory whose id, time and source may be left for memabra to assign. */
+export const TrajectoryInputSchema = TrajectorySchema.extend({
+  id: UlidSchema.optional(),
+  recordedAt: IsoTimeSchema.optional(),
+  source: TrajectorySourceSchema.optional(),
+});
+export type TrajectoryInput = z.infer<typeof TrajectoryInputSchema>;
+
+export const RouteRequestSchema = z.strictObject({
+  input: z.string(),
+  candidates: z.array(CandidateSchema).default([]),
+  category: RouteSchema.optional(),
+  metadata: MetadataSchema.optional(),
+});
+export type RouteRequest = z.infer<typeof RouteRequestSchema>;

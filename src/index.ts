@@ -1,0 +1,63 @@
+/**
+ * memabra as a library, for agents in TypeScript that embed it instead of calling the CLI. Every function
+ * here goes through the same decide functions and the same event log as the command line.
+ */
+import { resolve } from 'node:path';
+import { summariseStatus, summariseVersion, type StatusSummary, type VersionSummary } from './domain/summaries.js';
+import type { AsOf } from './projections/fold.js';
+import type { MemabraState } from './projections/state.js';
+import { realEnvironment, type Environment } from './infra/app/clock.js';
+import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories } from './infra/app/operations.js';
+import { loadState, type Session } from './infra/app/session.js';
+import type { VerifyReport } from './infra/store/eventStore.js';
+import { openStore } from './infra/store/openStore.js';
+
+export type { Candidate, Decision, Outcome, Route, Task, Trajectory, TrajectoryInput } from './domain/vocabulary.js';
+export { ROUTES } from './domain/vocabulary.js';
+export type { RouterVersion } from './domain/routerVersion.js';
+export type { Metrics } from './domain/metrics.js';
+export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js';
+export type { MemabraState } from './projections/state.js';
+export type { StatusSummary, VersionSummary } from './domain/summaries.js';
+export type { EventStore } from './infra/store/eventStore.js';
+export { MemabraError } from './infra/errors.js';
+export { foldEvents } from './projections/fold.js';
+export { initialState } from './projections/state.js';
+
+export type MemabraOptions = {
+  /** A data directory (JSONL log) or a postgres:// URL; default $MEMABRA_STORE, $MEMABRA_DIR, ./.memabra. */
+  location?: string;
+  /** Clock, ids and randomness; the real ones by default. */
+  environment?: Environment;
+};
+
+export type Memabra = {
+  readonly session: Session;
+  init(options?: { explorationRate?: number }): ReturnType<typeof initLog>;
+  /** Validates all, then appends all or nothing. Accepts objects or the text of JSON / JSON Lines. */
+  record(trajectories: readonly unknown[] | string): ReturnType<typeof recordTrajectories>;
+  rollback(version: string, reason?: string): ReturnType<typeof rollbackTo>;
+  state(asOf?: AsOf): Promise<MemabraState>;
+  status(asOf?: AsOf): Promise<StatusSummary>;
+  versions(): Promise<VersionSummary[]>;
+  verify(): Promise<VerifyReport>;
+};
+
+export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra> {
+  const env = options.environment ?? realEnvironment();
+  const location = options.location || process.env.MEMABRA_STORE || process.env.MEMABRA_DIR || resolve('.memabra');
+  const session: Session = { store: await openStore(location, { now: env.now }), env };
+  return {
+    session,
+    init: (init) => initLog(session, init),
+    record: (trajectories) => recordTrajectories(session, typeof trajectories === 'string' ? parseTrajectories(trajectories) : validateTrajectories(trajectories)),
+    rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
+    state: (asOf) => loadState(session.store, asOf),
+    status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),
+    versions: async () => {
+      const state = await loadState(session.store);
+      return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
+    },
+    verify: () => session.store.verify(),
+  };
+}

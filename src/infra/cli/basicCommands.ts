@@ -1,0 +1,126 @@
+import { describeEvent } from '../../domain/eventDescriptions.js';
+import { summariseStatus, summariseVersion } from '../../domain/summaries.js';
+import type { AsOf } from '../../projections/fold.js';
+import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
+import { allEvents, loadState } from '../app/session.js';
+import { MemabraError } from '../errors.js';
+import { formatPercent, formatReward, formatTable, printDiagnostic, printJson, printLine } from './output.js';
+import { openSession, readInput, type GlobalOptions } from './runtime.js';
+
+type Json = { json?: boolean };
+
+export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number }): Promise<void> {
+  const session = await openSession(options);
+  const { version, seq } = await initLog(session, options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate });
+  if (options.json) return printJson({ location: session.store.location, version, seq });
+  printLine(`Initialised ${session.store.location}`);
+  printLine(`Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}) ${version.id}`);
+}
+
+export async function recordCommand(file: string | undefined, options: GlobalOptions & Json): Promise<void> {
+  const trajectories = parseTrajectories(readInput(file));
+  const session = await openSession(options);
+  const result = await recordTrajectories(session, trajectories);
+  if (options.json) return printJson(result);
+  for (const id of result.ids) printLine(id);
+  printDiagnostic(`recorded ${result.ids.length} trajector${result.ids.length === 1 ? 'y' : 'ies'} (seq ${result.firstSeq}-${result.lastSeq})`);
+}
+
+export async function statusCommand(options: GlobalOptions & Json): Promise<void> {
+  const session = await openSession(options);
+  const status = summariseStatus(await loadState(session.store));
+  if (options.json) return printJson(status);
+  if (!status.active) {
+    printLine(`No router yet in ${session.store.location}: run \`memabra init\`.`);
+    return;
+  }
+  const a = status.active;
+  printLine(`Active router   ${a.label} (${a.kind}) ${a.id}`);
+  printLine(`  since         ${a.since}, ${a.source}${a.priorVersionId ? `; prior ${a.priorVersionId}` : ''}`);
+  if (a.benchmark) printLine(`  benchmark     ${a.benchmark.name}: reward ${formatReward(a.benchmark.meanReward)}, errors ${formatPercent(a.benchmark.errorRate)}`);
+  printLine(`  live          ${a.live.count} decisions, reward ${formatReward(a.live.meanReward)}`);
+  printLine(`Versions        ${status.versionCount}`);
+  printLine(`Trajectories    ${status.trajectoryCount} (${status.unseenTrajectoryCount} not yet used by a cycle)`);
+  printLine(`Reports         ${status.reportCount}`);
+  printLine(`Cases           ${status.caseCount}`);
+  printLine(`Log             seq ${status.lastSeq}${status.lastAt ? ` at ${status.lastAt}` : ''}`);
+  const r = status.latestReport;
+  if (r) {
+    printLine(
+      `Latest cycle    ${r.cycleId}: ${r.decision}${r.dryRun ? ' (dry run)' : ''}, baseline ${formatReward(r.baselineMeanReward)} -> challenger ${formatReward(r.challengerMeanReward)}${r.failedGates.length ? `, failed ${r.failedGates.join(', ')}` : ''}`,
+    );
+  }
+}
+
+export async function versionsCommand(options: GlobalOptions & Json): Promise<void> {
+  const session = await openSession(options);
+  const state = await loadState(session.store);
+  const versions = [...state.versions.values()].map((entry) => summariseVersion(state, entry));
+  if (options.json) return printJson(versions);
+  const labelOf = (id: string | null) => (id ? (state.versions.get(id)?.version.label ?? id) : null);
+  printLine(
+    formatTable(
+      ['version', 'kind', 'status', 'parent', 'bench reward', 'bench errors', 'live n', 'live reward', 'origin', 'id'],
+      versions.map((v) => [
+        v.active ? `${v.label}*` : v.label,
+        v.kind,
+        v.status,
+        labelOf(v.parentId),
+        v.benchmark ? formatReward(v.benchmark.meanReward) : null,
+        v.benchmark ? formatPercent(v.benchmark.errorRate) : null,
+        v.live.count,
+        formatReward(v.live.meanReward),
+        v.origin,
+        v.id,
+      ]),
+    ),
+  );
+}
+
+/** `--as-of` takes a seq (an integer) or an ISO time. */
+export function parseAsOf(text: string | undefined): AsOf | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return { seq: Number(text) };
+  if (!Number.isNaN(Date.parse(text)) && /^\d{4}-\d{2}-\d{2}/.test(text)) return { time: new Date(text).toISOString() };
+  throw new MemabraError('usage', `--as-of takes a seq number or an ISO time, not "${text}"`);
+}
+
+export async function historyCommand(options: GlobalOptions & Json & { asOf?: string }): Promise<void> {
+  const asOf = parseAsOf(options.asOf);
+  const session = await openSession(options);
+  const lines: { seq: number; at: string; type: string; description: string }[] = [];
+  for await (const event of allEvents(session.store)) {
+    if (asOf && ('seq' in asOf ? event.seq > asOf.seq : Date.parse(event.at) > Date.parse(asOf.time))) break;
+    lines.push({ seq: event.seq, at: event.at, type: event.type, description: describeEvent(event) });
+  }
+  const state = asOf ? summariseStatus(await loadState(session.store, asOf)) : undefined;
+  if (options.json) return printJson(state ? { asOf, state, events: lines } : { events: lines });
+  printLine(formatTable(['seq', 'at', 'event', 'what'], lines.map((l) => [l.seq, l.at, l.type, l.description])));
+  if (state) {
+    printLine();
+    printLine(`As of ${'seq' in asOf! ? `seq ${asOf.seq}` : asOf!.time}: active ${state.active ? `${state.active.label} (${state.active.id})` : 'none'}, ${state.versionCount} versions, ${state.trajectoryCount} trajectories, ${state.reportCount} reports`);
+  }
+}
+
+export async function verifyCommand(options: GlobalOptions & Json & { repair?: boolean }): Promise<void> {
+  const session = await openSession(options);
+  const dropped = options.repair ? await session.store.repair() : 0;
+  const report = await session.store.verify();
+  if (options.json) printJson({ ...report, repairedBytes: dropped });
+  else if (report.ok) {
+    if (dropped) printLine(`dropped ${dropped} bytes of an unfinished append`);
+    printLine(`ok: ${report.events} events, last seq ${report.lastSeq}, head ${report.lastHash}`);
+    if (report.tornTail) {
+      printLine(`note: line ${report.tornTail.firstLine} on (${report.tornTail.bytes} bytes) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`);
+    }
+  }
+  if (!report.ok) throw new MemabraError('corrupt-log', report.error);
+  if (report.tornTail) process.exitCode = 1;
+}
+
+export async function rollbackCommand(version: string, options: GlobalOptions & Json & { reason?: string }): Promise<void> {
+  const session = await openSession(options);
+  const result = await rollbackTo(session, version, options.reason ?? null);
+  if (options.json) return printJson(result);
+  printLine(`rolled back: ${result.fromVersionId} -> ${result.toVersionId} (seq ${result.seq})`);
+}

@@ -1,0 +1,36 @@
+import type { DomainEvent, StoredEvent } from '../../events/catalogue.js';
+
+/** An event the caller wants appended; the id is the caller's (ids are injected, never made up here). */
+export type NewEvent = DomainEvent & { id: string };
+
+export type Head = { lastSeq: number; lastHash: string; lastAt: string | null };
+
+export type AppendOptions = {
+  /** The seq the caller's decision was based on; 'any' appends whatever the log holds now. */
+  expectedLastSeq: number | 'any';
+};
+
+export type VerifyReport =
+  | { ok: true; events: number; lastSeq: number; lastHash: string; tornTail: { firstLine: number; bytes: number; reason: string } | null }
+  | { ok: false; events: number; error: string };
+
+export type AppendResult = { firstSeq: number; lastSeq: number; events: readonly StoredEvent[] };
+
+/**
+ * The port every event store implements (JSONL file, PostgreSQL). Appends are all or nothing, durable
+ * when they return, and conditional on the expected last seq; readers see complete appends only.
+ */
+export interface EventStore {
+  readonly location: string;
+  head(): Promise<Head>;
+  /** Complete appends (batches), in order, with every event from `fromSeq` on. */
+  readBatches(fromSeq?: number): AsyncIterable<readonly StoredEvent[]>;
+  append(events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** Checks every line (schemas, sequence, hash chain, seals); names the first bad one. */
+  verify(): Promise<VerifyReport>;
+  /** Drops the remains of an unfinished append, as the next writer would; returns the bytes dropped. */
+  repair(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;

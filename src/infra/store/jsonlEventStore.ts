@@ -1,0 +1,249 @@
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { StoredEvent } from '../../events/catalogue.js';
+import { encodeEnvelope } from '../../events/codec.js';
+import { lineHash } from '../../events/hashChain.js';
+import { currentVersion } from '../../events/upcasters.js';
+import { MemabraError } from '../errors.js';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type Head,
+  type NewEvent,
+  type VerifyReport,
+} from './eventStore.js';
+import { lockExclusive, unlock } from './fileLock.js';
+import { scanLog, type ScanSummary } from './logScanner.js';
+import { findTail, type LogTail } from './logTail.js';
+
+export const LOG_FILE = 'events.jsonl';
+
+export type JsonlStoreOptions = {
+  maxEventBytes?: number;
+  lockTimeoutMs?: number;
+  /** The clock that stamps `at`; the shell passes the real one, tests a fixed one. */
+  now?: () => Date;
+  /**
+   * Fault injection for the crash tests: write half of each batch, say so on stderr, and pause this long
+   * before writing the rest, so a test can kill the process with a torn batch on disk. Never set in use.
+   */
+  pauseMidWriteMs?: number;
+};
+
+function fsyncDirectory(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeIoError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EFBIG') return 'the file-size limit was reached';
+  if (code === 'EDQUOT') return 'the disk quota was reached';
+  return (error as Error).message ?? String(error);
+}
+
+/** Writes buffer[from, to) at `position + from`, looping over short writes. */
+function writeRange(fd: number, buffer: Buffer, from: number, to: number, position: number): void {
+  for (let offset = from; offset < to; ) {
+    offset += writeSync(fd, buffer, offset, to - offset, position + offset);
+  }
+}
+
+function writeAll(fd: number, buffer: Buffer, position: number, pauseMidWriteMs: number): void {
+  if (pauseMidWriteMs > 0) {
+    const half = Math.floor(buffer.length / 2);
+    writeRange(fd, buffer, 0, half, position);
+    process.stderr.write(`fault injection: paused mid-write after ${half} of ${buffer.length} bytes\n`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMidWriteMs);
+    writeRange(fd, buffer, half, buffer.length, position);
+    return;
+  }
+  writeRange(fd, buffer, 0, buffer.length, position);
+}
+
+/** Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. */
+export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1): ScanSummary {
+  if (!existsSync(path)) {
+    return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
+  }
+  const fd = openSync(path, 'r');
+  try {
+    const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+    for (let step = scan.next(); ; step = scan.next()) {
+      if (step.done) return step.value;
+      onBatch?.(step.value);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The log as one JSON Lines file in a directory. One writer at a time (flock on the log itself), group
+ * commit (a batch is one write, then fdatasync, before append returns), readers lock-free.
+ */
+export function openJsonlStore(directory: string, options: JsonlStoreOptions = {}): EventStore {
+  const path = join(directory, LOG_FILE);
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+  const now = options.now ?? (() => new Date());
+  const pauseMidWriteMs = options.pauseMidWriteMs ?? 0;
+
+  function readTail(fd: number): LogTail {
+    const found = findTail(fd, fstatSync(fd).size);
+    if (found.ok) return found.tail;
+    // A bad line near the end: the full scan names it.
+    const summary = scanLogFile(path);
+    return { lastSeq: summary.lastSeq, lastHash: summary.lastHash, lastAt: summary.lastAt, validBytes: summary.validBytes };
+  }
+
+  async function head(): Promise<Head> {
+    if (!existsSync(path)) return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null };
+    const fd = openSync(path, 'r');
+    try {
+      const { lastSeq, lastHash, lastAt } = readTail(fd);
+      return { lastSeq, lastHash, lastAt };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async function* readBatches(fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
+    if (!existsSync(path)) return;
+    const fd = openSync(path, 'r');
+    try {
+      yield* scanLog(fd, fstatSync(fd).size, fromSeq);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  function encodeBatch(events: readonly NewEvent[], tail: LogTail): { buffer: Buffer; stored: StoredEvent[] } {
+    const clock = now().toISOString();
+    // `at` never goes backwards, so "as of a time" is always a prefix of the log.
+    const at = tail.lastAt !== null && tail.lastAt > clock ? tail.lastAt : clock;
+    const batchEnd = tail.lastSeq + events.length;
+    let prev = tail.lastHash;
+    const lines: string[] = [];
+    const stored: StoredEvent[] = [];
+    events.forEach((event, index) => {
+      const seq = tail.lastSeq + index + 1;
+      const v = currentVersion(event.type);
+      const line = encodeEnvelope({ ...event, seq, v, at, prev, batchEnd } as Parameters<typeof encodeEnvelope>[0]);
+      const bytes = Buffer.byteLength(line);
+      if (bytes > maxEventBytes) {
+        throw new MemabraError(
+          'input',
+          `event ${index + 1} of the batch (${event.type}) is ${bytes} bytes, over the ${maxEventBytes}-byte limit per event; nothing was appended`,
+        );
+      }
+      lines.push(line);
+      prev = lineHash(line);
+      stored.push({ ...event, seq, v, at } as StoredEvent);
+    });
+    return { buffer: Buffer.from(`${lines.join('\n')}\n`), stored };
+  }
+
+  async function append(events: readonly NewEvent[], { expectedLastSeq }: AppendOptions): Promise<AppendResult> {
+    mkdirSync(directory, { recursive: true });
+    const created = !existsSync(path);
+    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    try {
+      if (created) fsyncDirectory(dirname(path));
+      await lockExclusive(fd, path, lockTimeoutMs);
+      try {
+        const tail = readTail(fd);
+        if (fstatSync(fd).size > tail.validBytes) {
+          // The remains of an append that died before it returned: never acknowledged, so dropped.
+          ftruncateSync(fd, tail.validBytes);
+          fdatasyncSync(fd);
+        }
+        if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
+          throw new MemabraError(
+            'conflict',
+            `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${tail.lastSeq}); nothing was appended`,
+          );
+        }
+        if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
+        const { buffer, stored } = encodeBatch(events, tail);
+        try {
+          writeAll(fd, buffer, tail.validBytes, pauseMidWriteMs);
+          fdatasyncSync(fd);
+        } catch (error) {
+          try {
+            ftruncateSync(fd, tail.validBytes);
+            fdatasyncSync(fd);
+          } catch {
+            // The torn bytes stay; the next writer drops them, and readers never see them.
+          }
+          throw new MemabraError(
+            'io',
+            `could not append to ${path}: ${describeIoError(error)}; nothing of this batch was kept, the log up to seq ${tail.lastSeq} is intact`,
+          );
+        }
+        return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + events.length, events: stored };
+      } finally {
+        unlock(fd);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async function verify(): Promise<VerifyReport> {
+    let events = 0;
+    try {
+      const summary = scanLogFile(path, (batch) => {
+        events += batch.length;
+      });
+      const tornTail = summary.tail.kind === 'torn' ? { firstLine: summary.tail.firstLine, bytes: summary.tail.bytes, reason: summary.tail.reason } : null;
+      return { ok: true, events, lastSeq: summary.lastSeq, lastHash: summary.lastHash, tornTail };
+    } catch (error) {
+      if (error instanceof MemabraError && (error.kind === 'corrupt-log' || error.kind === 'future-schema')) {
+        return { ok: false, events, error: error.message };
+      }
+      throw error;
+    }
+  }
+
+  async function repair(): Promise<number> {
+    if (!existsSync(path)) return 0;
+    const fd = openSync(path, constants.O_RDWR);
+    try {
+      await lockExclusive(fd, path, lockTimeoutMs);
+      try {
+        const size = fstatSync(fd).size;
+        const tail = readTail(fd);
+        if (size > tail.validBytes) {
+          ftruncateSync(fd, tail.validBytes);
+          fdatasyncSync(fd);
+        }
+        return size - tail.validBytes;
+      } finally {
+        unlock(fd);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  return { location: path, head, readBatches, append, verify, repair, close: async () => {} };
+}

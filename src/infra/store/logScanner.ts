@@ -1,0 +1,118 @@
+import { readSync } from 'node:fs';
+import type { StoredEvent } from '../../events/catalogue.js';
+import { decodeLine, type Envelope } from '../../events/codec.js';
+import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
+import { MemabraError } from '../errors.js';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+/** What follows the last complete append: nothing, or the remains of an append that never finished. */
+export type Tail =
+  | { kind: 'clean' }
+  | { kind: 'torn'; firstLine: number; bytes: number; reason: 'unterminated line' | 'unfinished batch' };
+
+export type ScanSummary = {
+  lastSeq: number;
+  lastHash: string;
+  lastAt: string | null;
+  /** Lines in complete appends. */
+  lines: number;
+  /** Bytes of the log up to the end of the last complete append. */
+  validBytes: number;
+  tail: Tail;
+};
+
+function corrupt(lineNo: number, message: string): never {
+  throw new MemabraError('corrupt-log', `log line ${lineNo} is corrupt: ${message}`);
+}
+
+function toStored(envelope: Envelope): StoredEvent {
+  const { prev: _prev, batchEnd: _batchEnd, ...event } = envelope;
+  return event as StoredEvent;
+}
+
+/**
+ * Reads a log from its start, checking every line (seal, schema, gap-free seq, hash chain, batch framing),
+ * and yields each complete append as one batch of events from `fromSeq` on. Memory stays bounded by one
+ * chunk plus one batch. A bad line anywhere before the tail throws with its line number; the remains of an
+ * unfinished append at the end are reported in the summary, never yielded.
+ */
+export function* scanLog(
+  fd: number,
+  size: number,
+  fromSeq = 1,
+): Generator<readonly StoredEvent[], ScanSummary, undefined> {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let carry: Buffer = Buffer.alloc(0);
+  let position = 0;
+  let lineNo = 0;
+  let lineStart = 0; // byte offset of the current line
+  let prevHash = GENESIS_HASH;
+  let lastSeq = 0;
+  let lastAt: string | null = null;
+  let pending: StoredEvent[] = [];
+  let pendingCount = 0; // lines of the current batch, including those before fromSeq
+  let pendingFirstLine = 0;
+  let pendingBatchEnd = 0;
+  let committed = { seq: 0, hash: GENESIS_HASH, at: null as string | null, lines: 0, bytes: 0 };
+
+  while (position < size) {
+    const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
+    if (read === 0) break;
+    position += read;
+    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+    let start = 0;
+    for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
+      const line = data.subarray(start, nl);
+      lineNo += 1;
+      const decoded = decodeLine(line);
+      if (!decoded.ok) {
+        if (decoded.error.kind === 'future-version') {
+          throw new MemabraError('future-schema', `log line ${lineNo}: ${decoded.error.message}`);
+        }
+        corrupt(lineNo, decoded.error.message);
+      }
+      const envelope = decoded.envelope;
+      if (envelope.seq !== lastSeq + 1) corrupt(lineNo, `seq ${envelope.seq} where ${lastSeq + 1} was expected`);
+      if (envelope.prev !== prevHash) corrupt(lineNo, 'prev does not match the hash of the line before it');
+      if (pendingCount === 0) {
+        pendingFirstLine = lineNo;
+        pendingBatchEnd = envelope.batchEnd;
+        if (envelope.batchEnd < envelope.seq) corrupt(lineNo, `batchEnd ${envelope.batchEnd} is before its own seq`);
+      } else if (envelope.batchEnd !== pendingBatchEnd) {
+        corrupt(lineNo, `batchEnd ${envelope.batchEnd} differs from its batch's ${pendingBatchEnd}`);
+      }
+      prevHash = lineHash(line);
+      lastSeq = envelope.seq;
+      lastAt = envelope.at;
+      lineStart += line.length + 1;
+      pendingCount += 1;
+      if (envelope.seq >= fromSeq) pending.push(toStored(envelope));
+      if (envelope.seq === pendingBatchEnd) {
+        const batch = pending;
+        committed = { seq: lastSeq, hash: prevHash, at: lastAt, lines: lineNo, bytes: lineStart };
+        pending = [];
+        pendingCount = 0;
+        if (batch.length) yield batch;
+      }
+      start = nl + 1;
+    }
+    carry = Buffer.from(data.subarray(start));
+  }
+
+  const summary = {
+    lastSeq: committed.seq,
+    lastHash: committed.hash,
+    lastAt: committed.at,
+    lines: committed.lines,
+    validBytes: committed.bytes,
+  };
+  if (pendingCount) {
+    return { ...summary, tail: { kind: 'torn', firstLine: pendingFirstLine, bytes: size - committed.bytes, reason: 'unfinished batch' } };
+  }
+  if (carry.length) {
+    return { ...summary, tail: { kind: 'torn', firstLine: lineNo + 1, bytes: carry.length, reason: 'unterminated line' } };
+  }
+  return { ...summary, tail: { kind: 'clean' } };
+}

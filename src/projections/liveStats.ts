@@ -1,0 +1,32 @@
+import type { Draft } from 'immer';
+import type { StoredEvent } from '../events/catalogue.js';
+import { EXTERNAL_DECISIONS, type MemabraState } from './state.js';
+
+/** Rewards of live decisions, per router version that made them. */
+export function evolveLiveStats(state: Draft<MemabraState>, event: StoredEvent): void {
+  switch (event.type) {
+    case 'TrajectoryRecorded': {
+      const { decision, outcome } = event.data.trajectory;
+      const key = decision.routerVersionId ?? EXTERNAL_DECISIONS;
+      const stats = state.liveStats.get(key) ?? { count: 0, rewardSum: 0, errorCount: 0 };
+      state.liveStats.set(key, {
+        count: stats.count + 1,
+        rewardSum: stats.rewardSum + outcome.reward,
+        errorCount: stats.errorCount + (outcome.error ? 1 : 0),
+      });
+      return;
+    }
+    case 'RouterRegistered':
+    case 'CycleStarted':
+    case 'CycleSkipped':
+    case 'ChallengerTrained':
+    case 'ChallengerEvaluated':
+    case 'ChallengerPromoted':
+    case 'ChallengerRejected':
+    case 'CycleFailed':
+    case 'RouterRolledBack':
+      return;
+    default:
+      return event satisfies never;
+  }
+}

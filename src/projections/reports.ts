@@ -1,0 +1,94 @@
+import type { Draft } from 'immer';
+import type { StoredEvent } from '../events/catalogue.js';
+import type { MemabraState } from './state.js';
+
+/** One training report per cycle, filled in as the cycle's events arrive. */
+export function evolveReports(state: Draft<MemabraState>, event: StoredEvent): void {
+  switch (event.type) {
+    case 'CycleStarted': {
+      const { cycleId, baselineVersionId, benchmark, policy, options, newTrajectories } = event.data;
+      state.reports.set(cycleId, {
+        cycleId,
+        startedSeq: event.seq,
+        startedAt: event.at,
+        endedAt: null,
+        baselineVersionId,
+        benchmark,
+        policy,
+        dryRun: options.dryRun,
+        minNewTrajectories: options.minNewTrajectories,
+        newTrajectories,
+        trainingSet: null,
+        excludedCount: 0,
+        challengerVersionId: null,
+        baselineMetrics: null,
+        challengerMetrics: null,
+        paired: null,
+        offPolicy: null,
+        decision: 'running',
+        wouldPromote: false,
+        reasons: [],
+        promotedVersionId: null,
+        error: null,
+      });
+      return;
+    }
+    case 'CycleSkipped': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.decision = 'skipped';
+      report.endedAt = event.at;
+      return;
+    }
+    case 'ChallengerTrained': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.challengerVersionId = event.data.challenger.id;
+      report.trainingSet = event.data.trainingSet;
+      report.excludedCount = event.data.excluded.length;
+      return;
+    }
+    case 'ChallengerEvaluated': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.baselineMetrics = event.data.baseline.metrics;
+      report.challengerMetrics = event.data.challenger.metrics;
+      report.paired = event.data.paired;
+      report.offPolicy = event.data.offPolicy;
+      return;
+    }
+    case 'ChallengerPromoted': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.decision = 'promoted';
+      report.wouldPromote = true;
+      report.reasons = event.data.reasons;
+      report.promotedVersionId = event.data.versionId;
+      report.endedAt = event.at;
+      return;
+    }
+    case 'ChallengerRejected': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.decision = 'rejected';
+      report.wouldPromote = event.data.wouldPromote;
+      report.reasons = event.data.reasons;
+      report.endedAt = event.at;
+      return;
+    }
+    case 'CycleFailed': {
+      const report = state.reports.get(event.data.cycleId);
+      if (!report) return;
+      report.decision = 'failed';
+      report.error = `${event.data.stage}: ${event.data.error}`;
+      report.endedAt = event.at;
+      return;
+    }
+    case 'RouterRegistered':
+    case 'TrajectoryRecorded':
+    case 'RouterRolledBack':
+      return;
+    default:
+      return event satisfies never;
+  }
+}

@@ -1,0 +1,102 @@
+import type { BenchmarkRef, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type { CaseEntry } from '../domain/caseMemory.js';
+import type { Metrics } from '../domain/metrics.js';
+import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
+import type { RouterVersion } from '../domain/routerVersion.js';
+
+export type VersionOrigin =
+  | { readonly type: 'registered'; readonly reason: string }
+  | { readonly type: 'trained'; readonly cycleId: string };
+
+export type BenchmarkResult = { readonly benchmark: BenchmarkRef; readonly metrics: Metrics; readonly seq: number };
+
+export type VersionEntry = {
+  readonly version: RouterVersion;
+  readonly seq: number;
+  readonly at: string;
+  readonly origin: VersionOrigin;
+  /** The latest benchmark score of this version, from any cycle's evaluation. */
+  readonly benchmark: BenchmarkResult | null;
+  /** Set once a cycle rejected it; a rejected challenger can still be activated by rollback. */
+  readonly rejectedBy: string | null;
+  readonly promotedBy: string | null;
+};
+
+export type ActivationSource =
+  | { readonly type: 'registered'; readonly reason: string }
+  | { readonly type: 'promoted'; readonly cycleId: string }
+  | { readonly type: 'rolled-back'; readonly reason: string | null };
+
+export type ActiveRouter = {
+  readonly versionId: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly source: ActivationSource;
+  readonly priorVersionId: string | null;
+};
+
+export type ReportDecision = 'running' | 'skipped' | 'promoted' | 'rejected' | 'failed';
+
+export type TrainingReport = {
+  readonly cycleId: string;
+  readonly startedSeq: number;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly baselineVersionId: string;
+  readonly benchmark: BenchmarkRef;
+  readonly policy: PromotionPolicy;
+  readonly dryRun: boolean;
+  readonly minNewTrajectories: number;
+  readonly newTrajectories: SeqRange;
+  readonly trainingSet: SeqRange | null;
+  readonly excludedCount: number;
+  readonly challengerVersionId: string | null;
+  readonly baselineMetrics: Metrics | null;
+  readonly challengerMetrics: Metrics | null;
+  readonly paired: PairedComparison | null;
+  readonly offPolicy: OffPolicyReport | null;
+  readonly decision: ReportDecision;
+  readonly wouldPromote: boolean;
+  readonly reasons: readonly GateResult[];
+  readonly promotedVersionId: string | null;
+  readonly error: string | null;
+};
+
+export type RewardStats = { readonly count: number; readonly rewardSum: number; readonly errorCount: number };
+
+/** Trajectories recorded without a router version (imported history) are counted under this key. */
+export const EXTERNAL_DECISIONS = '(external)';
+
+export type MemabraState = {
+  readonly lastSeq: number;
+  readonly lastAt: string | null;
+  readonly versions: ReadonlyMap<string, VersionEntry>;
+  readonly active: ActiveRouter | null;
+  readonly reports: ReadonlyMap<string, TrainingReport>;
+  readonly trajectories: {
+    readonly count: number;
+    /** Every recorded trajectory id with the seq that recorded it. */
+    readonly seqById: ReadonlyMap<string, number>;
+    /** Trajectories recorded at or before this seq have been consumed by a completed cycle. */
+    readonly seenThroughSeq: number;
+  };
+  readonly cases: ReadonlyMap<string, CaseEntry>;
+  readonly liveStats: ReadonlyMap<string, RewardStats>;
+};
+
+export const initialState: MemabraState = {
+  lastSeq: 0,
+  lastAt: null,
+  versions: new Map(),
+  active: null,
+  reports: new Map(),
+  trajectories: { count: 0, seqById: new Map(), seenThroughSeq: 0 },
+  cases: new Map(),
+  liveStats: new Map(),
+};
+
+/** A trajectory id counts as seen when a completed cycle consumed the range that recorded it. */
+export function isSeen(state: MemabraState, trajectoryId: string): boolean {
+  const seq = state.trajectories.seqById.get(trajectoryId);
+  return seq !== undefined && seq <= state.trajectories.seenThroughSeq;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { decodeLine } from '../../src/events/codec.js';
+import { GENESIS_HASH } from '../../src/events/hashChain.js';
+import { sealLine } from '../../src/events/lineSeal.js';
+
+function lineOf(type: string, v: number, data: unknown): string {
+  return sealLine(`{"seq":1,"id":"E1","type":"${type}","v":${v},"at":"2026-01-01T00:00:00.000Z","prev":"${GENESIS_HASH}","batchEnd":1,"data":${JSON.stringify(data)}`);
+}
+
+describe('upcasters', () => {
+  it('given a RouterRolledBack v1 line with a reason, when decoded, then it reads as v2 with named versions', () => {
+    const decoded = decodeLine(lineOf('RouterRolledBack', 1, { from: 'A', to: 'B', reason: 'regression on memory tasks' }));
+    expect(decoded).toEqual({
+      ok: true,
+      envelope: expect.objectContaining({ v: 2, data: { fromVersionId: 'A', toVersionId: 'B', reason: 'regression on memory tasks' } }),
+    });
+  });
+
+  it('given a RouterRolledBack v1 line without a reason, when decoded, then reason is null, not absent', () => {
+    const decoded = decodeLine(lineOf('RouterRolledBack', 1, { from: 'A', to: 'B' }));
+    expect(decoded.ok && decoded.envelope.data).toEqual({ fromVersionId: 'A', toVersionId: 'B', reason: null });
+  });
+
+  it('given a line from a newer schema version, when decoded, then it is refused as future, naming both versions', () => {
+    const decoded = decodeLine(lineOf('CycleSkipped', 7, { cycleId: 'c', newTrajectoryCount: 1, minNewTrajectories: 2 }));
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.error.kind).toBe('future-version');
+    expect(decoded.error.message).toMatch(/CycleSkipped v7 .*reads up to v1/);
+  });
+
+  it('given v2 data under a v1 header, when decoded, then the upcaster output fails validation instead of passing silently', () => {
+    expect(decodeLine(lineOf('RouterRolledBack', 1, { fromVersionId: 'A', toVersionId: 'B', reason: null })).ok).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { tempDir, trajectoryInput } from '../../support/fixtures.js';
+
+describe('memabra CLI (init, record, status, versions, history, verify, rollback)', () => {
+  it('walks a new user through the first steps, with --json everywhere', () => {
+    const dir = tempDir();
+    const init = runCli(['--dir', dir, 'init', '--json']);
+    expect(init.code).toBe(0);
+    const { version } = JSON.parse(init.stdout);
+    expect(version).toMatchObject({ kind: 'baseline', label: 'v1' });
+
+    const record = runCli(['--dir', dir, 'record', '-', '--json'], { input: [trajectoryInput(), trajectoryInput()].map((t) => JSON.stringify(t)).join('\n') });
+    expect(record.code).toBe(0);
+    expect(JSON.parse(record.stdout).ids).toHaveLength(2);
+
+    const status = JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout);
+    expect(status).toMatchObject({ initialised: true, versionCount: 1, trajectoryCount: 2, reportCount: 0, caseCount: 1, active: { id: version.id } });
+
+    const versions = JSON.parse(runCli(['--dir', dir, 'versions', '--json']).stdout);
+    expect(versions).toEqual([expect.objectContaining({ id: version.id, active: true, live: { count: 0, meanReward: null, errorRate: null } })]);
+
+    const history = JSON.parse(runCli(['--dir', dir, 'history', '--json']).stdout);
+    expect(history.events.map((e: { type: string }) => e.type)).toEqual(['RouterRegistered', 'TrajectoryRecorded', 'TrajectoryRecorded']);
+    const asOf = JSON.parse(runCli(['--dir', dir, 'history', '--as-of', '1', '--json']).stdout);
+    expect(asOf.state).toMatchObject({ trajectoryCount: 0, lastSeq: 1 });
+    expect(asOf.events).toHaveLength(1);
+
+    expect(JSON.parse(runCli(['--dir', dir, 'verify', '--json']).stdout)).toMatchObject({ ok: true, events: 3, lastSeq: 3 });
+    const human = runCli(['--dir', dir, 'status']);
+    expect(human.stdout).toMatch(/Active router\s+v1 \(baseline\)/);
+  });
+
+  it.each([
+    ['a bad trajectory', ['record', '-'], '{"task":{"input":"x"},"candidates":[],"decision":{"route":"tool","selected":[]},"outcome":{"reward":3,"latencyMs":1}}', 2, /^memabra: line 1: field "outcome.reward": must be in \[0, 1\]\n$/],
+    ['an unknown option', ['status', '--colour'], '', 2, /unknown option '--colour'/],
+    ['a missing file', ['record', '/nonexistent.jsonl'], '', 2, /^memabra: cannot read \/nonexistent.jsonl: no such file\n$/],
+    ['a missing version', ['rollback', 'v7'], '', 1, /^memabra: router version "v7" does not exist/],
+    ['a second init', ['init'], '', 1, /^memabra: already initialised/],
+    ['a bad --as-of', ['history', '--as-of', 'yesterday'], '', 2, /^memabra: --as-of takes a seq number or an ISO time/],
+  ])('rejects %s with one line and the right exit code, appending nothing', (_, args, input, code, message) => {
+    const dir = tempDir();
+    runCli(['--dir', dir, 'init']);
+    const before = runCli(['--dir', dir, 'verify', '--json']).stdout;
+    const result = runCli(['--dir', dir, ...args], { input });
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(runCli(['--dir', dir, 'verify', '--json']).stdout).toBe(before);
+  });
+
+  it('refuses to record before init, pointing at init', () => {
+    const result = runCli(['--dir', tempDir(), 'record', '-'], { input: JSON.stringify(trajectoryInput()) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/run `memabra init` first/);
+  });
+
+  it('uses $MEMABRA_DIR when --dir is absent', () => {
+    const dir = tempDir();
+    expect(runCli(['init'], { env: { MEMABRA_DIR: dir } }).code).toBe(0);
+    expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout).initialised).toBe(true);
+  });
+});

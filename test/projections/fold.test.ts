@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventsAsOf, foldEvents } from '../../src/projections/fold.js';
+import { initialState } from '../../src/projections/state.js';
+import { domainEventArb } from '../support/eventArbitraries.js';
+import { stored } from '../support/fixtures.js';
+
+const logArb = fc.array(domainEventArb, { maxLength: 40 }).map((events) => stored(events));
+
+describe('fold', () => {
+  it('folding a log in one go equals folding any split of it', () => {
+    fc.assert(
+      fc.property(logArb, fc.array(fc.nat(), { maxLength: 5 }), (log, cuts) => {
+        const points = [...new Set(cuts.map((c) => (log.length ? c % (log.length + 1) : 0)))].sort((a, b) => a - b);
+        let state = initialState;
+        let from = 0;
+        for (const point of [...points, log.length]) {
+          state = foldEvents(state, log.slice(from, point));
+          from = point;
+        }
+        expect(state).toEqual(foldEvents(initialState, log));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('as of seq N equals the fold of the first N events', () => {
+    fc.assert(
+      fc.property(logArb, fc.nat(), (log, n) => {
+        const seq = log.length ? n % (log.length + 1) : 0;
+        expect(foldEvents(initialState, eventsAsOf(log, { seq }))).toEqual(foldEvents(initialState, log.slice(0, seq)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('as of a time equals the fold of the events stamped at or before it', () => {
+    fc.assert(
+      fc.property(logArb, fc.nat(), (log, n) => {
+        const cut = log.length ? log[n % log.length]!.at : '2026-01-01T00:00:00.000Z';
+        const expected = log.filter((e) => e.at <= cut);
+        expect(foldEvents(initialState, eventsAsOf(log, { time: cut }))).toEqual(foldEvents(initialState, expected));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('never changes the state it was given', () => {
+    fc.assert(
+      fc.property(logArb, logArb, (a, b) => {
+        const first = foldEvents(initialState, a);
+        const snapshot = structuredClone(first);
+        foldEvents(first, stored(b.map(({ type, data }) => ({ type, data }) as never), a.length + 1));
+        expect(first).toEqual(snapshot);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/events/catalogue.js';
+import { foldEvents } from '../../src/projections/fold.js';
+import { EXTERNAL_DECISIONS, initialState, isSeen } from '../../src/projections/state.js';
+import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
+import { stored } from '../support/fixtures.js';
+
+const baseline = (id: string, label: string) =>
+  ({ id, label, createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: { minScore: 0.3, compositeMinScore: 0.4 } }) as const;
+
+const trajectory = (id: string, input: string, reward: number, routerVersionId?: string): DomainEvent => ({
+  type: 'TrajectoryRecorded',
+  data: {
+    trajectory: {
+      id,
+      recordedAt: '2026-11-25T10:00:00.000Z',
+      source: 'live',
+      task: { input },
+      candidates: [],
+      decision: { route: 'direct', selected: [], ...(routerVersionId ? { routerVersionId, propensity: 0.9 } : {}) },
+      outcome: { reward, error: reward < 0.5 ? 'wrong' : null, latencyMs: 300 },
+    },
+  },
+});
+
+const fold = (events: DomainEvent[]) => foldEvents(initialState, stored(events));
+
+describe('projections', () => {
+  it('given a registered baseline, then it is active with no prior version', () => {
+    const state = fold([{ type: 'RouterRegistered', data: { version: baseline('A', 'v1'), activate: true, reason: 'init' } }]);
+    expect(state.active).toMatchObject({ versionId: 'A', source: { type: 'registered', reason: 'init' }, priorVersionId: null });
+    expect(state.versions.get('A')?.origin).toEqual({ type: 'registered', reason: 'init' });
+  });
+
+  it('given a rollback, then the target is active and the prior is the version it replaced; history keeps both', () => {
+    const state = fold([
+      { type: 'RouterRegistered', data: { version: baseline('A', 'v1'), activate: true, reason: 'init' } },
+      { type: 'RouterRegistered', data: { version: baseline('B', 'v2'), activate: true, reason: 'import' } },
+      { type: 'RouterRolledBack', data: { fromVersionId: 'B', toVersionId: 'A', reason: 'worse live reward' } },
+    ]);
+    expect(state.active).toMatchObject({ versionId: 'A', priorVersionId: 'B', source: { type: 'rolled-back', reason: 'worse live reward' } });
+    expect([...state.versions.keys()]).toEqual(['A', 'B']);
+  });
+
+  it('keeps per-version live reward statistics, with imported decisions apart', () => {
+    const state = fold([trajectory('T1', 'a', 1, 'A'), trajectory('T2', 'b', 0, 'A'), trajectory('T3', 'c', 1)]);
+    expect(state.liveStats.get('A')).toEqual({ count: 2, rewardSum: 1, errorCount: 1 });
+    expect(state.liveStats.get(EXTERNAL_DECISIONS)).toEqual({ count: 1, rewardSum: 1, errorCount: 0 });
+  });
+
+  it('indexes the best trajectory per normalised request', () => {
+    const state = fold([trajectory('T1', 'Text my mom!', 0.2), trajectory('T2', 'text  my MOM', 1), trajectory('T3', 'text my mom', 0.5)]);
+    expect(state.cases.size).toBe(1);
+    expect(state.cases.get('text my mom')).toMatchObject({ trajectoryId: 'T2', reward: 1 });
+  });
+
+  it('marks trajectories seen only when a real cycle that consumed them ends in a decision', () => {
+    const started = (cycleId: string, dryRun: boolean): DomainEvent => ({
+      type: 'CycleStarted',
+      data: {
+        cycleId,
+        baselineVersionId: 'A',
+        benchmark: { name: 'b', version: 1, hash: '0'.repeat(64), taskCount: 1 },
+        policy: DEFAULT_POLICY,
+        options: { dryRun, minNewTrajectories: 1, seed: 1 },
+        newTrajectories: { fromSeq: 1, toSeq: 2, count: 2 },
+      },
+    });
+    const rejected = (cycleId: string, dryRun: boolean): DomainEvent => ({
+      type: 'ChallengerRejected',
+      data: { cycleId, challengerVersionId: 'C', activeVersionId: 'A', reasons: [], dryRun, wouldPromote: false },
+    });
+    const dry = fold([trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('dry', true), rejected('dry', true)]);
+    expect(isSeen(dry, 'T1')).toBe(false);
+    const real = fold([trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('real', false), rejected('real', false), trajectory('T3', 'c', 1)]);
+    expect([isSeen(real, 'T1'), isSeen(real, 'T2'), isSeen(real, 'T3')]).toEqual([true, true, false]);
+    expect(real.reports.get('real')).toMatchObject({ decision: 'rejected', dryRun: false });
+  });
+});

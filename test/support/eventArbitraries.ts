@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import type { DomainEvent } from '../../src/events/catalogue.js';
+import type { Metrics } from '../../src/domain/metrics.js';
+import type { RouterVersion } from '../../src/domain/routerVersion.js';
+import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
+import { ROUTES } from '../../src/domain/vocabulary.js';
+import { trajectoryArb } from './fixtures.js';
+
+const ulidArb = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const isoArb = fc
+  .integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString());
+const unit = fc.double({ min: 0, max: 1, noNaN: true });
+const text = fc.string({ maxLength: 30 });
+
+const header = fc.record({
+  id: ulidArb,
+  label: fc.integer({ min: 1, max: 999 }).map((n) => `v${n}`),
+  createdAt: isoArb,
+  parentId: fc.option(ulidArb, { nil: null }),
+  explorationRate: unit,
+});
+
+export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
+  fc.tuple(header, unit, unit).map(([h, minScore, compositeMinScore]) => ({ ...h, kind: 'baseline' as const, params: { minScore, compositeMinScore } })),
+  fc.tuple(header, fc.constantFrom(...ROUTES)).map(([h, route]) => ({ ...h, kind: 'constant' as const, route })),
+  header.map((h) => ({ ...h, kind: 'oracle' as const })),
+  fc.tuple(header, fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 })).map(
+    ([h, bias, weights]) => ({
+      ...h,
+      kind: 'learned' as const,
+      features: { bits: 8, wordNgrams: 2, charNgramMin: 3, charNgramMax: 4, candidateFeatures: true },
+      training: { seed: 1, epochs: 3, l2: 0.0001, learningRate: 0.1 },
+      model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights },
+    }),
+  ),
+);
+
+const categoryArb = fc.record({ taskCount: fc.nat(1000), meanReward: unit, errorRate: unit });
+export const metricsArb: fc.Arbitrary<Metrics> = fc.record({
+  taskCount: fc.nat(10000),
+  meanReward: unit,
+  errorRate: unit,
+  meanLatencyMs: fc.double({ min: 0, max: 5000, noNaN: true }),
+  p95LatencyMs: fc.double({ min: 0, max: 5000, noNaN: true }),
+  byCategory: fc.record({ direct: categoryArb, memory: categoryArb, tool: categoryArb, skill: categoryArb, composite: categoryArb }, { requiredKeys: [] }),
+});
+const gateArb = fc.record({ gate: text, passed: fc.boolean(), value: fc.double({ noNaN: true, noDefaultInfinity: true }), threshold: fc.double({ noNaN: true, noDefaultInfinity: true }), message: text });
+const benchmarkArb = fc.record({ name: text, version: fc.nat(10), hash: fc.stringMatching(/^[0-9a-f]{64}$/), taskCount: fc.nat(10000) });
+const rangeArb = fc.record({ fromSeq: fc.integer({ min: 1, max: 1000 }), toSeq: fc.nat(1000), count: fc.nat(1000) });
+const estimateArb = fc.record({ estimator: fc.constantFrom('ips' as const, 'snips' as const, 'dr' as const), value: unit, lower: unit, upper: unit, effectiveSampleSize: fc.nat(1000) });
+
+/** One arbitrary per event type of the catalogue, so codec laws cover all of it. */
+export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
+  fc.record({ version: routerVersionArb, activate: fc.boolean(), reason: text }).map((data) => ({ type: 'RouterRegistered' as const, data })),
+  fc.tuple(ulidArb, isoArb).chain(([id, at]) => trajectoryArb(id, at)).map((trajectory) => ({ type: 'TrajectoryRecorded' as const, data: { trajectory } })),
+  fc
+    .record({ cycleId: ulidArb, baselineVersionId: ulidArb, benchmark: benchmarkArb, dryRun: fc.boolean(), minNewTrajectories: fc.nat(100), seed: fc.integer(), newTrajectories: rangeArb })
+    .map(({ dryRun, minNewTrajectories, seed, ...rest }) => ({
+      type: 'CycleStarted' as const,
+      data: { ...rest, policy: DEFAULT_POLICY, options: { dryRun, minNewTrajectories, seed } },
+    })),
+  fc.record({ cycleId: ulidArb, newTrajectoryCount: fc.nat(), minNewTrajectories: fc.nat() }).map((data) => ({ type: 'CycleSkipped' as const, data })),
+  fc
+    .record({
+      cycleId: ulidArb,
+      challenger: routerVersionArb,
+      trainingSet: rangeArb,
+      excluded: fc.array(fc.record({ trajectoryId: ulidArb, reason: fc.constant('benchmark-input' as const) }), { maxLength: 3 }),
+      durationMs: fc.nat(),
+    })
+    .map((data) => ({ type: 'ChallengerTrained' as const, data })),
+  fc
+    .record({
+      cycleId: ulidArb,
+      benchmark: benchmarkArb,
+      baseline: fc.record({ versionId: ulidArb, metrics: metricsArb }),
+      challenger: fc.record({ versionId: ulidArb, metrics: metricsArb }),
+      paired: fc.record({
+        method: fc.constant('paired-bootstrap' as const),
+        meanDelta: unit,
+        lower: unit,
+        upper: unit,
+        confidenceLevel: unit,
+        resamples: fc.nat(),
+        seed: fc.integer(),
+        wins: fc.nat(),
+        losses: fc.nat(),
+        ties: fc.nat(),
+      }),
+      offPolicy: fc.record({ sampleCount: fc.nat(), baseline: fc.array(estimateArb, { maxLength: 3 }), challenger: fc.array(estimateArb, { maxLength: 3 }) }),
+    })
+    .map((data) => ({ type: 'ChallengerEvaluated' as const, data })),
+  fc.record({ cycleId: ulidArb, versionId: ulidArb, priorVersionId: ulidArb, reasons: fc.array(gateArb, { maxLength: 4 }) }).map((data) => ({ type: 'ChallengerPromoted' as const, data })),
+  fc
+    .record({ cycleId: ulidArb, challengerVersionId: ulidArb, activeVersionId: ulidArb, reasons: fc.array(gateArb, { maxLength: 4 }), dryRun: fc.boolean(), wouldPromote: fc.boolean() })
+    .map((data) => ({ type: 'ChallengerRejected' as const, data })),
+  fc
+    .record({ cycleId: ulidArb, stage: fc.constantFrom('dataset' as const, 'training' as const, 'evaluation' as const, 'decision' as const), error: text })
+    .map((data) => ({ type: 'CycleFailed' as const, data })),
+  fc.record({ fromVersionId: ulidArb, toVersionId: ulidArb, reason: fc.option(text, { nil: null }) }).map((data) => ({ type: 'RouterRolledBack' as const, data })),
+);
