@@ -31,10 +31,11 @@ export const FeatureSettingsSchema = z.strictObject({
 export type FeatureSettings = z.infer<typeof FeatureSettingsSchema>;
 
 export const TrainingSettingsSchema = z.strictObject({
-  seed: z.number().int(),
-  epochs: z.number().int().min(1),
-  l2: z.number().min(0),
-  learningRate: z.number().positive(),
+  method: z.literal('ridge-cg'),
+  /** Ridge penalty on the weights (not the intercept). */
+  l2: z.number().positive(),
+  /** Conjugate-gradient iterations at most per route; it stops earlier once the residual is tiny. */
+  maxIterations: z.number().int().min(1),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
 

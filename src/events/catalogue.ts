@@ -58,7 +58,7 @@ export const OffPolicyReportSchema = z.strictObject({
 });
 export type OffPolicyReport = z.infer<typeof OffPolicyReportSchema>;
 
-export const ExclusionReasonSchema = z.enum(['benchmark-input', 'no-propensity-for-ips', 'invalid-reward']);
+export const ExclusionReasonSchema = z.enum(['benchmark-input']);
 
 export const eventDataSchemas = {
   RouterRegistered: z.strictObject({
@@ -91,7 +91,6 @@ export const eventDataSchemas = {
     /** Every eligible trajectory in this range was used: training is on all of them, not only new ones. */
     trainingSet: SeqRangeSchema,
     excluded: z.array(z.strictObject({ trajectoryId: z.string(), reason: ExclusionReasonSchema })),
-    durationMs: z.number().min(0),
   }),
   ChallengerEvaluated: z.strictObject({
     cycleId: z.string(),

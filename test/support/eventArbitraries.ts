@@ -30,7 +30,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
       ...h,
       kind: 'learned' as const,
       features: { bits: 8, wordNgrams: 2, charNgramMin: 3, charNgramMax: 4, candidateFeatures: true },
-      training: { seed: 1, epochs: 3, l2: 0.0001, learningRate: 0.1 },
+      training: { method: 'ridge-cg' as const, l2: 1, maxIterations: 50 },
       model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights },
     }),
   ),
@@ -67,7 +67,6 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       challenger: routerVersionArb,
       trainingSet: rangeArb,
       excluded: fc.array(fc.record({ trajectoryId: ulidArb, reason: fc.constant('benchmark-input' as const) }), { maxLength: 3 }),
-      durationMs: fc.nat(),
     })
     .map((data) => ({ type: 'ChallengerTrained' as const, data })),
   fc

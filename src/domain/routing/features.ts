@@ -27,6 +27,9 @@ const TRIGRAM = family(3);
 const CHAR = family(4);
 const CANDIDATE = family(5);
 const CASE = family(6);
+const CANDIDATE_ID = family(7);
+/** Only the best few candidates' identities are features: lower ones are mostly retrieval noise. */
+const CANDIDATE_IDS = 3;
 
 /** Lower-cased words of letters and digits; apostrophes dropped so "what's" is one word. */
 function words(input: string): string[] {
@@ -86,6 +89,15 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
       push(fnv(CANDIDATE ^ (k * 16 + 1), 'best', 0, 4), best);
       push(fnv(CANDIDATE ^ (k * 16 + 2), 'bucket', 0, 6) ^ Math.min(4, Math.floor(best * 5)), 1);
     });
+    // How well anything at all retrieved: nothing relevant is the signature of a request to answer directly.
+    const overall = Math.max(summary.memory.best, summary.tool.best, summary.skill.best);
+    push(fnv(CANDIDATE, 'overall', 0, 7) ^ Math.min(9, Math.floor(overall * 10)), 1);
+    // Which catalogue entries retrieved best says much about the request; weighted by their scores.
+    const ranked = context.candidates.length <= 1 ? context.candidates : [...context.candidates].sort((a, b) => (b.score ?? 0.5) - (a.score ?? 0.5));
+    for (let i = 0; i < Math.min(CANDIDATE_IDS, ranked.length); i++) {
+      const candidate = ranked[i]!;
+      push(fnv(CANDIDATE_ID, candidate.id, 0, candidate.id.length), candidate.score ?? 0.5);
+    }
   }
   const hint = context.caseHint;
   if (hint) push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);

@@ -14,6 +14,6 @@ export function realEnvironment(): Environment {
   return {
     now: () => new Date(),
     newId: () => ulid(),
-    uniform: () => randomInt(0, 2 ** 48) / 2 ** 48,
+    uniform: () => randomInt(0, 2 ** 47) / 2 ** 47,
   };
 }

@@ -4,14 +4,39 @@ import type { DomainEvent, StoredEvent } from '../../events/catalogue.js';
 import { foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
 import { MemabraError, type ErrorKind } from '../errors.js';
-import type { AppendResult, EventStore } from '../store/eventStore.js';
+import type { AppendResult, EventStore, ReadCursor } from '../store/eventStore.js';
 import type { Environment } from './clock.js';
 
 /** An open log with the environment that stamps what is appended to it. */
 export type Session = { readonly store: EventStore; readonly env: Environment };
 
+type FoldedLog = { state: MemabraState; cursor: ReadCursor };
+
+/**
+ * The latest fold of each open store and where its read stopped: a long-lived process (the demo, the MCP
+ * server, an agent embedding the library) folds only what was appended since. States are immutable, so
+ * sharing them is safe; a log that no longer matches the cursor is read again from the start.
+ */
+const folded = new WeakMap<EventStore, FoldedLog>();
+
+async function loadLatest(store: EventStore): Promise<MemabraState> {
+  const cached = folded.get(store);
+  let state = cached?.state ?? initialState;
+  const reader = store.readFrom(cached?.cursor ?? null);
+  for (let step = await reader.next(); ; step = await reader.next()) {
+    if (step.done) {
+      folded.set(store, { state, cursor: step.value });
+      return state;
+    }
+    const batch = step.value;
+    if (batch[0]!.seq <= state.lastSeq) state = initialState; // the store restarted from the beginning
+    state = foldEvents(state, batch);
+  }
+}
+
 /** Folds the log (or its prefix as of a seq or time) into the projections, batch by batch. */
 export async function loadState(store: EventStore, asOf?: AsOf): Promise<MemabraState> {
+  if (!asOf) return loadLatest(store);
   let state = initialState;
   for await (const batch of store.readBatches()) {
     const within = asOf ? batch.filter((event) => isWithin(event, asOf)) : batch;

@@ -10,6 +10,10 @@ import {
   versionsCommand,
 } from './basicCommands.js';
 import { printDiagnostic } from './output.js';
+import { evaluateCommand, routeCommand } from './routingCommands.js';
+import { cycleCommand, reportsCommand } from './cycleCommands.js';
+import { demoCommand } from './demoCommand.js';
+import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
 
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {
@@ -51,6 +55,41 @@ export function buildProgram(): Command {
     .argument('<version>', 'version label (v2), id, or id prefix')
     .option('--reason <TEXT>', 'why, for the audit trail')
     .action((version, options) => rollbackCommand(version, globals(options)));
+  command('route', 'decide with the active router for each request (JSON or JSON Lines); one answer line each')
+    .argument('[file]', 'input file, or - for stdin')
+    .action((file, options) => routeCommand(file, globals(options)));
+  command('evaluate', 'score a router version on a benchmark suite (greedy, no exploration)')
+    .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
+    .option('--version <ID>', 'version label, id or id prefix (default: the active one)')
+    .action((options) => evaluateCommand(globals(options)));
+  command('cycle', 'run one online-learning cycle and print its report')
+    .addOption(new Option('--min-new-trajectories <N>', 'skip unless this many unseen trajectories exist (default 100)').argParser(numberIn(0, Number.MAX_SAFE_INTEGER, true)))
+    .option('--dry-run', 'compute and report everything, promote nothing')
+    .option('--baseline-version <ID>', 'compare against this version instead of the active one')
+    .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
+    .addOption(new Option('--min-reward-delta <X>', 'lower CI bound of the reward gain must exceed this').argParser(numberIn(-1, 1)))
+    .addOption(new Option('--max-error-rate-increase <X>', 'allowed error-rate increase').argParser(numberIn(0, 1)))
+    .addOption(new Option('--max-latency-increase-ms <X>', 'allowed mean latency increase').argParser(numberIn(0, Number.MAX_SAFE_INTEGER)))
+    .addOption(new Option('--required-task-count <N>', 'benchmark tasks needed').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .action((options) => cycleCommand(globals(options)));
+  command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));
+  command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
+    .addOption(new Option('--limit <N>', 'seed only the first N train requests').argParser(numberIn(1, 1_000_000, true)).hideHelp())
+    .action((options) => demoCommand(globals(options)));
+  const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
+  cases
+    .command('lookup')
+    .description('the case for a request (exit 1 when there is none)')
+    .argument('<text...>', 'the request')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .action((text: string[], options) => casesLookupCommand(text.join(' '), globals(options)));
+  cases
+    .command('rebuild')
+    .description('replay the whole log into a fresh case index and check it against the incremental one')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .action((options) => casesRebuildCommand(globals(options)));
   return program;
 }
 

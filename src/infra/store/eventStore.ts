@@ -14,6 +14,12 @@ export type VerifyReport =
   | { ok: true; events: number; lastSeq: number; lastHash: string; tornTail: { firstLine: number; bytes: number; reason: string } | null }
   | { ok: false; events: number; error: string };
 
+/**
+ * Where a reader stopped: after the complete append ending at `seq`, `offset` bytes into the log, whose
+ * last line hashes to `hash`. A store resumes from it after checking that the line is still there.
+ */
+export type ReadCursor = { readonly seq: number; readonly offset: number; readonly hash: string; readonly at: string | null };
+
 export type AppendResult = { firstSeq: number; lastSeq: number; events: readonly StoredEvent[] };
 
 /**
@@ -25,6 +31,11 @@ export interface EventStore {
   head(): Promise<Head>;
   /** Complete appends (batches), in order, with every event from `fromSeq` on. */
   readBatches(fromSeq?: number): AsyncIterable<readonly StoredEvent[]>;
+  /**
+   * Complete appends after a cursor (from the start when null, or when the log no longer matches it),
+   * and the cursor after the last of them.
+   */
+  readFrom(cursor: ReadCursor | null): AsyncGenerator<readonly StoredEvent[], ReadCursor>;
   append(events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Checks every line (schemas, sequence, hash chain, seals); names the first bad one. */
   verify(): Promise<VerifyReport>;

@@ -8,12 +8,13 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
 import { encodeEnvelope } from '../../events/codec.js';
-import { lineHash } from '../../events/hashChain.js';
+import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
 import { currentVersion } from '../../events/upcasters.js';
 import { MemabraError } from '../errors.js';
 import {
@@ -23,10 +24,11 @@ import {
   type EventStore,
   type Head,
   type NewEvent,
+  type ReadCursor,
   type VerifyReport,
 } from './eventStore.js';
 import { lockExclusive, unlock } from './fileLock.js';
-import { scanLog, type ScanSummary } from './logScanner.js';
+import { scanLog, type ScanStart, type ScanSummary } from './logScanner.js';
 import { findTail, type LogTail } from './logTail.js';
 
 export const LOG_FILE = 'events.jsonl';
@@ -131,6 +133,33 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     const fd = openSync(path, 'r');
     try {
       yield* scanLog(fd, fstatSync(fd).size, fromSeq);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The cursor is still valid when the line ending at its offset is the line it saw (same hash). */
+  function resumePoint(fd: number, cursor: ReadCursor | null): ScanStart | undefined {
+    if (!cursor || cursor.offset === 0) return undefined;
+    const probe = Math.min(cursor.offset, maxEventBytes + 1);
+    const bytes = Buffer.allocUnsafe(probe);
+    if (readSync(fd, bytes, 0, probe, cursor.offset - probe) !== probe || bytes[probe - 1] !== 0x0a) return undefined;
+    const previous = bytes.lastIndexOf(0x0a, probe - 2);
+    if (previous < 0 && probe < cursor.offset) return undefined;
+    if (lineHash(bytes.subarray(previous + 1, probe - 1)) !== cursor.hash) return undefined;
+    // Line numbers are not carried by a cursor; corruption messages count lines from the resume point.
+    return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: 0 };
+  }
+
+  async function* readFrom(cursor: ReadCursor | null): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
+    if (!existsSync(path)) return { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
+    const fd = openSync(path, 'r');
+    try {
+      const scan = scanLog(fd, fstatSync(fd).size, 1, resumePoint(fd, cursor));
+      for (let step = scan.next(); ; step = scan.next()) {
+        if (step.done) return { seq: step.value.lastSeq, offset: step.value.validBytes, hash: step.value.lastHash, at: step.value.lastAt };
+        yield step.value;
+      }
     } finally {
       closeSync(fd);
     }
@@ -245,5 +274,5 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     }
   }
 
-  return { location: path, head, readBatches, append, verify, repair, close: async () => {} };
+  return { location: path, head, readBatches, readFrom, append, verify, repair, close: async () => {} };
 }

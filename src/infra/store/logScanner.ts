@@ -38,24 +38,30 @@ function toStored(envelope: Envelope): StoredEvent {
  * chunk plus one batch. A bad line anywhere before the tail throws with its line number; the remains of an
  * unfinished append at the end are reported in the summary, never yielded.
  */
+/** Where a scan starts: the log's beginning, or right after a complete append already read and checked. */
+export type ScanStart = { offset: number; seq: number; hash: string; at: string | null; lines: number };
+
+const LOG_START: ScanStart = { offset: 0, seq: 0, hash: GENESIS_HASH, at: null, lines: 0 };
+
 export function* scanLog(
   fd: number,
   size: number,
   fromSeq = 1,
+  start: ScanStart = LOG_START,
 ): Generator<readonly StoredEvent[], ScanSummary, undefined> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let carry: Buffer = Buffer.alloc(0);
-  let position = 0;
-  let lineNo = 0;
-  let lineStart = 0; // byte offset of the current line
-  let prevHash = GENESIS_HASH;
-  let lastSeq = 0;
-  let lastAt: string | null = null;
+  let position = start.offset;
+  let lineNo = start.lines;
+  let lineStart = start.offset; // byte offset of the current line
+  let prevHash = start.hash;
+  let lastSeq = start.seq;
+  let lastAt: string | null = start.at;
   let pending: StoredEvent[] = [];
   let pendingCount = 0; // lines of the current batch, including those before fromSeq
   let pendingFirstLine = 0;
   let pendingBatchEnd = 0;
-  let committed = { seq: 0, hash: GENESIS_HASH, at: null as string | null, lines: 0, bytes: 0 };
+  let committed = { seq: start.seq, hash: start.hash, at: start.at, lines: start.lines, bytes: start.offset };
 
   while (position < size) {
     const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - position), position);

@@ -1,0 +1,70 @@
+import { sampledOutcome } from '../benchmark/rewardModel.js';
+import { retrieveCandidates, type CatalogueIndex } from '../benchmark/catalogue.js';
+import { seededRandom } from '../random.js';
+import type { FeatureSettings, RouterVersion, TrainingSettings } from '../routerVersion.js';
+import { decideRoute } from '../routing/routeDecision.js';
+import { createDatasetBuilder } from '../training/dataset.js';
+import { trainChallenger } from '../training/trainChallenger.js';
+import type { Route, Trajectory } from '../vocabulary.js';
+
+export type SimulatedRequest = { readonly id: string; readonly text: string; readonly route: Route };
+
+export type AgentLoopOptions = {
+  readonly requests: readonly SimulatedRequest[];
+  readonly catalogue: CatalogueIndex;
+  readonly initialRouter: RouterVersion;
+  readonly explorationRate: number;
+  readonly retrainEvery: number;
+  readonly seed: number;
+  readonly features: FeatureSettings;
+  readonly training: TrainingSettings;
+  readonly benchmarkInputs: ReadonlySet<string>;
+  readonly startTime?: number;
+};
+
+/**
+ * Plays the agent loop of the learning issue: for each request the current router routes (with
+ * exploration), the reward is drawn from the reward model, the trajectory is logged, and after every
+ * `retrainEvery` trajectories a new router is trained on everything logged so far and takes over.
+ * Deterministic for a seed; the learner sees only the chosen route's sampled reward, never the true route.
+ */
+export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVersion; trajectories: Trajectory[]; retrainings: number } {
+  const random = seededRandom(options.seed);
+  const startTime = options.startTime ?? Date.parse('2026-01-01T00:00:00.000Z');
+  const dataset = createDatasetBuilder(options.features, options.benchmarkInputs);
+  const trajectories: Trajectory[] = [];
+  let router: RouterVersion = { ...options.initialRouter, explorationRate: options.explorationRate };
+  let retrainings = 0;
+  options.requests.forEach((request, index) => {
+    const candidates = retrieveCandidates(options.catalogue, request.text);
+    const decision = decideRoute(router, { input: request.text, candidates }, random());
+    const outcome = sampledOutcome(request.route, decision.route, random());
+    const trajectory: Trajectory = {
+      id: `SIM${String(index).padStart(23, '0')}`,
+      recordedAt: new Date(startTime + index * 1000).toISOString(),
+      source: 'live',
+      task: { input: request.text },
+      candidates,
+      decision,
+      outcome,
+    };
+    trajectories.push(trajectory);
+    dataset.add(trajectory);
+    if ((index + 1) % options.retrainEvery === 0) {
+      retrainings += 1;
+      router = trainChallenger(
+        {
+          id: `SIMROUTER${String(retrainings).padStart(17, '0')}`,
+          label: `v${retrainings + 1}`,
+          createdAt: trajectory.recordedAt,
+          parentId: router.id,
+          explorationRate: options.explorationRate,
+          features: options.features,
+          training: options.training,
+        },
+        dataset.build().samples,
+      );
+    }
+  });
+  return { router, trajectories, retrainings };
+}

@@ -1,0 +1,23 @@
+import { isDeepStrictEqual } from 'node:util';
+import { normaliseInput, type CaseEntry } from '../../domain/caseMemory.js';
+import { foldEvents } from '../../projections/fold.js';
+import { initialState } from '../../projections/state.js';
+import { loadState, type Session } from './session.js';
+
+export async function lookupCase(session: Session, text: string): Promise<{ key: string; entry: CaseEntry | null }> {
+  const key = normaliseInput(text);
+  const state = await loadState(session.store);
+  return { key, entry: state.cases.get(key) ?? null };
+}
+
+/**
+ * Replays the whole log into a fresh case index, with no cache, and checks it against the index the
+ * session keeps incrementally: the index is a projection, so the two must be equal.
+ */
+export async function rebuildCases(session: Session): Promise<{ cases: number; lastSeq: number; matchesIncremental: boolean }> {
+  let state = initialState;
+  for await (const batch of session.store.readBatches()) state = foldEvents(state, batch);
+  const incremental = await loadState(session.store);
+  const comparable = incremental.lastSeq === state.lastSeq ? incremental : await loadState(session.store, { seq: state.lastSeq });
+  return { cases: state.cases.size, lastSeq: state.lastSeq, matchesIncremental: isDeepStrictEqual(comparable.cases, state.cases) };
+}

@@ -1,0 +1,72 @@
+import type { OffPolicyEstimate } from '../../events/catalogue.js';
+import type { MemabraState, TrainingReport } from '../../projections/state.js';
+import { ROUTES } from '../../domain/vocabulary.js';
+import { formatPercent, formatReward, formatTable } from './output.js';
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+
+function label(state: MemabraState, id: string | null): string {
+  if (!id) return '-';
+  const entry = state.versions.get(id);
+  return entry ? `${entry.version.label} (${entry.version.kind})` : id;
+}
+
+function headline(report: TrainingReport, state: MemabraState): string {
+  switch (report.decision) {
+    case 'promoted':
+      return `PROMOTED ${label(state, report.promotedVersionId)}`;
+    case 'rejected':
+      return report.dryRun ? `DRY RUN: would ${report.wouldPromote ? '' : 'not '}promote` : 'REJECTED: the active router is unchanged';
+    case 'skipped':
+      return `SKIPPED: ${report.newTrajectories.count} new trajectories, ${report.minNewTrajectories} needed`;
+    case 'failed':
+      return `FAILED: ${report.error}`;
+    case 'running':
+      return 'RUNNING (no terminal event yet)';
+    default:
+      return report.decision satisfies never;
+  }
+}
+
+function estimates(list: readonly OffPolicyEstimate[]): string {
+  return list.map((e) => `${e.estimator.toUpperCase()} ${e.value.toFixed(3)} [${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`).join('  ');
+}
+
+/** A training report as a person reads it: the decision, every gate with its numbers, before and after. */
+export function renderReport(report: TrainingReport, state: MemabraState): string {
+  const lines: string[] = [];
+  lines.push(`Cycle ${report.cycleId}${report.dryRun ? ' (dry run)' : ''} at ${report.startedAt}: ${headline(report, state)}`);
+  lines.push(`  baseline    ${label(state, report.baselineVersionId)}`);
+  if (report.challengerVersionId) {
+    lines.push(`  challenger  ${label(state, report.challengerVersionId)}, trained on ${report.trainingSet?.count ?? 0} trajectories (${report.excludedCount} excluded: same input as a benchmark task)`);
+  }
+  lines.push(`  data        ${report.newTrajectories.count} new trajectories (seq ${report.newTrajectories.fromSeq}-${report.newTrajectories.toSeq})`);
+  lines.push(`  benchmark   ${report.benchmark.name} v${report.benchmark.version}, ${report.benchmark.taskCount} tasks, sha256 ${report.benchmark.hash.slice(0, 12)}`);
+  if (report.reasons.length) {
+    lines.push('');
+    lines.push(formatTable(['gate', 'result', 'detail'], report.reasons.map((r) => [r.gate, r.passed ? 'pass' : 'FAIL', r.message])).replace(/^/gm, '  '));
+  }
+  const before = report.baselineMetrics;
+  const after = report.challengerMetrics;
+  if (before && after) {
+    lines.push('');
+    const rows: (string | number | null)[][] = ROUTES.filter((r) => before.byCategory[r]).map((r) => {
+      const b = before.byCategory[r]!;
+      const a = after.byCategory[r];
+      return [r, b.taskCount, formatReward(b.meanReward), formatReward(a?.meanReward), signed((a?.meanReward ?? 0) - b.meanReward)];
+    });
+    rows.push(['overall', before.taskCount, formatReward(before.meanReward), formatReward(after.meanReward), signed(after.meanReward - before.meanReward)]);
+    lines.push(formatTable(['category', 'tasks', 'baseline', 'challenger', 'change'], rows).replace(/^/gm, '  '));
+    lines.push(`  errors ${formatPercent(before.errorRate)} -> ${formatPercent(after.errorRate)}; mean latency ${before.meanLatencyMs.toFixed(0)} -> ${after.meanLatencyMs.toFixed(0)} ms; p95 ${before.p95LatencyMs} -> ${after.p95LatencyMs} ms`);
+    if (report.paired) {
+      const p = report.paired;
+      lines.push(`  paired: ${p.wins} tasks better, ${p.losses} worse, ${p.ties} same; mean ${signed(p.meanDelta)} (${(p.confidenceLevel * 100).toFixed(0)}% bootstrap CI ${signed(p.lower)} to ${signed(p.upper)})`);
+    }
+  }
+  if (report.offPolicy && report.offPolicy.sampleCount > 0) {
+    lines.push(`  off-policy on ${report.offPolicy.sampleCount} logged decisions (with exploration, 95% CI):`);
+    lines.push(`    baseline    ${estimates(report.offPolicy.baseline)}`);
+    lines.push(`    challenger  ${estimates(report.offPolicy.challenger)}  (in-sample: it was trained on these logs)`);
+  }
+  return lines.join('\n');
+}
