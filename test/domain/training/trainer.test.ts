@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { extractFeatures } from '../../../src/domain/routing/features.js';
+import { denseModel } from '../../../src/domain/routing/linearModel.js';
+import { predictRoute } from '../../../src/domain/routing/learnedRouter.js';
+import { benchmarkInputSet, createDatasetBuilder } from '../../../src/domain/training/dataset.js';
+import { trainChallenger } from '../../../src/domain/training/trainChallenger.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
+import type { Trajectory } from '../../../src/domain/vocabulary.js';
+import { baselineVersion, simulatedTrajectories } from '../../support/learningFixtures.js';
+
+const spec = { id: 'C', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING };
+
+function trajectories(count: number, seed: number): Trajectory[] {
+  return simulatedTrajectories(baselineVersion(), 0, count, seed).map((t, i) => ({ ...t, id: `T${String(i).padStart(25, '0')}`, recordedAt: '2026-11-25T10:00:00.000Z', source: 'live' }));
+}
+
+function samplesOf(list: readonly Trajectory[], benchmark: Iterable<string> = []) {
+  const builder = createDatasetBuilder(DEFAULT_FEATURES, benchmarkInputSet(benchmark));
+  for (const t of list) builder.add(t);
+  return builder.build();
+}
+
+describe('training', () => {
+  it('is deterministic: the same data gives byte-identical weights', () => {
+    const data = samplesOf(trajectories(1500, 4)).samples;
+    expect(trainChallenger(spec, data)).toEqual(trainChallenger(spec, data));
+  });
+
+  it('fits what it saw: a route that always paid off is predicted above one that never did', () => {
+    const x = extractFeatures(DEFAULT_FEATURES, { input: 'set an alarm for six', candidates: [] });
+    const samples = Array.from({ length: 50 }, (_, i) => ({ features: x, route: i % 2 === 0 ? 2 : 0, reward: i % 2 === 0 ? 1 : 0 }));
+    const version = trainChallenger(spec, samples);
+    const model = denseModel(version.model, DEFAULT_FEATURES.bits);
+    expect(predictRoute(model, x, 2)).toBeGreaterThan(0.9);
+    expect(predictRoute(model, x, 0)).toBeLessThan(0.1);
+  });
+
+  it('keeps benchmark inputs out of the training set and reports each exclusion', () => {
+    const list = trajectories(300, 2);
+    const benchmarkInput = `  ${list[7]!.task.input.toUpperCase()}!`;
+    const dataset = samplesOf(list, [benchmarkInput]);
+    expect(dataset.excluded).toEqual(list.filter((t) => t.task.input === list[7]!.task.input).map((t) => ({ trajectoryId: t.id, reason: 'benchmark-input' })));
+    expect(dataset.used).toBe(list.length - dataset.excluded.length);
+  });
+
+  it('fits a five-route model on 15,000 trajectories inside the 1 MiB event limit', () => {
+    const version = trainChallenger(spec, samplesOf(trajectories(15_000, 9)).samples);
+    expect(JSON.stringify(version).length).toBeLessThan(1024 * 1024);
+  });
+});
