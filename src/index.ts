@@ -9,6 +9,10 @@ import type { MemabraState } from './projections/state.js';
 import { realEnvironment, type Environment } from './infra/app/clock.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories } from './infra/app/operations.js';
 import { loadState, type Session } from './infra/app/session.js';
+import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation } from './infra/app/routing.js';
+import { runCycle, type CycleRequest } from './infra/app/cycle.js';
+import type { RouteAnswer } from './domain/routeRequests.js';
+import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
 import { openStore } from './infra/store/openStore.js';
 
@@ -19,6 +23,10 @@ export type { Metrics } from './domain/metrics.js';
 export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js';
 export type { MemabraState } from './projections/state.js';
 export type { StatusSummary, VersionSummary } from './domain/summaries.js';
+export type { RouteAnswer } from './domain/routeRequests.js';
+export type { TrainingReport } from './projections/state.js';
+export type { CycleRequest } from './infra/app/cycle.js';
+export type { Evaluation } from './infra/app/routing.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
@@ -37,6 +45,11 @@ export type Memabra = {
   /** Validates all, then appends all or nothing. Accepts objects or the text of JSON / JSON Lines. */
   record(trajectories: readonly unknown[] | string): ReturnType<typeof recordTrajectories>;
   rollback(version: string, reason?: string): ReturnType<typeof rollbackTo>;
+  /** Decides each request with the active router (exploration included); one answer per request, in order. */
+  route(requests: readonly unknown[] | string): Promise<RouteAnswer[]>;
+  evaluate(options?: { benchmark?: string; version?: string }): Promise<Evaluation>;
+  /** Runs one online-learning cycle and returns its report. */
+  cycle(request?: CycleRequest): Promise<TrainingReport>;
   state(asOf?: AsOf): Promise<MemabraState>;
   status(asOf?: AsOf): Promise<StatusSummary>;
   versions(): Promise<VersionSummary[]>;
@@ -52,6 +65,9 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
     init: (init) => initLog(session, init),
     record: (trajectories) => recordTrajectories(session, typeof trajectories === 'string' ? parseTrajectories(trajectories) : validateTrajectories(trajectories)),
     rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
+    route: (requests) => routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests)),
+    evaluate: (options) => evaluateVersion(session, options ?? {}),
+    cycle: async (request) => (await runCycle(session, request)).report,
     state: (asOf) => loadState(session.store, asOf),
     status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),
     versions: async () => {
