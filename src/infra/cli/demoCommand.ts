@@ -1,3 +1,4 @@
+import { seededRandom } from '../../domain/random.js';
 import { summariseStatus } from '../../domain/summaries.js';
 import { runDemo } from '../app/demo.js';
 import { loadState } from '../app/session.js';
@@ -6,8 +7,10 @@ import { progressBar } from './progressBar.js';
 import { renderReport } from './reportView.js';
 import { openSession, type GlobalOptions } from './runtime.js';
 
-export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit?: number }): Promise<void> {
-  const session = await openSession(flags);
+export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit?: number; seed?: number }): Promise<void> {
+  const opened = await openSession(flags);
+  // The demo's exploration and simulated outcomes draw from a seeded generator, so it tells the same story each time.
+  const session = { ...opened, env: { ...opened.env, uniform: seededRandom(flags.seed ?? 1) } };
   const started = Date.now();
   const bar = progressBar('routing and recording CLINC150 train requests');
   if (!flags.json) printLine(`memabra demo in ${session.store.location}\n`);

@@ -75,6 +75,7 @@ export function buildProgram(): Command {
   command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));
   command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
     .addOption(new Option('--limit <N>', 'seed only the first N train requests').argParser(numberIn(1, 1_000_000, true)).hideHelp())
+    .addOption(new Option('--seed <N>', 'seed of the exploration and of the simulated outcomes (default 1)').argParser(numberIn(0, 2 ** 31, true)))
     .action((options) => demoCommand(globals(options)));
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   cases
@@ -95,6 +96,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; user mistakes become one line on stderr and exit 2, failed operations exit 1. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`memabra history | head`) is not an error: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
