@@ -18,12 +18,21 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
   return { store: await openStore(storeLocation(options), { now: env.now }), env };
 }
 
-/** Reads FILE, or standard input for "-" or no file. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads FILE, or standard input for "-" or no file; bytes that are not UTF-8 are refused, never replaced. */
 export function readInput(file: string | undefined): string {
+  const source = file === undefined || file === '-' ? 'standard input' : file;
+  let bytes: Buffer;
   try {
-    return readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+    bytes = readFileSync(file === undefined || file === '-' ? 0 : file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MemabraError('input', `cannot read ${file ?? 'standard input'}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new MemabraError('input', `cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new MemabraError('input', `${source} is not valid UTF-8 text`);
   }
 }
