@@ -3,6 +3,7 @@ import { describeDomainError, type Decided, type DomainError } from '../../domai
 import type { DomainEvent, StoredEvent } from '../../events/catalogue.js';
 import { foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
+import { deserialiseState, serialiseState, type SerialisedState } from '../../projections/stateCodec.js';
 import { MemabraError, type ErrorKind } from '../errors.js';
 import type { AppendResult, EventStore, ReadCursor } from '../store/eventStore.js';
 import type { Environment } from './clock.js';
@@ -19,18 +20,32 @@ type FoldedLog = { state: MemabraState; cursor: ReadCursor };
  */
 const folded = new WeakMap<EventStore, FoldedLog>();
 
-async function loadLatest(store: EventStore): Promise<MemabraState> {
+/** Events folded past the newest snapshot before a new one is written. */
+export const SNAPSHOT_EVERY = 10_000;
+
+async function startingPoint(store: EventStore): Promise<FoldedLog | null> {
   const cached = folded.get(store);
-  let state = cached?.state ?? initialState;
-  const reader = store.readFrom(cached?.cursor ?? null);
-  for (let step = await reader.next(); ; step = await reader.next()) {
+  if (cached) return cached;
+  const snapshot = await store.snapshots?.load();
+  const state = snapshot ? deserialiseState(snapshot.state as SerialisedState) : null;
+  return snapshot && state && state.lastSeq === snapshot.cursor.seq ? { state, cursor: snapshot.cursor } : null;
+}
+
+async function loadLatest(store: EventStore): Promise<MemabraState> {
+  const start = await startingPoint(store);
+  const reader = await store.readFrom(start?.cursor ?? null);
+  // A log that no longer matches the cursor (rewritten, restored) is folded again from the start.
+  let state = start && reader.resumed ? start.state : initialState;
+  const foldedFrom = state.lastSeq;
+  const batches = reader.batches;
+  for (let step = await batches.next(); ; step = await batches.next()) {
     if (step.done) {
-      folded.set(store, { state, cursor: step.value });
+      const cursor = step.value;
+      folded.set(store, { state, cursor });
+      if (store.snapshots && cursor.seq - foldedFrom >= SNAPSHOT_EVERY) await store.snapshots.save({ cursor, state: serialiseState(state) });
       return state;
     }
-    const batch = step.value;
-    if (batch[0]!.seq <= state.lastSeq) state = initialState; // the store restarted from the beginning
-    state = foldEvents(state, batch);
+    state = foldEvents(state, step.value);
   }
 }
 

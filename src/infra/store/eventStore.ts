@@ -20,6 +20,14 @@ export type VerifyReport =
  */
 export type ReadCursor = { readonly seq: number; readonly offset: number; readonly hash: string; readonly at: string | null };
 
+/** A cache of the projections after the append a cursor points at; `state` is opaque to the store. */
+export type Snapshot = { readonly cursor: ReadCursor; readonly state: unknown };
+
+export type SnapshotStore = { load(): Promise<Snapshot | null>; save(snapshot: Snapshot): Promise<void> };
+
+/** Appends after a cursor; `resumed` is false when the log no longer matches it and reading starts over. */
+export type LogReader = { readonly resumed: boolean; readonly batches: AsyncGenerator<readonly StoredEvent[], ReadCursor> };
+
 export type AppendResult = { firstSeq: number; lastSeq: number; events: readonly StoredEvent[] };
 
 /**
@@ -35,7 +43,9 @@ export interface EventStore {
    * Complete appends after a cursor (from the start when null, or when the log no longer matches it),
    * and the cursor after the last of them.
    */
-  readFrom(cursor: ReadCursor | null): AsyncGenerator<readonly StoredEvent[], ReadCursor>;
+  readFrom(cursor: ReadCursor | null): Promise<LogReader>;
+  /** Where snapshots of the projections are kept, if this store keeps them. */
+  readonly snapshots?: SnapshotStore;
   append(events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Checks every line (schemas, sequence, hash chain, seals); names the first bad one. */
   verify(): Promise<VerifyReport>;

@@ -23,6 +23,7 @@ import {
   type AppendResult,
   type EventStore,
   type Head,
+  type LogReader,
   type NewEvent,
   type ReadCursor,
   type VerifyReport,
@@ -30,6 +31,7 @@ import {
 import { lockExclusive, unlock } from './fileLock.js';
 import { scanLog, type ScanStart, type ScanSummary } from './logScanner.js';
 import { findTail, type LogTail } from './logTail.js';
+import { snapshotFiles } from './snapshotFiles.js';
 
 export const LOG_FILE = 'events.jsonl';
 
@@ -151,18 +153,25 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: 0 };
   }
 
-  async function* readFrom(cursor: ReadCursor | null): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
-    if (!existsSync(path)) return { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
-    const fd = openSync(path, 'r');
-    try {
-      const scan = scanLog(fd, fstatSync(fd).size, 1, resumePoint(fd, cursor));
-      for (let step = scan.next(); ; step = scan.next()) {
-        if (step.done) return { seq: step.value.lastSeq, offset: step.value.validBytes, hash: step.value.lastHash, at: step.value.lastAt };
-        yield step.value;
-      }
-    } finally {
-      closeSync(fd);
+  async function readFrom(cursor: ReadCursor | null): Promise<LogReader> {
+    const empty: ReadCursor = { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
+    if (!existsSync(path)) {
+      return { resumed: cursor === null || cursor.seq === 0, batches: (async function* () { return empty; })() };
     }
+    const fd = openSync(path, 'r');
+    const start = resumePoint(fd, cursor);
+    async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
+      try {
+        const scan = scanLog(fd, fstatSync(fd).size, 1, start);
+        for (let step = scan.next(); ; step = scan.next()) {
+          if (step.done) return { seq: step.value.lastSeq, offset: step.value.validBytes, hash: step.value.lastHash, at: step.value.lastAt };
+          yield step.value;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return { resumed: cursor === null || cursor.offset === 0 || start !== undefined, batches: batches() };
   }
 
   function encodeBatch(events: readonly NewEvent[], tail: LogTail): { buffer: Buffer; stored: StoredEvent[] } {
@@ -274,5 +283,5 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     }
   }
 
-  return { location: path, head, readBatches, readFrom, append, verify, repair, close: async () => {} };
+  return { location: path, head, readBatches, readFrom, append, verify, repair, snapshots: snapshotFiles(directory), close: async () => {} };
 }

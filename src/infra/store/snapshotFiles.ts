@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReadCursor, Snapshot, SnapshotStore } from './eventStore.js';
+
+const KEEP = 2;
+const NAME = /^state-(\d{12})\.json$/;
+
+function fsyncPath(path: string, flags: number): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Snapshots as files in DIR/snapshots: a header line (cursor and sha256 of the body), then the body.
+ * Written atomically (temp file, fsync, rename, fsync of the directory); a file that fails its checksum
+ * or does not parse is passed over. Deleting them never changes an answer, only the time to open.
+ */
+export function snapshotFiles(directory: string): SnapshotStore {
+  const folder = join(directory, 'snapshots');
+
+  function newestFirst(): string[] {
+    try {
+      return readdirSync(folder).filter((name) => NAME.test(name)).sort().reverse();
+    } catch {
+      return [];
+    }
+  }
+
+  return {
+    async load(): Promise<Snapshot | null> {
+      for (const name of newestFirst()) {
+        try {
+          const text = readFileSync(join(folder, name), 'utf8');
+          const newline = text.indexOf('\n');
+          const header = JSON.parse(text.slice(0, newline)) as { cursor: ReadCursor; sha256: string };
+          const body = text.slice(newline + 1);
+          if (createHash('sha256').update(body).digest('hex') !== header.sha256) continue;
+          return { cursor: header.cursor, state: JSON.parse(body) };
+        } catch {
+          // A damaged or half-written snapshot is only a cache miss.
+        }
+      }
+      return null;
+    },
+
+    async save(snapshot: Snapshot): Promise<void> {
+      mkdirSync(folder, { recursive: true });
+      const body = JSON.stringify(snapshot.state);
+      const header = JSON.stringify({ cursor: snapshot.cursor, sha256: createHash('sha256').update(body).digest('hex') });
+      const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.json`;
+      const temp = join(folder, `.${name}.${process.pid}.tmp`);
+      const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      try {
+        const buffer = Buffer.from(`${header}\n${body}`);
+        for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, join(folder, name));
+      fsyncPath(folder, constants.O_RDONLY | constants.O_DIRECTORY);
+      for (const old of newestFirst().slice(KEEP)) rmSync(join(folder, old), { force: true });
+    },
+  };
+}
