@@ -35,8 +35,8 @@ export type Learner = (spec: ChallengerSpec, samples: readonly TrainingSample[])
 
 export type CycleInputs = {
   readonly state: MemabraState;
-  /** Every recorded trajectory up to state.lastSeq, in log order. */
-  readonly trajectories: Iterable<LoggedTrajectory>;
+  /** Every recorded trajectory up to state.lastSeq, in log order; read as a stream, never held whole. */
+  readonly trajectories: Iterable<LoggedTrajectory> | AsyncIterable<LoggedTrajectory>;
   readonly benchmark: BenchmarkSuite;
   readonly options: CycleOptions;
   readonly context: DecideContext;
@@ -71,7 +71,7 @@ function message(error: unknown): string {
  * ChallengerEvaluated and exactly one of ChallengerPromoted / ChallengerRejected; a failure in any stage
  * after the start becomes CycleFailed instead. The active router changes only through ChallengerPromoted.
  */
-export function decideCycle(inputs: CycleInputs): Decided<DomainEvent[]> {
+export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEvent[]>> {
   const { state, benchmark, options, context } = inputs;
   if (!state.active) return refused({ type: 'not-initialised' });
   const baselineEntry = resolveVersion(state, options.baselineVersion ?? state.active.versionId);
@@ -100,14 +100,18 @@ export function decideCycle(inputs: CycleInputs): Decided<DomainEvent[]> {
   const failed = (stage: EventOf<'CycleFailed'>['data']['stage'], error: unknown): Decided<DomainEvent[]> =>
     decided([started, { type: 'CycleFailed', data: { cycleId, stage, error: message(error) } }]);
 
-  // Dataset: every eligible trajectory, old and new; benchmark inputs kept out.
+  // Dataset: every eligible trajectory, old and new; benchmark inputs kept out. Only the latest few are
+  // kept whole, for the off-policy estimates; the rest live on as training samples.
   let dataset;
   const logged: Trajectory[] = [];
   try {
     const builder = createDatasetBuilder(options.features, benchmarkInputSet(benchmark.tasks.map((t) => t.input)));
-    for (const { trajectory } of inputs.trajectories) {
+    for await (const { trajectory } of inputs.trajectories) {
       builder.add(trajectory);
-      logged.push(trajectory);
+      if (trajectory.decision.propensity !== undefined) {
+        logged.push(trajectory);
+        if (logged.length >= 2 * OFF_POLICY_SAMPLES) logged.splice(0, OFF_POLICY_SAMPLES);
+      }
     }
     dataset = builder.build();
   } catch (error) {

@@ -45,8 +45,8 @@ function record(log: Log, from: number, count: number, seed: number, extraInputs
   log.append(result.value);
 }
 
-function cycle(log: Log, options: Partial<CycleOptions> = {}, learner?: () => never): DomainEvent[] {
-  const result = decideCycle({ state: log.state, trajectories: log.trajectories(), benchmark: suite, options: testCycleOptions(options), context: log.ctx(), ...(learner ? { learner } : {}) });
+async function cycle(log: Log, options: Partial<CycleOptions> = {}, learner?: () => never): Promise<DomainEvent[]> {
+  const result = await decideCycle({ state: log.state, trajectories: log.trajectories(), benchmark: suite, options: testCycleOptions(options), context: log.ctx(), ...(learner ? { learner } : {}) });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   log.append(result.value);
   return result.value;
@@ -55,19 +55,19 @@ function cycle(log: Log, options: Partial<CycleOptions> = {}, learner?: () => ne
 const types = (events: readonly DomainEvent[]) => events.map((e) => e.type);
 
 describe('decideCycle', () => {
-  it('given fewer new trajectories than needed, when a cycle runs, then it starts and is skipped, saying how many', () => {
+  it('given fewer new trajectories than needed, when a cycle runs, then it starts and is skipped, saying how many', async () => {
     const log = initialised();
     record(log, 0, 5, 1);
-    const events = cycle(log, { minNewTrajectories: 10 });
+    const events = await cycle(log, { minNewTrajectories: 10 });
     expect(types(events)).toEqual(['CycleStarted', 'CycleSkipped']);
     expect(events[1]!.data).toMatchObject({ newTrajectoryCount: 5, minNewTrajectories: 10 });
   });
 
-  it('given enough trajectories, then it trains on all of them, evaluates both routers, and promotes a justified challenger', () => {
+  it('given enough trajectories, then it trains on all of them, evaluates both routers, and promotes a justified challenger', async () => {
     const log = initialised();
     record(log, 0, 3000, 1);
     const active = log.state.active!.versionId;
-    const events = cycle(log);
+    const events = await cycle(log);
     expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted']);
     const [started, trained, evaluated, promoted] = events as [DomainEvent & { type: 'CycleStarted' }, DomainEvent & { type: 'ChallengerTrained' }, DomainEvent & { type: 'ChallengerEvaluated' }, DomainEvent & { type: 'ChallengerPromoted' }];
     expect(started.data.newTrajectories).toMatchObject({ count: 3000 });
@@ -81,53 +81,53 @@ describe('decideCycle', () => {
     expect(log.state.reports.get(started.data.cycleId)).toMatchObject({ decision: 'promoted', promotedVersionId: trained.data.challenger.id });
   });
 
-  it('given a dry run, then everything is computed and reported, and nothing is promoted', () => {
+  it('given a dry run, then everything is computed and reported, and nothing is promoted', async () => {
     const log = initialised();
     record(log, 0, 3000, 1);
     const before = log.state.active;
-    const events = cycle(log, { dryRun: true });
+    const events = await cycle(log, { dryRun: true });
     expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerRejected']);
     expect(events[3]!.data).toMatchObject({ dryRun: true, wouldPromote: true });
     expect(log.state.active).toEqual(before);
   });
 
-  it('given a challenger that cannot clear the reward gate, then it is rejected with the failing gate named and the active router untouched', () => {
+  it('given a challenger that cannot clear the reward gate, then it is rejected with the failing gate named and the active router untouched', async () => {
     const log = initialised();
     record(log, 0, 3000, 1);
     const before = log.state.active;
-    const events = cycle(log, { policy: { ...testCycleOptions().policy, minRewardDelta: 0.9 } });
+    const events = await cycle(log, { policy: { ...testCycleOptions().policy, minRewardDelta: 0.9 } });
     expect(types(events).at(-1)).toBe('ChallengerRejected');
     const rejected = events.at(-1) as DomainEvent & { type: 'ChallengerRejected' };
     expect(rejected.data.reasons.filter((r) => !r.passed).map((r) => r.gate)).toEqual(['reward-delta']);
     expect(log.state.active).toEqual(before);
   });
 
-  it('given a learner that throws, then the cycle ends in CycleFailed with the error, and the active router is untouched', () => {
+  it('given a learner that throws, then the cycle ends in CycleFailed with the error, and the active router is untouched', async () => {
     const log = initialised();
     record(log, 0, 50, 1);
     const before = log.state.active;
-    const events = cycle(log, {}, () => {
+    const events = await cycle(log, {}, () => {
       throw new Error('out of memory while fitting');
     });
     expect(events).toEqual([expect.objectContaining({ type: 'CycleStarted' }), { type: 'CycleFailed', data: expect.objectContaining({ stage: 'training', error: 'out of memory while fitting' }) }]);
     expect(log.state.active).toEqual(before);
   });
 
-  it('given a baseline version that does not exist, then it is refused before anything is decided', () => {
+  it('given a baseline version that does not exist, then it is refused before anything is decided', async () => {
     const log = initialised();
-    const result = decideCycle({ state: log.state, trajectories: [], benchmark: suite, options: testCycleOptions({ baselineVersion: 'v7' }), context: log.ctx() });
+    const result = await decideCycle({ state: log.state, trajectories: [], benchmark: suite, options: testCycleOptions({ baselineVersion: 'v7' }), context: log.ctx() });
     expect(result).toEqual({ ok: false, error: { type: 'version-not-found', ref: 'v7' } });
   });
 
-  it('holds the loop laws over generated histories of records, cycles, dry runs and rollbacks', () => {
+  it('holds the loop laws over generated histories of records, cycles, dry runs and rollbacks', async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('record' as const), count: fc.integer({ min: 100, max: 600 }), seed: fc.nat(), benchmarkCopies: fc.nat(3) }),
       fc.record({ kind: fc.constant('cycle' as const), dryRun: fc.boolean(), minNew: fc.integer({ min: 1, max: 150 }), strict: fc.boolean() }),
       fc.record({ kind: fc.constant('rollback' as const), pick: fc.nat() }),
     );
     let decidedCycles = 0;
-    fc.assert(
-      fc.property(fc.array(op, { minLength: 2, maxLength: 7 }), (ops) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 7 }), async (ops) => {
         const log = initialised();
         let offset = 0;
         let lastWasCompletedCycle = false;
@@ -144,7 +144,7 @@ describe('decideCycle', () => {
             else expect(result.error.type).toBe('already-active');
           } else {
             const policy = o.strict ? { ...testCycleOptions().policy, minRewardDelta: 0.95 } : testCycleOptions().policy;
-            const events = cycle(log, { dryRun: o.dryRun, minNewTrajectories: o.minNew, policy });
+            const events = await cycle(log, { dryRun: o.dryRun, minNewTrajectories: o.minNew, policy });
             const terminal = events.filter((e) => (CYCLE_TERMINAL_TYPES as readonly string[]).includes(e.type));
             expect(terminal).toHaveLength(1);
             // A cycle right after a completed cycle, with no new trajectories, is skipped.

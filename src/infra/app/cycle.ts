@@ -21,13 +21,12 @@ export type CycleRequest = {
 
 export const DEFAULT_MIN_NEW_TRAJECTORIES = 100;
 
-async function trajectoriesUpTo(session: Session, lastSeq: number): Promise<LoggedTrajectory[]> {
-  const out: LoggedTrajectory[] = [];
+/** Streams the recorded trajectories up to `lastSeq` from the log, batch by batch. */
+async function* trajectoriesUpTo(session: Session, lastSeq: number): AsyncGenerator<LoggedTrajectory> {
   for await (const event of allEvents(session.store)) {
-    if (event.seq > lastSeq) break;
-    if (event.type === 'TrajectoryRecorded') out.push({ seq: event.seq, trajectory: event.data.trajectory });
+    if (event.seq > lastSeq) return;
+    if (event.type === 'TrajectoryRecorded') yield { seq: event.seq, trajectory: event.data.trajectory };
   }
-  return out;
 }
 
 /**
@@ -52,9 +51,9 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
       explorationRate: request.explorationRate ?? DEFAULT_EXPLORATION_RATE,
     };
     const events = unwrap(
-      decideCycle({
+      await decideCycle({
         state,
-        trajectories: await trajectoriesUpTo(session, state.lastSeq),
+        trajectories: trajectoriesUpTo(session, state.lastSeq),
         benchmark,
         options,
         context: decideContext(session.env),

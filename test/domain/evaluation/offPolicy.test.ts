@@ -10,7 +10,7 @@ const logArb = fc.array(
 );
 
 /** Logs of an epsilon-greedy logging policy: the route drawn with `u`, its propensity, the policy's own distribution. */
-function loggedBy(rows: fc.TypeOf<typeof logArb>): LoggedSample[] {
+function loggedBy(rows: readonly { greedy: (typeof ROUTES)[number]; rate: number; u: number; reward: number }[]): LoggedSample[] {
   return rows.map(({ greedy, rate, u, reward }) => {
     const probabilities = routeProbabilities(greedy, rate);
     const distribution = ROUTES.map((r) => probabilities[r]);
