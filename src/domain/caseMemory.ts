@@ -5,12 +5,21 @@ import type { Trajectory } from './vocabulary.js';
  * "text  my MOM" are the same case.
  */
 export function normaliseInput(input: string): string {
-  return input
+  const known = recentKeys.get(input);
+  if (known !== undefined) return known;
+  const key = input
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+  // Agents see the same requests again and again; a bounded memo makes replay of such logs cheaper.
+  if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+  recentKeys.set(input, key);
+  return key;
 }
+
+const RECENT_KEYS = 50_000;
+const recentKeys = new Map<string, string>();
 
 function formatLatency(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
@@ -37,8 +46,10 @@ export type CaseEntry = {
   readonly summary: string;
 };
 
+type CaseRank = Pick<CaseEntry, 'reward' | 'latencyMs' | 'seq'>;
+
 /** The best case wins: higher reward, then lower latency, then the more recent. */
-export function isBetterCase(candidate: CaseEntry, incumbent: CaseEntry | undefined): boolean {
+export function isBetterCase(candidate: CaseRank, incumbent: CaseRank | undefined): boolean {
   if (!incumbent) return true;
   if (candidate.reward !== incumbent.reward) return candidate.reward > incumbent.reward;
   if (candidate.latencyMs !== incumbent.latencyMs) return candidate.latencyMs < incumbent.latencyMs;

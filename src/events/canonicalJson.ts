@@ -1,18 +1,22 @@
 /**
  * Deterministic JSON: object keys sorted, no whitespace, numbers as JSON.stringify writes them (the same
  * rules as RFC 8785 for the values memabra stores). Equal values always give equal bytes, which the hash
- * chain and the benchmark content hash rely on.
+ * chain and the benchmark content hash rely on. Native JSON.stringify does the writing; the replacer only
+ * reorders the keys of objects whose keys are not already in order.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as JSON`);
-    return text;
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+  const text = JSON.stringify(value, sortKeys);
+  if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as JSON`);
+  return text;
+}
+
+function sortKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1]! < keys[i]!;
+  if (ordered) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) out[key] = (value as Record<string, unknown>)[key];
+  return out;
 }

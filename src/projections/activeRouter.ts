@@ -1,9 +1,8 @@
-import type { Draft } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 
 /** Which version routes now, how it got there, and what was active before it. */
-export function evolveActiveRouter(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveActiveRouter(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'RouterRegistered':
       if (!event.data.activate) return;

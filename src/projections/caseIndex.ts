@@ -1,15 +1,17 @@
-import { castDraft, type Draft } from 'immer';
-import { caseFromTrajectory, isBetterCase, type CaseEntry } from '../domain/caseMemory.js';
+import { caseFromTrajectory, isBetterCase, normaliseInput } from '../domain/caseMemory.js';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 
 /** The best past trajectory per normalised request. */
-export function evolveCaseIndex(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveCaseIndex(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'TrajectoryRecorded': {
-      const entry = caseFromTrajectory(event.data.trajectory, event.seq);
-      if (entry.key === '') return;
-      if (isBetterCase(entry, state.cases.get(entry.key) as CaseEntry | undefined)) state.cases.set(entry.key, castDraft(entry));
+      const { trajectory } = event.data;
+      const key = normaliseInput(trajectory.task.input);
+      if (key === '') return;
+      const rank = { reward: trajectory.outcome.reward, latencyMs: trajectory.outcome.latencyMs, seq: event.seq };
+      // The summary is built only for a case that wins: most trajectories repeat a known request.
+      if (isBetterCase(rank, state.cases.get(key))) state.cases = state.cases.set(key, caseFromTrajectory(trajectory, event.seq));
       return;
     }
     case 'RouterRegistered':

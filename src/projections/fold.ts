@@ -1,17 +1,20 @@
-import { enableMapSet, produce, type Draft } from 'immer';
+import { createDraft, enableMapSet, finishDraft, produce, setAutoFreeze } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
 import { evolveActiveRouter } from './activeRouter.js';
 import { evolveCaseIndex } from './caseIndex.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 import { evolveTrajectories } from './trajectories.js';
 import { evolveVersions } from './versions.js';
 
 enableMapSet();
+// States are immutable by type (readonly) and by convention; deep-freezing every new object on every fold
+// costs more than the whole fold of a trajectory event.
+setAutoFreeze(false);
 
 /** Applies one event to every projection. Order matters only in that reports exist before they are consumed. */
-export function evolve(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolve(state: StateDraft, event: StoredEvent): void {
   evolveVersions(state, event);
   evolveActiveRouter(state, event);
   evolveReports(state, event);
@@ -22,11 +25,41 @@ export function evolve(state: Draft<MemabraState>, event: StoredEvent): void {
   state.lastAt = event.at;
 }
 
+/**
+ * The persistent indexes become transients for the length of a fold (updated in place, still sharing
+ * nothing they change with the state folded from) and are sealed again at its end.
+ */
+function openIndexes(draft: StateDraft): void {
+  draft.trajectories.seqById = draft.trajectories.seqById.asMutable();
+  draft.cases = draft.cases.asMutable();
+}
+
+function sealIndexes(draft: StateDraft): void {
+  draft.trajectories.seqById = draft.trajectories.seqById.asImmutable();
+  draft.cases = draft.cases.asImmutable();
+}
+
 /** Folds a batch of events in one immer `produce` (one per event would copy large maps every time). */
 export function foldEvents(state: MemabraState, events: Iterable<StoredEvent>): MemabraState {
-  return produce(state, (draft) => {
+  return produce(state, (immerDraft) => {
+    const draft = immerDraft as unknown as StateDraft;
+    openIndexes(draft);
     for (const event of events) evolve(draft, event);
+    sealIndexes(draft);
   });
+}
+
+/**
+ * Folds a stream of batches in one `produce`, so the large maps are copied once per load, not once per
+ * batch (which would make a long replay quadratic).
+ */
+export async function foldBatches(state: MemabraState, batches: AsyncIterable<readonly StoredEvent[]>): Promise<MemabraState> {
+  const immerDraft = createDraft(state);
+  const draft = immerDraft as unknown as StateDraft;
+  openIndexes(draft);
+  for await (const batch of batches) for (const event of batch) evolve(draft, event);
+  sealIndexes(draft);
+  return finishDraft(immerDraft) as MemabraState;
 }
 
 /** "As of" a seq (inclusive) or a time (every event stamped at or before it; `at` never decreases). */

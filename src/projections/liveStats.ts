@@ -1,9 +1,8 @@
-import type { Draft } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
-import { EXTERNAL_DECISIONS, type MemabraState } from './state.js';
+import { EXTERNAL_DECISIONS, type MemabraState, type StateDraft } from './state.js';
 
 /** Rewards of live decisions, per router version that made them. */
-export function evolveLiveStats(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveLiveStats(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'TrajectoryRecorded': {
       const { decision, outcome } = event.data.trajectory;

@@ -1,9 +1,8 @@
-import type { Draft } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 
 /** One training report per cycle, filled in as the cycle's events arrive. */
-export function evolveReports(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveReports(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'CycleStarted': {
       const { cycleId, baselineVersionId, benchmark, policy, options, newTrajectories } = event.data;

@@ -1,3 +1,5 @@
+import type { Draft } from 'immer';
+import { Map as PersistentMap } from 'immutable';
 import type { BenchmarkRef, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import type { Metrics } from '../domain/metrics.js';
@@ -67,6 +69,12 @@ export type RewardStats = { readonly count: number; readonly rewardSum: number; 
 /** Trajectories recorded without a router version (imported history) are counted under this key. */
 export const EXTERNAL_DECISIONS = '(external)';
 
+/**
+ * The two indexes that grow with every trajectory are persistent maps (Immutable.js): a new state shares
+ * all but a path of O(log n) nodes with the old one, where immer would copy the whole map on every fold.
+ */
+export type PersistentIndex<V> = PersistentMap<string, V>;
+
 export type MemabraState = {
   readonly lastSeq: number;
   readonly lastAt: string | null;
@@ -76,12 +84,21 @@ export type MemabraState = {
   readonly trajectories: {
     readonly count: number;
     /** Every recorded trajectory id with the seq that recorded it. */
-    readonly seqById: ReadonlyMap<string, number>;
+    readonly seqById: PersistentIndex<number>;
     /** Trajectories recorded at or before this seq have been consumed by a completed cycle. */
     readonly seenThroughSeq: number;
   };
-  readonly cases: ReadonlyMap<string, CaseEntry>;
+  readonly cases: PersistentIndex<CaseEntry>;
   readonly liveStats: ReadonlyMap<string, RewardStats>;
+};
+
+/**
+ * What an evolve function may change: an immer draft of the state, except the persistent indexes, which
+ * are replaced (never drafted) with their own O(log n) updates.
+ */
+export type StateDraft = Draft<Omit<MemabraState, 'cases' | 'trajectories'>> & {
+  cases: PersistentIndex<CaseEntry>;
+  trajectories: { count: number; seqById: PersistentIndex<number>; seenThroughSeq: number };
 };
 
 export const initialState: MemabraState = {
@@ -90,8 +107,8 @@ export const initialState: MemabraState = {
   versions: new Map(),
   active: null,
   reports: new Map(),
-  trajectories: { count: 0, seqById: new Map(), seenThroughSeq: 0 },
-  cases: new Map(),
+  trajectories: { count: 0, seqById: PersistentMap<string, number>(), seenThroughSeq: 0 },
+  cases: PersistentMap<string, CaseEntry>(),
   liveStats: new Map(),
 };
 

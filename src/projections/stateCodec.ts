@@ -1,8 +1,9 @@
+import { Map as PersistentMap } from 'immutable';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 1;
+export const STATE_FORMAT = 2;
 
 export type SerialisedState = {
   format: number;
@@ -25,8 +26,8 @@ export function serialiseState(state: MemabraState): SerialisedState {
     versions: [...state.versions],
     active: state.active,
     reports: [...state.reports],
-    trajectories: { count: state.trajectories.count, seqById: [...state.trajectories.seqById], seenThroughSeq: state.trajectories.seenThroughSeq },
-    cases: [...state.cases],
+    trajectories: { count: state.trajectories.count, seqById: [...state.trajectories.seqById.entries()], seenThroughSeq: state.trajectories.seenThroughSeq },
+    cases: [...state.cases.entries()],
     liveStats: [...state.liveStats],
   };
 }
@@ -39,8 +40,8 @@ export function deserialiseState(data: SerialisedState): MemabraState | null {
     versions: new Map(data.versions),
     active: data.active,
     reports: new Map(data.reports),
-    trajectories: { count: data.trajectories.count, seqById: new Map(data.trajectories.seqById), seenThroughSeq: data.trajectories.seenThroughSeq },
-    cases: new Map(data.cases),
+    trajectories: { count: data.trajectories.count, seqById: PersistentMap(data.trajectories.seqById), seenThroughSeq: data.trajectories.seenThroughSeq },
+    cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
   };
 }

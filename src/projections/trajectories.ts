@@ -1,19 +1,18 @@
-import type { Draft } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 
-function markConsumed(state: Draft<MemabraState>, cycleId: string): void {
+function markConsumed(state: StateDraft, cycleId: string): void {
   const report = state.reports.get(cycleId);
   if (!report || report.dryRun) return; // a dry run changes nothing, so the next real cycle sees the same data
   state.trajectories.seenThroughSeq = Math.max(state.trajectories.seenThroughSeq, report.newTrajectories.toSeq);
 }
 
 /** Recorded trajectory ids and which of them completed cycles have consumed. */
-export function evolveTrajectories(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveTrajectories(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'TrajectoryRecorded':
       state.trajectories.count += 1;
-      state.trajectories.seqById.set(event.data.trajectory.id, event.seq);
+      state.trajectories.seqById = state.trajectories.seqById.set(event.data.trajectory.id, event.seq);
       return;
     case 'ChallengerPromoted':
     case 'ChallengerRejected':

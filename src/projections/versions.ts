@@ -1,9 +1,8 @@
-import type { Draft } from 'immer';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState } from './state.js';
+import type { MemabraState, StateDraft } from './state.js';
 
 /** The version list: every router version that entered the log, with its origin and latest benchmark score. */
-export function evolveVersions(state: Draft<MemabraState>, event: StoredEvent): void {
+export function evolveVersions(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'RouterRegistered': {
       const { version, reason } = event.data;

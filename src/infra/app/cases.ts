@@ -19,5 +19,6 @@ export async function rebuildCases(session: Session): Promise<{ cases: number; l
   for await (const batch of session.store.readBatches()) state = foldEvents(state, batch);
   const incremental = await loadState(session.store);
   const comparable = incremental.lastSeq === state.lastSeq ? incremental : await loadState(session.store, { seq: state.lastSeq });
-  return { cases: state.cases.size, lastSeq: state.lastSeq, matchesIncremental: isDeepStrictEqual(comparable.cases, state.cases) };
+  const same = comparable.cases.size === state.cases.size && [...state.cases.entries()].every(([key, entry]) => isDeepStrictEqual(comparable.cases.get(key), entry));
+  return { cases: state.cases.size, lastSeq: state.lastSeq, matchesIncremental: same };
 }

@@ -1,7 +1,7 @@
 import type { DecideContext } from '../../domain/decideContext.js';
 import { describeDomainError, type Decided, type DomainError } from '../../domain/domainError.js';
 import type { DomainEvent, StoredEvent } from '../../events/catalogue.js';
-import { foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
+import { foldBatches, foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
 import { deserialiseState, serialiseState, type SerialisedState } from '../../projections/stateCodec.js';
 import { MemabraError, type ErrorKind } from '../errors.js';
@@ -35,18 +35,21 @@ async function loadLatest(store: EventStore): Promise<MemabraState> {
   const start = await startingPoint(store);
   const reader = await store.readFrom(start?.cursor ?? null);
   // A log that no longer matches the cursor (rewritten, restored) is folded again from the start.
-  let state = start && reader.resumed ? start.state : initialState;
-  const foldedFrom = state.lastSeq;
-  const batches = reader.batches;
-  for (let step = await batches.next(); ; step = await batches.next()) {
-    if (step.done) {
-      const cursor = step.value;
-      folded.set(store, { state, cursor });
-      if (store.snapshots && cursor.seq - foldedFrom >= SNAPSHOT_EVERY) await store.snapshots.save({ cursor, state: serialiseState(state) });
-      return state;
+  const from = start && reader.resumed ? start.state : initialState;
+  let cursor: ReadCursor | undefined;
+  async function* untilDone(): AsyncGenerator<readonly StoredEvent[]> {
+    for (let step = await reader.batches.next(); ; step = await reader.batches.next()) {
+      if (step.done) {
+        cursor = step.value;
+        return;
+      }
+      yield step.value;
     }
-    state = foldEvents(state, step.value);
   }
+  const state = await foldBatches(from, untilDone());
+  folded.set(store, { state, cursor: cursor! });
+  if (store.snapshots && cursor!.seq - from.lastSeq >= SNAPSHOT_EVERY) await store.snapshots.save({ cursor: cursor!, state: serialiseState(state) });
+  return state;
 }
 
 /** Folds the log (or its prefix as of a seq or time) into the projections, batch by batch. */

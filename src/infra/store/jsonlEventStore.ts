@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
-import { encodeEnvelope } from '../../events/codec.js';
+import { encodeEnvelope, validateEventData, type DecodeMode } from '../../events/codec.js';
 import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
 import { currentVersion } from '../../events/upcasters.js';
 import { MemabraError } from '../errors.js';
@@ -84,13 +84,13 @@ function writeAll(fd: number, buffer: Buffer, position: number, pauseMidWriteMs:
 }
 
 /** Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. */
-export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1): ScanSummary {
+export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1, mode: DecodeMode = 'sealed'): ScanSummary {
   if (!existsSync(path)) {
     return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
   }
   const fd = openSync(path, 'r');
   try {
-    const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+    const scan = scanLog(fd, fstatSync(fd).size, fromSeq, undefined, mode);
     for (let step = scan.next(); ; step = scan.next()) {
       if (step.done) return step.value;
       onBatch?.(step.value);
@@ -183,6 +183,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     const lines: string[] = [];
     const stored: StoredEvent[] = [];
     events.forEach((event, index) => {
+      const valid = validateEventData(event.type, event.data);
+      if (!valid.ok) throw new MemabraError('input', `event ${index + 1} of the batch is invalid (${valid.message}); nothing was appended`);
       const seq = tail.lastSeq + index + 1;
       const v = currentVersion(event.type);
       const line = encodeEnvelope({ ...event, seq, v, at, prev, batchEnd } as Parameters<typeof encodeEnvelope>[0]);
@@ -249,9 +251,14 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   async function verify(): Promise<VerifyReport> {
     let events = 0;
     try {
-      const summary = scanLogFile(path, (batch) => {
-        events += batch.length;
-      });
+      const summary = scanLogFile(
+        path,
+        (batch) => {
+          events += batch.length;
+        },
+        1,
+        'full',
+      );
       const tornTail = summary.tail.kind === 'torn' ? { firstLine: summary.tail.firstLine, bytes: summary.tail.bytes, reason: summary.tail.reason } : null;
       return { ok: true, events, lastSeq: summary.lastSeq, lastHash: summary.lastHash, tornTail };
     } catch (error) {

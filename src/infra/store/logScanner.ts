@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
 import type { StoredEvent } from '../../events/catalogue.js';
-import { decodeLine, type Envelope } from '../../events/codec.js';
+import { decodeLine, type DecodeMode, type Envelope } from '../../events/codec.js';
 import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
 import { MemabraError } from '../errors.js';
 
@@ -48,6 +48,7 @@ export function* scanLog(
   size: number,
   fromSeq = 1,
   start: ScanStart = LOG_START,
+  mode: DecodeMode = 'sealed',
 ): Generator<readonly StoredEvent[], ScanSummary, undefined> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let carry: Buffer = Buffer.alloc(0);
@@ -72,7 +73,7 @@ export function* scanLog(
     for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
       const line = data.subarray(start, nl);
       lineNo += 1;
-      const decoded = decodeLine(line);
+      const decoded = decodeLine(line, mode);
       if (!decoded.ok) {
         if (decoded.error.kind === 'future-version') {
           throw new MemabraError('future-schema', `log line ${lineNo}: ${decoded.error.message}`);

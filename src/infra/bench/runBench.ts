@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: builds its own data, measures memabra's hot paths beside the raw physical operation on
+ * the same bytes in the same run, prints a table, and writes bench/results.json. BENCH_EVENTS scales the
+ * big log (default 1,000,000). Memory-heavy parts run in child processes, so peak RSS is theirs alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, cpSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { indexCatalogue, retrieveCandidates } from '../../domain/benchmark/catalogue.js';
+import { decideRoute } from '../../domain/routing/routeDecision.js';
+import { createDatasetBuilder } from '../../domain/training/dataset.js';
+import { trainChallenger } from '../../domain/training/trainChallenger.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
+import { realEnvironment } from '../app/clock.js';
+import { runCycle } from '../app/cycle.js';
+import { recordTrajectories } from '../app/operations.js';
+import { loadState, type Session } from '../app/session.js';
+import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
+import type { NewEvent } from '../store/eventStore.js';
+import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
+import { BENCH_BASELINE, benchId, benchTrajectories } from './benchLog.js';
+import { latencies, percentile, seconds } from './measure.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+
+type Row = { measure: string; memabra: string; raw: string; ratio: string; target: string; met: boolean | null };
+
+async function buildLog(dir: string, count: number, firstTrajectory = 0): Promise<void> {
+  const store = openJsonlStore(dir);
+  let n = 0;
+  if ((await store.head()).lastSeq === 0) {
+    await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
+  }
+  let batch: NewEvent[] = [];
+  for (const trajectory of benchTrajectories(count, 1 + firstTrajectory)) {
+    batch.push({ id: benchId(2_000_000_000 + firstTrajectory + n), type: 'TrajectoryRecorded', data: { trajectory: { ...trajectory, id: benchId(1_000_000_000 + firstTrajectory + n) } } });
+    n++;
+    if (batch.length === 10_000) {
+      await store.append(batch, { expectedLastSeq: 'any' });
+      batch = [];
+    }
+  }
+  if (batch.length) await store.append(batch, { expectedLastSeq: 'any' });
+}
+
+/** Reads every line and JSON.parses it: the raw physical operation under a replay. */
+function rawReadParse(file: string): number {
+  const start = process.hrtime.bigint();
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  let carry = '';
+  let count = 0;
+  for (let position = 0; ; ) {
+    const read = readSync(fd, buffer, 0, buffer.length, position);
+    if (read === 0) break;
+    position += read;
+    const lines = (carry + buffer.toString('utf8', 0, read)).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) if (JSON.parse(line)) count++;
+  }
+  closeSync(fd);
+  if (count === 0) throw new Error('nothing read');
+  return seconds(start);
+}
+
+function child(mode: string, dir: string): { seconds: number; maxRssMiB: number; detail?: unknown } {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', SELF, '--child', mode, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+async function childMain(mode: string, dir: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  let detail: unknown;
+  if (mode === 'replay') {
+    rmSync(join(dir, 'snapshots'), { recursive: true, force: true });
+    const store = { ...openJsonlStore(dir), snapshots: undefined };
+    const state = await loadState(store);
+    detail = { events: state.lastSeq };
+  } else if (mode === 'open') {
+    const state = await loadState(openJsonlStore(dir));
+    detail = { events: state.lastSeq };
+  } else if (mode === 'cycle') {
+    const session: Session = { store: openJsonlStore(dir), env: realEnvironment() };
+    const { report } = await runCycle(session, { minNewTrajectories: 1, dryRun: true });
+    detail = { decision: report.decision, samples: report.trainingSet?.count, challenger: report.challengerMetrics?.meanReward };
+  }
+  process.stdout.write(`${JSON.stringify({ seconds: seconds(start), maxRssMiB: process.resourceUsage().maxRSS / 1024, detail })}\n`);
+}
+
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'memabra-bench-'));
+  const rows: Row[] = [];
+  const figures: Record<string, unknown> = {};
+  const say = (text: string) => process.stderr.write(`${text}\n`);
+  try {
+    // 1. The big log, and replay against raw read + JSON.parse.
+    const big = join(work, 'big');
+    say(`building a ${EVENTS}-event log...`);
+    let start = process.hrtime.bigint();
+    await buildLog(big, EVENTS - 1);
+    figures.buildSeconds = seconds(start);
+    const bigFile = join(big, LOG_FILE);
+    figures.logBytes = statSync(bigFile).size;
+    say('replay...');
+    const replay = child('replay', big);
+    const raw = Math.min(rawReadParse(bigFile), rawReadParse(bigFile));
+    figures.replay = { ...replay, rawSeconds: raw };
+    rows.push({ measure: `full replay of ${EVENTS} events (verify and fold)`, memabra: `${fmt(replay.seconds)} s`, raw: `${fmt(raw)} s read + JSON.parse`, ratio: `${fmt(raw / replay.seconds)}x`, target: '>= 0.5x', met: raw / replay.seconds >= 0.5 });
+    rows.push({ measure: 'peak RSS of replay', memabra: `${fmt(replay.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: replay.maxRssMiB < 1024 });
+
+    // 2. Open with a snapshot and 10,000 events of tail.
+    say('open with a snapshot...');
+    const opened = join(work, 'open');
+    cpSync(big, opened, { recursive: true });
+    await loadState(openJsonlStore(opened)); // folds everything and writes a snapshot
+    await buildLog(opened, 10_000, EVENTS);
+    const open = child('open', opened);
+    figures.open = open;
+    rows.push({ measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`, memabra: `${fmt(open.seconds * 1000, 0)} ms`, raw: '', ratio: '', target: '< 200 ms', met: open.seconds < 0.2 });
+    rmSync(opened, { recursive: true, force: true });
+
+    // 3. A full cycle on the big log.
+    say('a cycle on the big log...');
+    const cycle = child('cycle', big);
+    figures.cycle = cycle;
+    rows.push({ measure: `one full cycle (dry run) with ${EVENTS} events in the log`, memabra: `${fmt(cycle.seconds)} s`, raw: '', ratio: '', target: '', met: null });
+    rows.push({ measure: 'peak RSS of that cycle', memabra: `${fmt(cycle.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: cycle.maxRssMiB < 1024 });
+    rmSync(big, { recursive: true, force: true });
+
+    // 4. Durable batched append against raw write + fdatasync of the same bytes in the same batch sizes.
+    say('durable appends...');
+    const appendDir = join(work, 'append');
+    const store = openJsonlStore(appendDir);
+    await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
+    const batches = 200;
+    const batchSize = 100;
+    const trajectories = [...benchTrajectories(batches * batchSize, 7)];
+    const sizes: number[] = [];
+    start = process.hrtime.bigint();
+    for (let b = 0; b < batches; b++) {
+      const before = statSync(join(appendDir, LOG_FILE)).size;
+      await store.append(trajectories.slice(b * batchSize, (b + 1) * batchSize).map((trajectory, i) => ({ id: benchId(b * batchSize + i + 10), type: 'TrajectoryRecorded', data: { trajectory } })), { expectedLastSeq: 'any' });
+      sizes.push(statSync(join(appendDir, LOG_FILE)).size - before);
+    }
+    const ours = seconds(start);
+    const bytes = readFileSync(join(appendDir, LOG_FILE));
+    const rawFile = join(work, 'raw.jsonl');
+    const fd = openSync(rawFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+    let offset = bytes.length - sizes.reduce((a, b) => a + b, 0);
+    start = process.hrtime.bigint();
+    for (const size of sizes) {
+      writeSync(fd, bytes, offset, size);
+      fdatasyncSync(fd);
+      offset += size;
+    }
+    const rawAppend = seconds(start);
+    closeSync(fd);
+    figures.append = { batches, batchSize, seconds: ours, rawSeconds: rawAppend };
+    rows.push({ measure: `durable append, ${batches} batches of ${batchSize} events`, memabra: `${fmt((batches * batchSize) / ours, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync`, ratio: `${fmt(rawAppend / ours)}x`, target: '>= 0.5x', met: rawAppend / ours >= 0.5 });
+
+    // 5. One durable record in a process that is already open.
+    say('single records...');
+    const session: Session = { store, env: realEnvironment() };
+    await loadState(store);
+    const one = [...benchTrajectories(300, 9)].map(({ id: _id, recordedAt: _at, source: _source, ...t }) => t);
+    const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
+    figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
+    rows.push({ measure: 'one durable record (process already open)', memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`, raw: `${fmt((rawAppend / batches) * 1000)} ms per raw write + fdatasync`, ratio: '', target: '', met: null });
+
+    // 6. Training on 100,000 trajectories, and routing with 20 candidates.
+    say('training...');
+    const builder = createDatasetBuilder(DEFAULT_FEATURES, new Set());
+    start = process.hrtime.bigint();
+    for (const trajectory of benchTrajectories(100_000, 11)) builder.add(trajectory);
+    const featurise = seconds(start);
+    const samples = builder.build().samples;
+    start = process.hrtime.bigint();
+    const learned = trainChallenger({ id: 'BENCH', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING }, samples);
+    const train = seconds(start);
+    figures.training = { trajectories: 100_000, featuriseSeconds: featurise, trainSeconds: train };
+    rows.push({ measure: 'training on 100,000 trajectories', memabra: `${fmt(featurise + train)} s (features ${fmt(featurise)} s, fit ${fmt(train)} s)`, raw: '', ratio: '', target: 'a few seconds', met: featurise + train < 10 });
+
+    say('routing...');
+    const catalogue = indexCatalogue(loadCatalogue());
+    const requests = loadTrainRequests().slice(0, 2000).map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text, 20) }));
+    const padded = requests.map((r) => ({ ...r, candidates: r.candidates.length >= 20 ? r.candidates : [...r.candidates, ...Array.from({ length: 20 - r.candidates.length }, (_, i) => ({ id: `pad${i}`, kind: 'tool' as const, name: `pad ${i}`, score: 0.01 }))] }));
+    for (let i = 0; i < 5000; i++) decideRoute(learned, padded[i % padded.length]!, 0.5); // warm up
+    const routeTimes = await latencies(20_000, (i) => decideRoute(learned, padded[i % padded.length]!, (i % 97) / 97));
+    figures.routing = { candidates: 20, p50us: percentile(routeTimes, 0.5), p99us: percentile(routeTimes, 0.99) };
+    rows.push({ measure: 'routing one request, 20 candidates, in process', memabra: `p50 ${fmt(percentile(routeTimes, 0.5), 1)} us, p99 ${fmt(percentile(routeTimes, 0.99), 1)} us`, raw: '', ratio: '', target: 'p99 < 50 us', met: percentile(routeTimes, 0.99) < 50 });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+  const widths = ['measure', 'memabra', 'raw', 'ratio', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  process.stdout.write(`${line(['measure', 'memabra', 'raw', 'ratio', 'target'])}  met\n`);
+  for (const r of rows) process.stdout.write(`${line([r.measure, r.memabra, r.raw, r.ratio, r.target])}  ${r.met === null ? '' : r.met ? 'yes' : 'NO'}\n`);
+  process.stdout.write(`\n${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), events: EVENTS, machine, rows, figures }, null, 2)}\n`);
+}
+
+if (process.argv[2] === '--child') await childMain(process.argv[3]!, process.argv[4]!);
+else await main();
