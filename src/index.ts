@@ -12,6 +12,8 @@ import { loadState, type Session } from './infra/app/session.js';
 import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
 import type { RouteAnswer } from './domain/routeRequests.js';
+import type { Candidate, Task } from './domain/vocabulary.js';
+import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
 import { openStore } from './infra/store/openStore.js';
@@ -26,6 +28,7 @@ export type { StatusSummary, VersionSummary } from './domain/summaries.js';
 export type { RouteAnswer } from './domain/routeRequests.js';
 export type { TrainingReport } from './projections/state.js';
 export type { CycleRequest } from './infra/app/cycle.js';
+export type { Execute, TurnResult } from './infra/app/runner.js';
 export type { Evaluation } from './infra/app/routing.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
@@ -50,6 +53,11 @@ export type Memabra = {
   evaluate(options?: { benchmark?: string; version?: string }): Promise<Evaluation>;
   /** Runs one online-learning cycle and returns its report. */
   cycle(request?: CycleRequest): Promise<TrainingReport>;
+  /**
+   * One agent turn: routes the task, calls `execute(decision)`, measures it, records the trajectory (a
+   * thrown error becomes an outcome with that error, then is thrown again) and returns the agent's result.
+   */
+  run<R>(task: Task | string, candidates: readonly Candidate[], execute: Execute<R>): Promise<R>;
   state(asOf?: AsOf): Promise<MemabraState>;
   status(asOf?: AsOf): Promise<StatusSummary>;
   versions(): Promise<VersionSummary[]>;
@@ -68,6 +76,7 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
     route: (requests) => routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests)),
     evaluate: (options) => evaluateVersion(session, options ?? {}),
     cycle: async (request) => (await runCycle(session, request)).report,
+    run: (task, candidates, execute) => runTurn(session, task, candidates, execute),
     state: (asOf) => loadState(session.store, asOf),
     status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),
     versions: async () => {

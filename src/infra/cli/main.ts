@@ -14,6 +14,8 @@ import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
 import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
+import { openSession } from './runtime.js';
+import { reportCommand } from './reportCommand.js';
 
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {
@@ -77,6 +79,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--limit <N>', 'seed only the first N train requests').argParser(numberIn(1, 1_000_000, true)).hideHelp())
     .addOption(new Option('--seed <N>', 'seed of the exploration and of the simulated outcomes (default 1)').argParser(numberIn(0, 2 ** 31, true)))
     .action((options) => demoCommand(globals(options)));
+  command('report', 'write a self-contained HTML page: reward per version, metrics per category, the timeline')
+    .requiredOption('--html <FILE>', 'the page to write')
+    .addOption(new Option('--bucket <N>', 'trajectories per point of the live reward lines (default 500)').argParser(numberIn(1, 1_000_000, true)))
+    .action((options) => reportCommand(globals(options)));
+  program
+    .command('mcp')
+    .description('serve route, record, cycle, status, versions, reports and rollback to agents over MCP (stdio)')
+    .exitOverride()
+    .action(async () => {
+      const { serveStdio } = await import('../mcp/server.js');
+      await serveStdio(await openSession(program.opts()));
+    });
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   cases
     .command('lookup')

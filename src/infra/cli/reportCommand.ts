@@ -1,0 +1,22 @@
+import { writeFileSync } from 'node:fs';
+import { createAuditReportBuilder } from '../../domain/auditReport.js';
+import { allEvents, loadState } from '../app/session.js';
+import { MemabraError } from '../errors.js';
+import { renderHtmlReport } from '../report/htmlReport.js';
+import { printJson, printLine } from './output.js';
+import { openSession, type GlobalOptions } from './runtime.js';
+
+export async function reportCommand(flags: GlobalOptions & { json?: boolean; html?: string; bucket?: number }): Promise<void> {
+  if (!flags.html) throw new MemabraError('usage', 'report needs --html FILE');
+  const session = await openSession(flags);
+  const builder = createAuditReportBuilder(flags.bucket ?? 500);
+  for await (const event of allEvents(session.store)) builder.add(event);
+  const report = builder.build(await loadState(session.store));
+  try {
+    writeFileSync(flags.html, renderHtmlReport(report, `memabra audit report: ${session.store.location}`));
+  } catch (error) {
+    throw new MemabraError('io', `cannot write ${flags.html}: ${(error as Error).message}`);
+  }
+  if (flags.json) return printJson({ file: flags.html, head: report.head, versions: report.versions.length, timeline: report.timeline.length });
+  printLine(`wrote ${flags.html}: ${report.versions.length} versions, ${report.timeline.length} timeline entries, up to seq ${report.head.seq}`);
+}
