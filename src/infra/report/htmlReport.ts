@@ -9,7 +9,7 @@ type Scale = (value: number) => number;
 
 function axes(width: number, height: number, pad: number, yTicks: number[], y: Scale): string {
   const lines = yTicks
-    .map((t) => `<line x1="${pad}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" class="grid"/><text x="${pad - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(1)}</text>`)
+    .map((t) => `<line x1="${pad}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" class="grid"/><text x="${pad - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`)
     .join('');
   return `${lines}<line x1="${pad}" x2="${pad}" y1="10" y2="${height - 30}" class="axis"/><line x1="${pad}" x2="${width - 10}" y1="${height - 30}" y2="${height - 30}" class="axis"/>`;
 }
