@@ -14,7 +14,7 @@ import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
 import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
-import { openSession } from './runtime.js';
+import { closeSessions, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
 
 function numberIn(min: number, max: number, integer = false) {
@@ -131,5 +131,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     printDiagnostic(`memabra: internal error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}`);
     process.exitCode = 1;
+  } finally {
+    await closeSessions();
   }
 }

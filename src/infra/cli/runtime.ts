@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { realEnvironment } from '../app/clock.js';
 import type { Session } from '../app/session.js';
 import { MemabraError } from '../errors.js';
+import type { EventStore } from '../store/eventStore.js';
 import { openStore } from '../store/openStore.js';
 
 export type GlobalOptions = { dir?: string; store?: string };
@@ -13,9 +14,18 @@ export function storeLocation(options: GlobalOptions): string {
   return options.store || options.dir || process.env.MEMABRA_STORE || process.env.MEMABRA_DIR || resolve('.memabra');
 }
 
+const openStores: EventStore[] = [];
+
 export async function openSession(options: GlobalOptions): Promise<Session> {
   const env = realEnvironment();
-  return { store: await openStore(storeLocation(options), { now: env.now }), env };
+  const store = await openStore(storeLocation(options), { now: env.now });
+  openStores.push(store);
+  return { store, env };
+}
+
+/** Closes what the command opened (a PostgreSQL pool would otherwise keep the process alive). */
+export async function closeSessions(): Promise<void> {
+  await Promise.allSettled(openStores.splice(0).map((store) => store.close()));
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

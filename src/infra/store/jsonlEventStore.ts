@@ -13,9 +13,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
-import { encodeEnvelope, validateEventData, type DecodeMode } from '../../events/codec.js';
+import type { DecodeMode } from '../../events/codec.js';
 import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
-import { currentVersion } from '../../events/upcasters.js';
 import { MemabraError } from '../errors.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
@@ -30,6 +29,7 @@ import {
 } from './eventStore.js';
 import { lockExclusive, unlock } from './fileLock.js';
 import { scanLog, type ScanStart, type ScanSummary } from './logScanner.js';
+import { encodeBatch } from './batchEncoder.js';
 import { findTail, type LogTail } from './logTail.js';
 import { snapshotFiles } from './snapshotFiles.js';
 
@@ -174,34 +174,6 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     return { resumed: cursor === null || cursor.offset === 0 || start !== undefined, batches: batches() };
   }
 
-  function encodeBatch(events: readonly NewEvent[], tail: LogTail): { buffer: Buffer; stored: StoredEvent[] } {
-    const clock = now().toISOString();
-    // `at` never goes backwards, so "as of a time" is always a prefix of the log.
-    const at = tail.lastAt !== null && tail.lastAt > clock ? tail.lastAt : clock;
-    const batchEnd = tail.lastSeq + events.length;
-    let prev = tail.lastHash;
-    const lines: string[] = [];
-    const stored: StoredEvent[] = [];
-    events.forEach((event, index) => {
-      const valid = validateEventData(event.type, event.data);
-      if (!valid.ok) throw new MemabraError('input', `event ${index + 1} of the batch is invalid (${valid.message}); nothing was appended`);
-      const seq = tail.lastSeq + index + 1;
-      const v = currentVersion(event.type);
-      const line = encodeEnvelope({ ...event, seq, v, at, prev, batchEnd } as Parameters<typeof encodeEnvelope>[0]);
-      const bytes = Buffer.byteLength(line);
-      if (bytes > maxEventBytes) {
-        throw new MemabraError(
-          'input',
-          `event ${index + 1} of the batch (${event.type}) is ${bytes} bytes, over the ${maxEventBytes}-byte limit per event; nothing was appended`,
-        );
-      }
-      lines.push(line);
-      prev = lineHash(line);
-      stored.push({ ...event, seq, v, at } as StoredEvent);
-    });
-    return { buffer: Buffer.from(`${lines.join('\n')}\n`), stored };
-  }
-
   async function append(events: readonly NewEvent[], { expectedLastSeq }: AppendOptions): Promise<AppendResult> {
     mkdirSync(directory, { recursive: true });
     const created = !existsSync(path);
@@ -223,7 +195,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
           );
         }
         if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
-        const { buffer, stored } = encodeBatch(events, tail);
+        const { lines, stored } = encodeBatch(events, tail, now(), maxEventBytes);
+        const buffer = Buffer.from(`${lines.join('\n')}\n`);
         try {
           writeAll(fd, buffer, tail.validBytes, pauseMidWriteMs);
           fdatasyncSync(fd);

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
+import { storeConformance } from './storeConformance.js';
+
+/**
+ * A real PostgreSQL server: .ci/run starts one on loopback and sets MEMABRA_TEST_PG_URL. Without it these
+ * tests fail, never skip.
+ */
+const ADMIN_URL = process.env.MEMABRA_TEST_PG_URL ?? '';
+const admin = new pg.Pool({ connectionString: ADMIN_URL || 'postgres://missing', max: 2 });
+let counter = 0;
+
+/** A fresh database per test, so every test starts from an empty log. */
+async function freshDatabase(): Promise<string> {
+  const name = `memabra_t_${process.pid}_${Date.now()}_${counter++}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+afterAll(() => admin.end());
+
+describe('the PostgreSQL test server', () => {
+  it('is configured (MEMABRA_TEST_PG_URL) and answers', async () => {
+    expect(ADMIN_URL).toMatch(/^postgres(ql)?:\/\//);
+    expect((await admin.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+storeConformance('PostgreSQL', {
+  async create(options = {}) {
+    const url = await freshDatabase();
+    const store = openPostgresStore(url, options);
+    return {
+      store,
+      open: () => openPostgresStore(url, options),
+      async tamper(seq, edit) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        const { rows } = await client.query<{ line: string }>('SELECT line FROM memabra_events WHERE seq = $1', [seq]);
+        await client.query('UPDATE memabra_events SET line = $1 WHERE seq = $2', [edit(rows[0]!.line), seq]);
+        await client.end();
+      },
+    };
+  },
+});
+
+describe('PostgreSQL store', () => {
+  it('catches deleted trailing events through its head row, which a file cannot', async () => {
+    const url = await freshDatabase();
+    const store = openPostgresStore(url);
+    await store.append([{ id: 'E1', type: 'CycleSkipped', data: { cycleId: 'c1', newTrajectoryCount: 1, minNewTrajectories: 2 } }], { expectedLastSeq: 0 });
+    await store.append([{ id: 'E2', type: 'CycleSkipped', data: { cycleId: 'c2', newTrajectoryCount: 1, minNewTrajectories: 2 } }], { expectedLastSeq: 1 });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('DELETE FROM memabra_events WHERE seq = 2');
+    await client.end();
+    expect(await store.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/ends at seq 1 but its head row says seq 2/) });
+    await store.close();
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../src/events/catalogue.js';
+import type { EventStore, NewEvent } from '../../../src/infra/store/eventStore.js';
+import { sequentialIds } from '../../support/fixtures.js';
+
+export type StoreFactory = {
+  /** A new, empty log; `open` gives further handles on the same log, as other processes would have. */
+  create(options?: { maxEventBytes?: number; now?: () => Date }): Promise<{ store: EventStore; open: () => EventStore; tamper: (seq: number, edit: (line: string) => string) => Promise<void> }>;
+};
+
+const skipped = (n: number, id: string): NewEvent => ({ id, type: 'CycleSkipped', data: { cycleId: `c${n}`, newTrajectoryCount: n, minNewTrajectories: 10 } });
+
+async function readAll(store: EventStore): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const batch of store.readBatches()) out.push(...batch);
+  return out;
+}
+
+/** The behaviour every event store must have, whatever it keeps the log in. */
+export function storeConformance(name: string, factory: StoreFactory): void {
+  describe(`${name} store conformance`, () => {
+    it('appends batches with gap-free seqs, a hash chain and one `at` per batch, and reads them back in order', async () => {
+      const { store } = await factory.create();
+      const ids = sequentialIds();
+      expect(await store.append([skipped(1, ids())], { expectedLastSeq: 0 })).toMatchObject({ firstSeq: 1, lastSeq: 1 });
+      expect(await store.append([skipped(2, ids()), skipped(3, ids())], { expectedLastSeq: 1 })).toMatchObject({ firstSeq: 2, lastSeq: 3 });
+      const events = await readAll(store);
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(events[1]!.at).toBe(events[2]!.at);
+      expect(await store.head()).toMatchObject({ lastSeq: 3 });
+      expect(await store.verify()).toMatchObject({ ok: true, events: 3, lastSeq: 3, tornTail: null });
+      await store.close();
+    });
+
+    it('refuses an append whose expected seq is stale, appending nothing', async () => {
+      const { store } = await factory.create();
+      await store.append([skipped(1, 'E1')], { expectedLastSeq: 0 });
+      await expect(store.append([skipped(2, 'E2')], { expectedLastSeq: 0 })).rejects.toThrow(/expected last seq 0, found 1/);
+      expect((await readAll(store)).map((e) => e.id)).toEqual(['E1']);
+      await store.close();
+    });
+
+    it('refuses a whole batch when one event is too large or invalid', async () => {
+      const { store } = await factory.create({ maxEventBytes: 400 });
+      await expect(store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleFailed', data: { cycleId: 'c', stage: 'training', error: 'x'.repeat(500) } }], { expectedLastSeq: 0 })).rejects.toThrow(/event 2 of the batch \(CycleFailed\) is \d+ bytes, over the 400-byte limit/);
+      await expect(store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleSkipped', data: { cycleId: 'c' } } as unknown as NewEvent], { expectedLastSeq: 0 })).rejects.toThrow(/event 2 of the batch is invalid/);
+      expect(await readAll(store)).toEqual([]);
+      await store.close();
+    });
+
+    it('several writers at once lose nothing, leave no gap, and never interleave batches', async () => {
+      const { store, open } = await factory.create();
+      const writers = Array.from({ length: 4 }, () => open());
+      await Promise.all(
+        writers.map(async (writer, w) => {
+          for (let b = 0; b < 10; b++) {
+            await writer.append([0, 1, 2].map((i) => skipped(i, `W${w}-${b}-${i}`)), { expectedLastSeq: 'any' });
+          }
+        }),
+      );
+      const events = await readAll(store);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      expect(new Set(events.map((e) => e.id)).size).toBe(120);
+      for (let i = 0; i < 120; i += 3) expect(new Set(events.slice(i, i + 3).map((e) => e.id.split('-').slice(0, 2).join('-'))).size).toBe(1);
+      expect(await store.verify()).toMatchObject({ ok: true, events: 120 });
+      await Promise.all([store, ...writers].map((s) => s.close()));
+    });
+
+    it('resumes reading after a cursor, and starts over when the log no longer matches it', async () => {
+      const { store, tamper } = await factory.create();
+      await store.append([skipped(1, 'E1'), skipped(2, 'E2')], { expectedLastSeq: 0 });
+      const first = await store.readFrom(null);
+      let step = await first.batches.next();
+      while (!step.done) step = await first.batches.next();
+      const cursor = step.value;
+      expect(cursor.seq).toBe(2);
+      await store.append([skipped(3, 'E3')], { expectedLastSeq: 2 });
+      const next = await store.readFrom(cursor);
+      expect(next.resumed).toBe(true);
+      const batch = await next.batches.next();
+      expect(!batch.done && batch.value.map((e) => e.seq)).toEqual([3]);
+      await tamper(2, (line) => line.replace('"c2"', '"c9"'));
+      expect((await store.readFrom(cursor)).resumed).toBe(false);
+      await store.close();
+    });
+
+    it('names the first bad line when a stored line was changed', async () => {
+      const { store, tamper } = await factory.create();
+      await store.append([skipped(1, 'E1')], { expectedLastSeq: 0 });
+      await store.append([skipped(2, 'E2')], { expectedLastSeq: 1 });
+      await store.append([skipped(3, 'E3')], { expectedLastSeq: 2 });
+      await tamper(2, (line) => line.replace('"c2"', '"c7"'));
+      expect(await store.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/^log line 2 is corrupt: checksum/) });
+      await expect(readAll(store)).rejects.toThrow(/log line 2 is corrupt/);
+      await store.close();
+    });
+
+    it('stamps `at` from its clock and never lets it go backwards, so "as of a time" is a prefix', async () => {
+      const times = ['2026-11-25T10:00:05.000Z', '2026-11-25T10:00:01.000Z', '2026-11-25T10:00:09.000Z'];
+      const { store } = await factory.create({ now: () => new Date(times.shift()!) });
+      for (const n of [1, 2, 3]) await store.append([skipped(n, `E${n}`)], { expectedLastSeq: n - 1 });
+      expect((await readAll(store)).map((e) => e.at)).toEqual(['2026-11-25T10:00:05.000Z', '2026-11-25T10:00:05.000Z', '2026-11-25T10:00:09.000Z']);
+      await store.close();
+    });
+  });
+}
