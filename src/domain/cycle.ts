@@ -12,7 +12,7 @@ import { greedyRoute, routeProbabilities, scoreRoutes } from './routing/routeDec
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder } from './training/dataset.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
-import type { TrainingSample } from './training/trainer.js';
+import type { TrainingSet } from './training/trainingSet.js';
 import { nextVersionLabel, resolveVersion } from './versionRef.js';
 import { ROUTES, type Trajectory } from './vocabulary.js';
 
@@ -31,7 +31,7 @@ export type CycleOptions = {
 export type LoggedTrajectory = { readonly seq: number; readonly trajectory: Trajectory };
 
 /** The learner, injectable so tests can make training fail; the real one by default. */
-export type Learner = (spec: ChallengerSpec, samples: readonly TrainingSample[]) => RouterVersion;
+export type Learner = (spec: ChallengerSpec, samples: TrainingSet) => RouterVersion;
 
 export type CycleInputs = {
   readonly state: MemabraState;

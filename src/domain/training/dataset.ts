@@ -3,11 +3,11 @@ import type { FeatureSettings } from '../routerVersion.js';
 import { extractFeatures } from '../routing/features.js';
 import type { CaseHint } from '../routing/routeContext.js';
 import { ROUTES, type Route, type Trajectory } from '../vocabulary.js';
-import type { TrainingSample } from './trainer.js';
+import { createTrainingSetBuilder, type TrainingSet } from './trainingSet.js';
 
 export type Exclusion = { readonly trajectoryId: string; readonly reason: 'benchmark-input' };
 
-export type Dataset = { readonly samples: TrainingSample[]; readonly excluded: Exclusion[]; readonly used: number };
+export type Dataset = { readonly samples: TrainingSet; readonly excluded: Exclusion[]; readonly used: number };
 
 /**
  * Builds training samples from trajectories in log order. A trajectory whose normalised input is a benchmark
@@ -16,7 +16,7 @@ export type Dataset = { readonly samples: TrainingSample[]; readonly excluded: E
  * seen it, so a trajectory never leaks its own reward into its features.
  */
 export function createDatasetBuilder(features: FeatureSettings, benchmarkInputs: ReadonlySet<string>) {
-  const samples: TrainingSample[] = [];
+  const samples = createTrainingSetBuilder();
   const excluded: Exclusion[] = [];
   const bestCase = new Map<string, CaseHint>();
   return {
@@ -27,15 +27,16 @@ export function createDatasetBuilder(features: FeatureSettings, benchmarkInputs:
         return;
       }
       const hint = bestCase.get(key) ?? null;
-      samples.push({
-        features: extractFeatures(features, { input: trajectory.task.input, candidates: trajectory.candidates, caseHint: hint }),
-        route: ROUTES.indexOf(trajectory.decision.route),
-        reward: trajectory.outcome.reward,
-      });
+      samples.add(
+        extractFeatures(features, { input: trajectory.task.input, candidates: trajectory.candidates, caseHint: hint }),
+        ROUTES.indexOf(trajectory.decision.route),
+        trajectory.outcome.reward,
+      );
       if (key && (!hint || trajectory.outcome.reward > hint.reward)) bestCase.set(key, { route: trajectory.decision.route as Route, reward: trajectory.outcome.reward });
     },
     build(): Dataset {
-      return { samples, excluded, used: samples.length };
+      const set = samples.build();
+      return { samples: set, excluded, used: set.count };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FeatureSettings, RouterVersion, TrainingSettings } from '../routerVersion.js';
 import { quantiseModel } from '../routing/linearModel.js';
-import { trainRewardModels, type TrainingSample } from './trainer.js';
+import { trainRewardModels } from './trainer.js';
+import type { TrainingSet } from './trainingSet.js';
 
 export type ChallengerSpec = {
   readonly id: string;
@@ -13,7 +14,7 @@ export type ChallengerSpec = {
 };
 
 /** Trains a learned router version, ready to be recorded in full in a ChallengerTrained event. */
-export function trainChallenger(spec: ChallengerSpec, samples: readonly TrainingSample[]): Extract<RouterVersion, { kind: 'learned' }> {
+export function trainChallenger(spec: ChallengerSpec, samples: TrainingSet): Extract<RouterVersion, { kind: 'learned' }> {
   const model = trainRewardModels(samples, spec.features, spec.training);
   return { ...spec, kind: 'learned', model: quantiseModel(model) };
 }

@@ -1,14 +1,7 @@
 import type { FeatureSettings, TrainingSettings } from '../routerVersion.js';
-import type { SparseVector } from '../routing/features.js';
+import type { TrainingSet } from './trainingSet.js';
 import type { DenseModel } from '../routing/linearModel.js';
 import { ROUTES } from '../vocabulary.js';
-
-/** One logged decision as the learner sees it: features, the route taken (index in ROUTES), the reward. */
-export type TrainingSample = {
-  readonly features: SparseVector;
-  readonly route: number;
-  readonly reward: number;
-};
 
 export const DEFAULT_FEATURES: FeatureSettings = { bits: 15, wordNgrams: 2, charNgramMin: 0, charNgramMax: 0, candidateFeatures: true };
 export const DEFAULT_TRAINING: TrainingSettings = { method: 'ridge-cg', l2: 2, maxIterations: 40 };
@@ -17,32 +10,14 @@ export const DEFAULT_TRAINING: TrainingSettings = { method: 'ridge-cg', l2: 2, m
 const PRIOR_REWARD = 0.5;
 const PRIOR_WEIGHT = 2;
 
-/** The samples of one route in compressed sparse rows. */
-type Rows = { indices: Uint32Array; values: Float32Array; offsets: Uint32Array; targets: Float64Array };
+/** One route's rows of the training set, with the route's intercept taken off the targets. */
+type RouteRows = { readonly set: TrainingSet; readonly rows: Uint32Array; readonly intercept: number };
 
-function rowsOf(samples: readonly TrainingSample[], intercept: number): Rows {
-  let nnz = 0;
-  for (const s of samples) nnz += s.features.length;
-  const indices = new Uint32Array(nnz);
-  const values = new Float32Array(nnz);
-  const offsets = new Uint32Array(samples.length + 1);
-  const targets = new Float64Array(samples.length);
-  let at = 0;
-  samples.forEach((s, row) => {
-    indices.set(s.features.indices, at);
-    values.set(s.features.values, at);
-    at += s.features.length;
-    offsets[row + 1] = at;
-    targets[row] = s.reward - intercept;
-  });
-  return { indices, values, offsets, targets };
-}
-
-/** out = X^T (X v) + l2 v */
-function normalProduct(rows: Rows, v: Float64Array, l2: number, out: Float64Array): void {
+/** out = X^T (X v) + l2 v, over the route's rows only (no copy of them). */
+function normalProduct({ set, rows }: RouteRows, v: Float64Array, l2: number, out: Float64Array): void {
   out.fill(0);
-  const { indices, values, offsets } = rows;
-  for (let row = 0; row + 1 < offsets.length; row++) {
+  const { indices, values, offsets } = set;
+  for (const row of rows) {
     let dot = 0;
     for (let k = offsets[row]!; k < offsets[row + 1]!; k++) dot += values[k]! * v[indices[k]!]!;
     for (let k = offsets[row]!; k < offsets[row + 1]!; k++) out[indices[k]!]! += values[k]! * dot;
@@ -57,19 +32,20 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Solves (X^T X + l2 I) w = X^T y by conjugate gradient: exact ridge regression, deterministic. */
-function ridge(rows: Rows, dimension: number, settings: TrainingSettings): Float32Array {
+function ridge(route: RouteRows, dimension: number, settings: TrainingSettings): Float32Array {
   const w = new Float64Array(dimension);
   const r = new Float64Array(dimension);
-  const { indices, values, offsets, targets } = rows;
-  for (let row = 0; row + 1 < offsets.length; row++) {
-    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) r[indices[k]!]! += values[k]! * targets[row]!;
+  const { indices, values, offsets, rewards } = route.set;
+  for (const row of route.rows) {
+    const target = rewards[row]! - route.intercept;
+    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) r[indices[k]!]! += values[k]! * target;
   }
   const p = Float64Array.from(r);
   const ap = new Float64Array(dimension);
   let rs = dot(r, r);
   const tolerance = 1e-10 * Math.max(1, rs);
   for (let iteration = 0; iteration < settings.maxIterations && rs > tolerance; iteration++) {
-    normalProduct(rows, p, settings.l2, ap);
+    normalProduct(route, p, settings.l2, ap);
     const alpha = rs / dot(p, ap);
     for (let j = 0; j < dimension; j++) {
       w[j]! += alpha * p[j]!;
@@ -94,11 +70,18 @@ function ridge(rows: Rows, dimension: number, settings: TrainingSettings): Float
  * SNIPS and doubly robust estimates are used where unbiasedness matters more than variance: to estimate a
  * policy's value on logs (offPolicy.ts).
  */
-export function trainRewardModels(samples: readonly TrainingSample[], features: FeatureSettings, training: TrainingSettings): DenseModel {
+export function trainRewardModels(set: TrainingSet, features: FeatureSettings, training: TrainingSettings): DenseModel {
   const dimension = 1 << features.bits;
-  const byRoute = ROUTES.map(() => [] as TrainingSample[]);
-  for (const sample of samples) byRoute[sample.route]!.push(sample);
-  const bias = byRoute.map((list) => (list.reduce((sum, s) => sum + s.reward, 0) + PRIOR_REWARD * PRIOR_WEIGHT) / (list.length + PRIOR_WEIGHT));
-  const weights = byRoute.map((list, route) => (list.length ? ridge(rowsOf(list, bias[route]!), dimension, training) : new Float32Array(dimension)));
+  const counts = ROUTES.map(() => 0);
+  const sums = ROUTES.map(() => 0);
+  for (let i = 0; i < set.count; i++) {
+    counts[set.routes[i]!]! += 1;
+    sums[set.routes[i]!]! += set.rewards[i]!;
+  }
+  const rows = ROUTES.map((_, r) => new Uint32Array(counts[r]!));
+  const filled = ROUTES.map(() => 0);
+  for (let i = 0; i < set.count; i++) rows[set.routes[i]!]![filled[set.routes[i]!]!++] = i;
+  const bias = ROUTES.map((_, r) => (sums[r]! + PRIOR_REWARD * PRIOR_WEIGHT) / (counts[r]! + PRIOR_WEIGHT));
+  const weights = ROUTES.map((_, r) => (counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]! }, dimension, training) : new Float32Array(dimension)));
   return { bias, weights };
 }

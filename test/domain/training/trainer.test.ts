@@ -6,6 +6,8 @@ import { benchmarkInputSet, createDatasetBuilder } from '../../../src/domain/tra
 import { trainChallenger } from '../../../src/domain/training/trainChallenger.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
 import type { Trajectory } from '../../../src/domain/vocabulary.js';
+import { createTrainingSetBuilder, trainingSetOf } from '../../../src/domain/training/trainingSet.js';
+import fc from 'fast-check';
 import { baselineVersion, simulatedTrajectories } from '../../support/learningFixtures.js';
 
 const spec = { id: 'C', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING };
@@ -29,10 +31,29 @@ describe('training', () => {
   it('fits what it saw: a route that always paid off is predicted above one that never did', () => {
     const x = extractFeatures(DEFAULT_FEATURES, { input: 'set an alarm for six', candidates: [] });
     const samples = Array.from({ length: 50 }, (_, i) => ({ features: x, route: i % 2 === 0 ? 2 : 0, reward: i % 2 === 0 ? 1 : 0 }));
-    const version = trainChallenger(spec, samples);
+    const version = trainChallenger(spec, trainingSetOf(samples));
     const model = denseModel(version.model, DEFAULT_FEATURES.bits);
     expect(predictRoute(model, x, 2)).toBeGreaterThan(0.9);
     expect(predictRoute(model, x, 0)).toBeLessThan(0.1);
+  });
+
+  it('pools samples in one CSR buffer that gives every sample back exactly, however it grew', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ n: fc.nat(40), route: fc.nat(4), reward: fc.double({ min: 0, max: 1, noNaN: true }) }), { maxLength: 3000 }), (rows) => {
+        const builder = createTrainingSetBuilder();
+        const vectors = rows.map(({ n }, i) => ({ indices: Uint32Array.from({ length: n }, (_, k) => (i * 7 + k) % 1000), values: Float32Array.from({ length: n }, (_, k) => k / 8), length: n }));
+        rows.forEach((row, i) => builder.add(vectors[i]!, row.route, row.reward));
+        const set = builder.build();
+        expect(set.count).toBe(rows.length);
+        rows.forEach((row, i) => {
+          expect(Array.from(set.indices.subarray(set.offsets[i]!, set.offsets[i + 1]!))).toEqual(Array.from(vectors[i]!.indices));
+          expect(Array.from(set.values.subarray(set.offsets[i]!, set.offsets[i + 1]!))).toEqual(Array.from(vectors[i]!.values));
+          expect(set.routes[i]).toBe(row.route);
+          expect(set.rewards[i]).toBeCloseTo(row.reward, 6);
+        });
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('keeps benchmark inputs out of the training set and reports each exclusion', () => {
