@@ -4,22 +4,9 @@ import type { DomainEvent } from '../../src/events/catalogue.js';
 import { foldEvents } from '../../src/projections/fold.js';
 import { initialState } from '../../src/projections/state.js';
 import { stored } from '../support/fixtures.js';
-import { baselineRegistered } from '../support/givenWhenThen.js';
+import { baselineRegistered, trajectoryRecorded } from '../support/givenWhenThen.js';
 
-const trajectory = (id: string, reward: number, routerVersionId: string): DomainEvent => ({
-  type: 'TrajectoryRecorded',
-  data: {
-    trajectory: {
-      id,
-      recordedAt: '2026-11-25T10:00:00.000Z',
-      source: 'live',
-      task: { input: `request ${id}` },
-      candidates: [],
-      decision: { route: 'direct', selected: [], routerVersionId, propensity: 0.9 },
-      outcome: { reward, error: null, latencyMs: 300 },
-    },
-  },
-});
+const trajectory = (id: string, reward: number, routerVersionId: string) => trajectoryRecorded({ id, input: `request ${id}`, reward, routerVersionId });
 
 describe('the audit report', () => {
   it('given decisions of a version, then its live reward is one point per bucket, the rest flushed at the end', () => {

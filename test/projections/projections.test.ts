@@ -4,24 +4,13 @@ import { foldEvents } from '../../src/projections/fold.js';
 import { EXTERNAL_DECISIONS, initialState, isSeen } from '../../src/projections/state.js';
 import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
 import { stored } from '../support/fixtures.js';
+import { trajectoryRecorded } from '../support/givenWhenThen.js';
 
 const baseline = (id: string, label: string) =>
   ({ id, label, createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: { minScore: 0.3, compositeMinScore: 0.4 } }) as const;
 
-const trajectory = (id: string, input: string, reward: number, routerVersionId?: string): DomainEvent => ({
-  type: 'TrajectoryRecorded',
-  data: {
-    trajectory: {
-      id,
-      recordedAt: '2026-11-25T10:00:00.000Z',
-      source: 'live',
-      task: { input },
-      candidates: [],
-      decision: { route: 'direct', selected: [], ...(routerVersionId ? { routerVersionId, propensity: 0.9 } : {}) },
-      outcome: { reward, error: reward < 0.5 ? 'wrong' : null, latencyMs: 300 },
-    },
-  },
-});
+const trajectory = (id: string, input: string, reward: number, routerVersionId?: string) =>
+  trajectoryRecorded({ id, input, reward, routerVersionId, error: reward < 0.5 ? 'wrong' : null });
 
 const fold = (events: DomainEvent[]) => foldEvents(initialState, stored(events));
 

@@ -21,3 +21,19 @@ export const baselineRegistered = (id = '01J0000000000000000000000A', label = 'v
     reason: 'init',
   },
 });
+
+/** A recorded live trajectory with no candidates, routed `direct`; only what projections look at varies. */
+export const trajectoryRecorded = (t: { id: string; input: string; reward: number; routerVersionId?: string | undefined; error?: string | null }): DomainEvent => ({
+  type: 'TrajectoryRecorded',
+  data: {
+    trajectory: {
+      id: t.id,
+      recordedAt: '2026-11-25T10:00:00.000Z',
+      source: 'live',
+      task: { input: t.input },
+      candidates: [],
+      decision: { route: 'direct', selected: [], ...(t.routerVersionId ? { routerVersionId: t.routerVersionId, propensity: 0.9 } : {}) },
+      outcome: { reward: t.reward, error: t.error ?? null, latencyMs: 300 },
+    },
+  },
+});
