@@ -6,11 +6,11 @@ import { decided, refused, type Decided } from './domainError.js';
 import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.js';
 import { pairedBootstrap } from './evaluation/pairedComparison.js';
 import { scoreSuite } from './evaluation/scoreSuite.js';
-import { evaluatePromotion, type PromotionPolicy } from './promotionPolicy.js';
+import { evaluatePromotion, type PromotionPolicy, type PromotionVerdict } from './promotionPolicy.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from './routerVersion.js';
 import { greedyRoute, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
-import { benchmarkInputSet, createDatasetBuilder } from './training/dataset.js';
+import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
 import type { TrainingSet } from './training/trainingSet.js';
 import { nextVersionLabel, resolveVersion } from './versionRef.js';
@@ -102,21 +102,21 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
 
   // Dataset: every eligible trajectory, old and new; benchmark inputs kept out. Only the latest few are
   // kept whole, for the off-policy estimates; the rest live on as training samples.
-  let dataset;
+  // A failure to read the log is the shell's to report, not a cycle outcome: only building samples is caught.
   const logged: Trajectory[] = [];
-  try {
-    const builder = createDatasetBuilder(options.features, benchmarkInputSet(benchmark.tasks.map((t) => t.input)));
-    for await (const { trajectory } of inputs.trajectories) {
+  const builder = createDatasetBuilder(options.features, benchmarkInputSet(benchmark.tasks.map((t) => t.input)));
+  for await (const { trajectory } of inputs.trajectories) {
+    try {
       builder.add(trajectory);
-      if (trajectory.decision.propensity !== undefined) {
-        logged.push(trajectory);
-        if (logged.length >= 2 * OFF_POLICY_SAMPLES) logged.splice(0, OFF_POLICY_SAMPLES);
-      }
+    } catch (error) {
+      return failed('dataset', error);
     }
-    dataset = builder.build();
-  } catch (error) {
-    return failed('dataset', error);
+    if (trajectory.decision.propensity !== undefined) {
+      logged.push(trajectory);
+      if (logged.length >= 2 * OFF_POLICY_SAMPLES) logged.splice(0, OFF_POLICY_SAMPLES);
+    }
   }
+  const dataset: Dataset = builder.build();
 
   let challenger: RouterVersion;
   try {
@@ -139,7 +139,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   };
 
   let evaluated: EventOf<'ChallengerEvaluated'>;
-  let verdict;
+  let verdict: PromotionVerdict;
   try {
     const before = scoreSuite(baseline, benchmark);
     const after = scoreSuite(challenger, benchmark);
