@@ -13,8 +13,11 @@ import {
   type LogReader,
   type NewEvent,
   type ReadCursor,
+  type Snapshot,
+  type SnapshotStore,
   type VerifyReport,
 } from './eventStore.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import { createLineChecker, LOG_BEGINNING, type Committed } from './lineChecker.js';
 
 export type PostgresStoreOptions = { maxEventBytes?: number; lockTimeoutMs?: number; now?: () => Date };
@@ -40,6 +43,10 @@ CREATE TABLE IF NOT EXISTS memabra_head (
   last_seq bigint NOT NULL,
   last_hash text NOT NULL,
   last_at text
+);
+CREATE TABLE IF NOT EXISTS memabra_snapshots (
+  seq bigint PRIMARY KEY,
+  snapshot text NOT NULL
 );
 INSERT INTO memabra_head (id, last_seq, last_hash, last_at) VALUES (true, 0, '${GENESIS_HASH}', NULL) ON CONFLICT (id) DO NOTHING;
 `;
@@ -178,5 +185,23 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     }
   }
 
-  return { location, head, readBatches, readFrom, append, verify, repair: async () => 0, close: () => pool.end() };
+  /** Snapshots in their own table, with the same text and checks as the files of the JSONL store. */
+  const snapshots: SnapshotStore = {
+    async load(): Promise<Snapshot | null> {
+      await ensureSchema();
+      const { rows } = await query<{ snapshot: string }>('SELECT snapshot FROM memabra_snapshots ORDER BY seq DESC LIMIT 2');
+      for (const row of rows) {
+        const snapshot = decodeSnapshot(row.snapshot);
+        if (snapshot) return snapshot;
+      }
+      return null;
+    },
+    async save(snapshot: Snapshot): Promise<void> {
+      await ensureSchema();
+      await query('INSERT INTO memabra_snapshots (seq, snapshot) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [snapshot.cursor.seq, encodeSnapshot(snapshot)]);
+      await query('DELETE FROM memabra_snapshots WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM memabra_snapshots ORDER BY seq DESC LIMIT 2) AS newest)');
+    },
+  };
+
+  return { location, head, readBatches, readFrom, append, verify, repair: async () => 0, snapshots, close: () => pool.end() };
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReadCursor, Snapshot, SnapshotStore } from './eventStore.js';
+import type { Snapshot, SnapshotStore } from './eventStore.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 
 const KEEP = 2;
 const NAME = /^state-(\d{12})\.json$/;
@@ -34,29 +34,25 @@ export function snapshotFiles(directory: string): SnapshotStore {
   return {
     async load(): Promise<Snapshot | null> {
       for (const name of newestFirst()) {
+        let text: string;
         try {
-          const text = readFileSync(join(folder, name), 'utf8');
-          const newline = text.indexOf('\n');
-          const header = JSON.parse(text.slice(0, newline)) as { cursor: ReadCursor; sha256: string };
-          const body = text.slice(newline + 1);
-          if (createHash('sha256').update(body).digest('hex') !== header.sha256) continue;
-          return { cursor: header.cursor, state: JSON.parse(body) };
+          text = readFileSync(join(folder, name), 'utf8');
         } catch {
-          // A damaged or half-written snapshot is only a cache miss.
+          continue;
         }
+        const snapshot = decodeSnapshot(text);
+        if (snapshot) return snapshot;
       }
       return null;
     },
 
     async save(snapshot: Snapshot): Promise<void> {
       mkdirSync(folder, { recursive: true });
-      const body = JSON.stringify(snapshot.state);
-      const header = JSON.stringify({ cursor: snapshot.cursor, sha256: createHash('sha256').update(body).digest('hex') });
       const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.json`;
       const temp = join(folder, `.${name}.${process.pid}.tmp`);
       const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
       try {
-        const buffer = Buffer.from(`${header}\n${body}`);
+        const buffer = Buffer.from(encodeSnapshot(snapshot));
         for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset, buffer.length - offset);
         fsyncSync(fd);
       } finally {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
+import { loadState, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
 import { storeConformance } from './storeConformance.js';
 
 /**
@@ -59,5 +60,30 @@ describe('PostgreSQL store', () => {
     await client.end();
     expect(await store.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/ends at seq 1 but its head row says seq 2/) });
     await store.close();
+  });
+});
+
+describe('PostgreSQL snapshots', () => {
+  it('are written after a long fold, and a new process loads them and folds only the tail', async () => {
+    const url = await freshDatabase();
+    const store = openPostgresStore(url);
+    for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
+      await store.append(
+        Array.from({ length: 1000 }, (_, i) => ({ id: `E${b}-${i}`, type: 'CycleSkipped' as const, data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 } })),
+        { expectedLastSeq: 'any' },
+      );
+    }
+    const full = await loadState(store);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    expect((await client.query('SELECT seq FROM memabra_snapshots')).rows).toEqual([{ seq: String(SNAPSHOT_EVERY) }]);
+    // Change a line only a replay from the start would read: a new process must not read it.
+    const { rows } = await client.query<{ line: string }>('SELECT line FROM memabra_events WHERE seq = 5');
+    await client.query('UPDATE memabra_events SET line = $1 WHERE seq = 5', [rows[0]!.line.replace('"c0-4"', '"c0-X"')]);
+    await client.end();
+    const fresh = openPostgresStore(url);
+    expect(await loadState(fresh)).toEqual(full);
+    expect(await fresh.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/^log line 5 is corrupt/) });
+    await Promise.all([store.close(), fresh.close()]);
   });
 });
