@@ -4,6 +4,7 @@ import { ROUTES } from '../../domain/vocabulary.js';
 import { formatPercent, formatReward, formatTable } from './output.js';
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+const trajectories = (n: number) => `${n} trajector${n === 1 ? 'y' : 'ies'}`;
 
 function label(state: MemabraState, id: string | null): string {
   if (!id) return '-';
@@ -18,7 +19,7 @@ function headline(report: TrainingReport, state: MemabraState): string {
     case 'rejected':
       return report.dryRun ? `DRY RUN: would ${report.wouldPromote ? '' : 'not '}promote` : 'REJECTED: the active router is unchanged';
     case 'skipped':
-      return `SKIPPED: ${report.newTrajectories.count} new trajectories, ${report.minNewTrajectories} needed`;
+      return `SKIPPED: ${trajectories(report.newTrajectories.count)} new, ${report.minNewTrajectories} needed`;
     case 'failed':
       return `FAILED: ${report.error}`;
     case 'running':
@@ -38,9 +39,9 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
   lines.push(`Cycle ${report.cycleId}${report.dryRun ? ' (dry run)' : ''} at ${report.startedAt}: ${headline(report, state)}`);
   lines.push(`  baseline    ${label(state, report.baselineVersionId)}`);
   if (report.challengerVersionId) {
-    lines.push(`  challenger  ${label(state, report.challengerVersionId)}, trained on ${report.trainingSet?.count ?? 0} trajectories (${report.excludedCount} excluded: same input as a benchmark task)`);
+    lines.push(`  challenger  ${label(state, report.challengerVersionId)}, trained on ${trajectories(report.trainingSet?.count ?? 0)} (${report.excludedCount} excluded: same input as a benchmark task)`);
   }
-  lines.push(`  data        ${report.newTrajectories.count} new trajectories (seq ${report.newTrajectories.fromSeq}-${report.newTrajectories.toSeq})`);
+  lines.push(`  data        ${trajectories(report.newTrajectories.count)} new (seq ${report.newTrajectories.fromSeq}-${report.newTrajectories.toSeq})`);
   lines.push(`  benchmark   ${report.benchmark.name} v${report.benchmark.version}, ${report.benchmark.taskCount} tasks, sha256 ${report.benchmark.hash.slice(0, 12)}`);
   if (report.reasons.length) {
     lines.push('');
