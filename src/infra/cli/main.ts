@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MemabraError } from '../errors.js';
 import {
@@ -17,6 +18,12 @@ import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
 import { closeSessions, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
 
+/** The version in package.json, read once at start-up (the CLI runs from the package's own dist/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {
     const value = Number(text);
@@ -33,6 +40,7 @@ export function buildProgram(): Command {
     .description('A self-improving, event-sourced context router for AI agents')
     .option('--dir <DIR>', 'data directory (default: $MEMABRA_DIR or ./.memabra)')
     .option('--store <URL>', 'event store: a directory, or a postgres:// URL (default: $MEMABRA_STORE)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run `memabra --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

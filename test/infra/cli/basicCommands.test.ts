@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { tempDir, trajectoryInput } from '../../support/fixtures.js';
@@ -59,5 +60,17 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
     const dir = tempDir();
     expect(runCli(['init'], { env: { MEMABRA_DIR: dir } }).code).toBe(0);
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout).initialised).toBe(true);
+  });
+});
+
+describe('memabra --version and --help', () => {
+  it('print the package version and the commands, exit 0', () => {
+    const version = runCli(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}\n` });
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['init', 'record', 'route', 'evaluate', 'cycle', 'status', 'versions', 'rollback', 'reports', 'history', 'cases', 'verify', 'demo', 'report', 'mcp']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
   });
 });
