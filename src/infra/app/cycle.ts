@@ -3,7 +3,7 @@ import { DEFAULT_POLICY, PromotionPolicySchema, type PromotionPolicy } from '../
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { TrainingReport } from '../../projections/state.js';
+import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { allEvents, decideContext, loadState, unwrap, type Session } from './session.js';
@@ -60,16 +60,39 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
         ...(request.learner ? { learner: request.learner } : {}),
       }),
     );
-    try {
-      const result = await session.store.append(
-        events.map((event) => ({ ...event, id: session.env.newId() })),
-        { expectedLastSeq: state.lastSeq },
-      );
-      const after = await loadState(session.store, { seq: result.lastSeq });
-      const cycleId = (events[0] as Extract<StoredEvent, { type: 'CycleStarted' }>).data.cycleId;
-      return { events: [...result.events], report: after.reports.get(cycleId)!, attempts: attempt };
-    } catch (error) {
-      if (!(error instanceof MemabraError && error.kind === 'conflict') || attempt >= 5) throw error;
+    const stamped = events.map((event) => ({ ...event, id: session.env.newId() }));
+    let expectedLastSeq = state.lastSeq;
+    for (let rebase = 0; ; rebase++) {
+      try {
+        const result = await session.store.append(stamped, { expectedLastSeq });
+        const after = await loadState(session.store, { seq: result.lastSeq });
+        const cycleId = (events[0] as Extract<StoredEvent, { type: 'CycleStarted' }>).data.cycleId;
+        return { events: [...result.events], report: after.reports.get(cycleId)!, attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof MemabraError && error.kind === 'conflict')) throw error;
+      }
+      const rebased = await rebaseOnRecords(session, state);
+      if (rebased === null || rebase >= 50) break; // something else happened: decide again
+      expectedLastSeq = rebased;
     }
+    if (attempt >= 5) throw new MemabraError('conflict', 'the log kept changing under this cycle (other cycles or rollbacks); nothing was appended, run it again');
   }
+}
+
+/**
+ * Trajectories recorded while a cycle was deciding do not change its decision: they are outside the range
+ * it consumes and stay unseen for the next cycle, and they move neither the active router nor the seen
+ * mark. Every other event does change one of these (a cycle adds a report, a registration a version, a
+ * promotion or rollback the active router, a completed cycle the seen mark). When none changed since the
+ * decision, the cycle appends as decided at the new end of the log (the returned seq); otherwise null,
+ * and the cycle must decide again.
+ */
+async function rebaseOnRecords(session: Session, decidedOn: MemabraState): Promise<number | null> {
+  const now = await loadState(session.store);
+  const unchanged =
+    now.versions.size === decidedOn.versions.size &&
+    now.reports.size === decidedOn.reports.size &&
+    now.active?.seq === decidedOn.active?.seq &&
+    now.trajectories.seenThroughSeq === decidedOn.trajectories.seenThroughSeq;
+  return unchanged ? now.lastSeq : null;
 }

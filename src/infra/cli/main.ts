@@ -41,6 +41,9 @@ export function buildProgram(): Command {
     .option('--dir <DIR>', 'data directory (default: $MEMABRA_DIR or ./.memabra)')
     .option('--store <URL>', 'event store: a directory, or a postgres:// URL (default: $MEMABRA_STORE)')
     .version(packageVersion(), '-V, --version', 'print the version')
+    // Global options come before the command, as in `memabra [--dir DIR | --store URL] COMMAND`; that also
+    // leaves `evaluate --version ID` to mean a router version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run `memabra --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

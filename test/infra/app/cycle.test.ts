@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCycle } from '../../../src/infra/app/cycle.js';
+import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
+import { loadState, type Session } from '../../../src/infra/app/session.js';
+import type { EventStore } from '../../../src/infra/store/eventStore.js';
+import { openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
+import { tempDir, testEnvironment } from '../../support/fixtures.js';
+import { baselineVersion, simulatedTrajectories, smallSuite } from '../../support/learningFixtures.js';
+
+/** A store whose first append is preceded by another writer's work, as when a writer gets in first. */
+function interrupted(store: EventStore, otherWriter: () => Promise<unknown>): EventStore {
+  let first = true;
+  return {
+    ...store,
+    append: async (events, options) => {
+      if (first) {
+        first = false;
+        await otherWriter();
+      }
+      return store.append(events, options);
+    },
+  };
+}
+
+async function seeded() {
+  const dir = tempDir();
+  const benchmark = join(dir, 'bench.json');
+  writeFileSync(benchmark, JSON.stringify(smallSuite(150)));
+  const other: Session = { store: openJsonlStore(dir), env: testEnvironment() };
+  await initLog(other);
+  await recordTrajectories(other, simulatedTrajectories(baselineVersion(), 0, 3000, 1));
+  return { dir, benchmark, other };
+}
+
+describe('a cycle appending to a busy log', () => {
+  it('when only trajectories were recorded meanwhile, appends its decision after them: they stay new for the next cycle', async () => {
+    const { dir, benchmark, other } = await seeded();
+    const late = simulatedTrajectories(baselineVersion(), 3000, 50, 2);
+    const session: Session = { store: interrupted(openJsonlStore(dir), () => recordTrajectories(other, late)), env: testEnvironment() };
+    const { report, attempts } = await runCycle(session, { benchmark, minNewTrajectories: 1 });
+    expect(attempts).toBe(1);
+    expect(report).toMatchObject({ decision: 'promoted', newTrajectories: { count: 3000 } });
+    const state = await loadState(openJsonlStore(dir));
+    expect(state.trajectories.count).toBe(3050);
+    expect(state.lastSeq).toBeGreaterThan(report.startedSeq);
+    const next = await runCycle({ store: openJsonlStore(dir), env: testEnvironment() }, { benchmark, minNewTrajectories: 1, dryRun: true });
+    expect(next.report.newTrajectories.count).toBe(50);
+  });
+
+  it('when the active router changed meanwhile, decides again on the new state', async () => {
+    const { dir, benchmark, other } = await seeded();
+    const first = await runCycle(other, { benchmark, minNewTrajectories: 1 });
+    expect(first.report.decision).toBe('promoted');
+    await recordTrajectories(other, simulatedTrajectories(baselineVersion(), 3000, 200, 3));
+    const session: Session = { store: interrupted(openJsonlStore(dir), () => rollbackTo(other, 'v1', 'meanwhile')), env: testEnvironment() };
+    const { report, attempts } = await runCycle(session, { benchmark, minNewTrajectories: 1 });
+    expect(attempts).toBe(2);
+    expect(report.baselineVersionId).toBe((await loadState(openJsonlStore(dir))).versions.values().next().value!.version.id);
+  });
+});
