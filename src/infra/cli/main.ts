@@ -48,8 +48,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
+  // --dir and --store are accepted after the command too (`memabra status --dir X`), where they win.
+  const withLocation = (cmd: Command) => cmd.option('--dir <DIR>', 'data directory').option('--store <URL>', 'event store URL or directory');
   const command = (name: string, description: string) =>
-    program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride();
+    withLocation(program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride());
   const globals = <T extends object>(options: T): T & { dir?: string; store?: string } => ({ ...program.opts(), ...options });
 
   command('init', 'create the data directory and log, and register and activate the baseline router')
@@ -94,24 +96,21 @@ export function buildProgram(): Command {
     .requiredOption('--html <FILE>', 'the page to write')
     .addOption(new Option('--bucket <N>', 'trajectories per point of the live reward lines (default 500)').argParser(numberIn(1, 1_000_000, true)))
     .action((options) => reportCommand(globals(options)));
-  program
-    .command('mcp')
+  withLocation(program.command('mcp'))
     .description('serve route, record, cycle, status, versions, reports and rollback to agents over MCP (stdio)')
     .exitOverride()
-    .action(async () => {
+    .action(async (options) => {
       const { serveStdio } = await import('../mcp/server.js');
-      await serveStdio(await openSession(program.opts()));
+      await serveStdio(await openSession(globals(options)));
     });
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
-  cases
-    .command('lookup')
+  withLocation(cases.command('lookup'))
     .description('the case for a request (exit 1 when there is none)')
     .argument('<text...>', 'the request')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .action((text: string[], options) => casesLookupCommand(text.join(' '), globals(options)));
-  cases
-    .command('rebuild')
+  withLocation(cases.command('rebuild'))
     .description('replay the whole log into a fresh case index and check it against the incremental one')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()

@@ -56,6 +56,14 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
     expect(result.stderr).toMatch(/run `memabra init` first/);
   });
 
+  it('takes --dir before or after the command, and leaves evaluate --version to mean a router version', () => {
+    const dir = tempDir();
+    expect(runCli(['init', '--dir', dir]).code).toBe(0);
+    expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout).initialised).toBe(true);
+    expect(JSON.parse(runCli(['status', '--json', '--dir', dir]).stdout).initialised).toBe(true);
+    expect(JSON.parse(runCli(['--dir', dir, 'evaluate', '--version', 'v1', '--json']).stdout)).toMatchObject({ label: 'v1' });
+  });
+
   it('uses $MEMABRA_DIR when --dir is absent', () => {
     const dir = tempDir();
     expect(runCli(['init'], { env: { MEMABRA_DIR: dir } }).code).toBe(0);
