@@ -2,7 +2,6 @@
  * memabra as a library, for agents in TypeScript that embed it instead of calling the CLI. Every function
  * here goes through the same decide functions and the same event log as the command line.
  */
-import { resolve } from 'node:path';
 import { summariseStatus, summariseVersion, type StatusSummary, type VersionSummary } from './domain/summaries.js';
 import type { AsOf } from './projections/fold.js';
 import type { MemabraState } from './projections/state.js';
@@ -16,7 +15,7 @@ import type { Candidate, Task } from './domain/vocabulary.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
-import { openStore } from './infra/store/openStore.js';
+import { openStore, storeLocation } from './infra/store/openStore.js';
 
 export type { Candidate, Decision, Outcome, Route, Task, Trajectory, TrajectoryInput } from './domain/vocabulary.js';
 export { ROUTES } from './domain/vocabulary.js';
@@ -66,8 +65,7 @@ export type Memabra = {
 
 export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra> {
   const env = options.environment ?? realEnvironment();
-  const location = options.location || process.env.MEMABRA_STORE || process.env.MEMABRA_DIR || resolve('.memabra');
-  const session: Session = { store: await openStore(location, { now: env.now }), env };
+  const session: Session = { store: await openStore(storeLocation(options.location), { now: env.now }), env };
   return {
     session,
     init: (init) => initLog(session, init),

@@ -1,5 +1,5 @@
 import type { DomainEvent, EventOf, OffPolicyReport, SeqRange } from '../events/catalogue.js';
-import type { MemabraState } from '../projections/state.js';
+import { unseenTrajectoryCount, type MemabraState } from '../projections/state.js';
 import { suiteRef, type BenchmarkSuite } from './benchmark/benchmarkSuite.js';
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided } from './domainError.js';
@@ -79,8 +79,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   const baseline = baselineEntry.value.version;
   const cycleId = context.newId();
 
-  let newCount = 0;
-  for (const seq of state.trajectories.seqById.values()) if (seq > state.trajectories.seenThroughSeq) newCount++;
+  const newCount = unseenTrajectoryCount(state);
   const newTrajectories: SeqRange = { fromSeq: state.trajectories.seenThroughSeq + 1, toSeq: state.lastSeq, count: newCount };
   const benchmarkRef = suiteRef(benchmark);
   const started: EventOf<'CycleStarted'> = {

@@ -1,4 +1,4 @@
-import type { MemabraState, TrainingReport, VersionEntry } from '../projections/state.js';
+import { unseenTrajectoryCount, type MemabraState, type TrainingReport, type VersionEntry } from '../projections/state.js';
 import type { Metrics } from './metrics.js';
 
 export type VersionSummary = {
@@ -108,8 +108,7 @@ export function summariseStatus(state: MemabraState): StatusSummary {
   const activeEntry = state.active ? state.versions.get(state.active.versionId) : undefined;
   const reports = [...state.reports.values()];
   const latest = reports[reports.length - 1];
-  let unseen = 0;
-  for (const seq of state.trajectories.seqById.values()) if (seq > state.trajectories.seenThroughSeq) unseen++;
+  const unseen = unseenTrajectoryCount(state);
   const source = state.active?.source;
   return {
     initialised: state.active !== null,

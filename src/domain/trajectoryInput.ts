@@ -41,11 +41,14 @@ export function parseItems<S extends z.ZodType>(text: string, schema: S, what: s
   } catch {
     isWhole = false;
   }
+  const checkLine = (value: unknown, line: number): Decided<z.output<S>> => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? decided(parsed.data) : refused({ type: 'invalid-input', message: `line ${line}: ${describeZodError(parsed.error)}` });
+  };
   if (isWhole) {
     if (Array.isArray(whole)) return validateItems(whole, schema, what);
-    const firstLine = text.slice(0, text.length - text.trimStart().length).split('\n').length;
-    const result = validateItems([whole], schema, what);
-    return result.ok ? result : refused({ type: 'invalid-input', message: `line ${firstLine}: ${describeItemError(result)}` });
+    const checked = checkLine(whole, text.slice(0, text.length - text.trimStart().length).split('\n').length);
+    return checked.ok ? decided([checked.value]) : checked;
   }
   const out: z.output<S>[] = [];
   for (const [index, line] of text.split('\n').entries()) {
@@ -56,13 +59,9 @@ export function parseItems<S extends z.ZodType>(text: string, schema: S, what: s
     } catch (error) {
       return refused({ type: 'invalid-input', message: `line ${index + 1}: not valid JSON (${(error as Error).message})` });
     }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) return refused({ type: 'invalid-input', message: `line ${index + 1}: ${describeZodError(parsed.error)}` });
-    out.push(parsed.data);
+    const checked = checkLine(value, index + 1);
+    if (!checked.ok) return checked;
+    out.push(checked.value);
   }
   return decided(out);
-}
-
-function describeItemError(result: Decided<unknown>): string {
-  return !result.ok && result.error.type === 'invalid-input' ? result.error.message.replace(/^\S+ 1: /, '') : 'invalid';
 }

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState, StateDraft } from './state.js';
+import type { StateDraft } from './state.js';
 
 /** Which version routes now, how it got there, and what was active before it. */
 export function evolveActiveRouter(state: StateDraft, event: StoredEvent): void {

@@ -1,6 +1,6 @@
 import { caseFromTrajectory, isBetterCase, normaliseInput } from '../domain/caseMemory.js';
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState, StateDraft } from './state.js';
+import type { StateDraft } from './state.js';
 
 /** The best past trajectory per normalised request. */
 export function evolveCaseIndex(state: StateDraft, event: StoredEvent): void {

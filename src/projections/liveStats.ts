@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
-import { EXTERNAL_DECISIONS, type MemabraState, type StateDraft } from './state.js';
+import { EXTERNAL_DECISIONS, type StateDraft } from './state.js';
 
 /** Rewards of live decisions, per router version that made them. */
 export function evolveLiveStats(state: StateDraft, event: StoredEvent): void {

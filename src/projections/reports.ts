@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState, StateDraft } from './state.js';
+import type { StateDraft } from './state.js';
 
 /** One training report per cycle, filled in as the cycle's events arrive. */
 export function evolveReports(state: StateDraft, event: StoredEvent): void {

@@ -117,3 +117,10 @@ export function isSeen(state: MemabraState, trajectoryId: string): boolean {
   const seq = state.trajectories.seqById.get(trajectoryId);
   return seq !== undefined && seq <= state.trajectories.seenThroughSeq;
 }
+
+/** Trajectories no completed cycle has consumed yet. */
+export function unseenTrajectoryCount(state: MemabraState): number {
+  let count = 0;
+  for (const seq of state.trajectories.seqById.values()) if (seq > state.trajectories.seenThroughSeq) count++;
+  return count;
+}

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState, StateDraft } from './state.js';
+import type { StateDraft } from './state.js';
 
 function markConsumed(state: StateDraft, cycleId: string): void {
   const report = state.reports.get(cycleId);

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
-import type { MemabraState, StateDraft } from './state.js';
+import type { StateDraft } from './state.js';
 
 /** The version list: every router version that entered the log, with its origin and latest benchmark score. */
 export function evolveVersions(state: StateDraft, event: StoredEvent): void {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../packageInfo.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MemabraError } from '../errors.js';
 import {
@@ -17,12 +17,6 @@ import { demoCommand } from './demoCommand.js';
 import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
 import { closeSessions, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
-
-/** The version in package.json, read once at start-up (the CLI runs from the package's own dist/). */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {

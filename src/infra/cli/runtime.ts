@@ -1,24 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { realEnvironment } from '../app/clock.js';
 import type { Session } from '../app/session.js';
 import { MemabraError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
-import { openStore } from '../store/openStore.js';
+import { openStore, storeLocation } from '../store/openStore.js';
 
 export type GlobalOptions = { dir?: string; store?: string };
-
-/** Where the log lives: --store URL, else --dir, else $MEMABRA_STORE, else $MEMABRA_DIR, else ./.memabra. */
-export function storeLocation(options: GlobalOptions): string {
-  // An empty variable counts as unset, as in most shells' conventions.
-  return options.store || options.dir || process.env.MEMABRA_STORE || process.env.MEMABRA_DIR || resolve('.memabra');
-}
 
 const openStores: EventStore[] = [];
 
 export async function openSession(options: GlobalOptions): Promise<Session> {
   const env = realEnvironment();
-  const store = await openStore(storeLocation(options), { now: env.now });
+  const store = await openStore(storeLocation(options.store || options.dir), { now: env.now });
   openStores.push(store);
   return { store, env };
 }

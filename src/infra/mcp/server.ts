@@ -4,9 +4,8 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import { z } from 'zod';
 import type { Session } from '../app/session.js';
 import { MemabraError } from '../errors.js';
+import { packageVersion } from '../packageInfo.js';
 import { TOOLS } from './tools.js';
-
-const VERSION = '0.1.0';
 
 /**
  * An MCP server over one session: the log stays open and folded in memory, so each call reads only what
@@ -14,7 +13,7 @@ const VERSION = '0.1.0';
  * that cannot be done is a tool result flagged as an error, with its message.
  */
 export function createMcpServer(session: Session): Server {
-  const server = new Server({ name: 'memabra', version: VERSION }, { capabilities: { tools: {} } });
+  const server = new Server({ name: 'memabra', version: packageVersion() }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: TOOLS.map((tool) => ({
       name: tool.name,

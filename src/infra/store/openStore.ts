@@ -1,6 +1,15 @@
+import { resolve } from 'node:path';
 import { openPostgresStore } from './postgresEventStore.js';
 import type { EventStore } from './eventStore.js';
 import { openJsonlStore, type JsonlStoreOptions } from './jsonlEventStore.js';
+
+/**
+ * Where the log lives when nothing more specific is given: $MEMABRA_STORE, else $MEMABRA_DIR, else
+ * ./.memabra. An empty variable counts as unset, as in most shells' conventions.
+ */
+export function storeLocation(explicit?: string): string {
+  return explicit || process.env.MEMABRA_STORE || process.env.MEMABRA_DIR || resolve('.memabra');
+}
 
 /** A directory holds a JSONL log; a postgres:// URL names a PostgreSQL log. */
 export async function openStore(location: string, options: JsonlStoreOptions = {}): Promise<EventStore> {
