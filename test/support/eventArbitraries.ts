@@ -4,7 +4,7 @@ import type { Metrics } from '../../src/domain/metrics.js';
 import type { RouterVersion } from '../../src/domain/routerVersion.js';
 import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
 import { ROUTES } from '../../src/domain/vocabulary.js';
-import { trajectoryArb } from './fixtures.js';
+import { jsonDouble, trajectoryArb } from './fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 const isoArb = fc
@@ -25,7 +25,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
   fc.tuple(header, unit, unit).map(([h, minScore, compositeMinScore]) => ({ ...h, kind: 'baseline' as const, params: { minScore, compositeMinScore } })),
   fc.tuple(header, fc.constantFrom(...ROUTES)).map(([h, route]) => ({ ...h, kind: 'constant' as const, route })),
   header.map((h) => ({ ...h, kind: 'oracle' as const })),
-  fc.tuple(header, fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 })).map(
+  fc.tuple(header, fc.array(jsonDouble({ min: -2, max: 2 }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 })).map(
     ([h, bias, weights]) => ({
       ...h,
       kind: 'learned' as const,
@@ -45,7 +45,7 @@ export const metricsArb: fc.Arbitrary<Metrics> = fc.record({
   p95LatencyMs: fc.double({ min: 0, max: 5000, noNaN: true }),
   byCategory: fc.record({ direct: categoryArb, memory: categoryArb, tool: categoryArb, skill: categoryArb, composite: categoryArb }, { requiredKeys: [] }),
 });
-const gateArb = fc.record({ gate: text, passed: fc.boolean(), value: fc.double({ noNaN: true, noDefaultInfinity: true }), threshold: fc.double({ noNaN: true, noDefaultInfinity: true }), message: text });
+const gateArb = fc.record({ gate: text, passed: fc.boolean(), value: jsonDouble(), threshold: jsonDouble(), message: text });
 const benchmarkArb = fc.record({ name: text, version: fc.nat(10), hash: fc.stringMatching(/^[0-9a-f]{64}$/), taskCount: fc.nat(10000) });
 const rangeArb = fc.record({ fromSeq: fc.integer({ min: 1, max: 1000 }), toSeq: fc.nat(1000), count: fc.nat(1000) });
 const estimateArb = fc.record({ estimator: fc.constantFrom('ips' as const, 'snips' as const, 'dr' as const), value: unit, lower: unit, upper: unit, effectiveSampleSize: fc.nat(1000) });

@@ -60,6 +60,10 @@ export function trajectoryInput(overrides: Partial<TrajectoryInput> = {}): Traje
   };
 }
 
+/** A double as the log can hold it: JSON has no -0 (it reads back as 0), and events always come from JSON. */
+export const jsonDouble = (constraints: fc.DoubleConstraints = {}): fc.Arbitrary<number> =>
+  fc.double({ noNaN: true, noDefaultInfinity: true, ...constraints }).map((x) => x + 0);
+
 const words = fc.constantFrom('text', 'my', 'mom', 'weather', 'paris', 'timer', 'recipe', 'shopping', 'list', "what's", 'Éclair', 'ok!');
 
 export const inputArb = fc.array(words, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
