@@ -7,7 +7,7 @@ import type { AsOf } from './projections/fold.js';
 import type { MemabraState } from './projections/state.js';
 import { realEnvironment, type Environment } from './infra/app/clock.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories } from './infra/app/operations.js';
-import { loadState, type Session } from './infra/app/session.js';
+import { loadState, settleSnapshots, type Session } from './infra/app/session.js';
 import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
 import type { RouteAnswer } from './domain/routeRequests.js';
@@ -61,6 +61,8 @@ export type Memabra = {
   status(asOf?: AsOf): Promise<StatusSummary>;
   versions(): Promise<VersionSummary[]>;
   verify(): Promise<VerifyReport>;
+  /** Finishes any snapshot being written and closes the store (a PostgreSQL pool, for one). */
+  close(): Promise<void>;
 };
 
 export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra> {
@@ -82,5 +84,9 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
       return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
     },
     verify: () => session.store.verify(),
+    close: async () => {
+      await settleSnapshots(session.store);
+      await session.store.close();
+    },
   };
 }

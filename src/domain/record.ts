@@ -1,5 +1,5 @@
 import type { EventOf } from '../events/catalogue.js';
-import type { MemabraState } from '../projections/state.js';
+import { trajectorySeq, type MemabraState } from '../projections/state.js';
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided } from './domainError.js';
 import type { TrajectoryInput } from './vocabulary.js';
@@ -20,7 +20,7 @@ export function decideRecord(
   const events: EventOf<'TrajectoryRecorded'>[] = [];
   for (const [index, input] of command.trajectories.entries()) {
     const id = input.id ?? context.newId();
-    const existing = state.trajectories.seqById.get(id);
+    const existing = trajectorySeq(state, id);
     if (existing !== undefined) return refused({ type: 'duplicate-trajectory', trajectoryId: id, where: `at seq ${existing}` });
     const earlier = inBatch.get(id);
     if (earlier !== undefined) {

@@ -5,6 +5,7 @@ import { evolveCaseIndex } from './caseIndex.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
 import type { MemabraState, StateDraft } from './state.js';
+import { openIdIndex, sealIdIndex } from './idIndex.js';
 import { evolveTrajectories } from './trajectories.js';
 import { evolveVersions } from './versions.js';
 
@@ -26,16 +27,21 @@ export function evolve(state: StateDraft, event: StoredEvent): void {
 }
 
 /**
- * The persistent indexes become transients for the length of a fold (updated in place, still sharing
- * nothing they change with the state folded from) and are sealed again at its end.
+ * What every trajectory event changes (the counters, the id and case indexes, the live statistics) is
+ * taken out of immer for the length of a fold: plain values and transients the fold owns, updated in place
+ * without a proxy per access, sharing nothing they change with the state folded from. They are sealed
+ * again at the fold's end. Everything else (versions, reports) goes through immer as usual.
  */
-function openIndexes(draft: StateDraft): void {
-  draft.trajectories.seqById = draft.trajectories.seqById.asMutable();
+function openIndexes(draft: StateDraft, base: MemabraState): void {
+  // Read from the base state: reading them through the draft would make immer drafts of them.
+  const { count, ids, seenThroughSeq } = base.trajectories;
+  draft.trajectories = { count, ids: openIdIndex(ids), seenThroughSeq };
+  draft.liveStats = new Map(base.liveStats);
   draft.cases = draft.cases.asMutable();
 }
 
 function sealIndexes(draft: StateDraft): void {
-  draft.trajectories.seqById = draft.trajectories.seqById.asImmutable();
+  (draft.trajectories as { ids: unknown }).ids = sealIdIndex(draft.trajectories.ids);
   draft.cases = draft.cases.asImmutable();
 }
 
@@ -43,7 +49,7 @@ function sealIndexes(draft: StateDraft): void {
 export function foldEvents(state: MemabraState, events: Iterable<StoredEvent>): MemabraState {
   return produce(state, (immerDraft) => {
     const draft = immerDraft as unknown as StateDraft;
-    openIndexes(draft);
+    openIndexes(draft, state);
     for (const event of events) evolve(draft, event);
     sealIndexes(draft);
   });
@@ -56,7 +62,7 @@ export function foldEvents(state: MemabraState, events: Iterable<StoredEvent>): 
 export async function foldBatches(state: MemabraState, batches: AsyncIterable<readonly StoredEvent[]>): Promise<MemabraState> {
   const immerDraft = createDraft(state);
   const draft = immerDraft as unknown as StateDraft;
-  openIndexes(draft);
+  openIndexes(draft, state);
   for await (const batch of batches) for (const event of batch) evolve(draft, event);
   sealIndexes(draft);
   return finishDraft(immerDraft) as MemabraState;

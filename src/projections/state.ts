@@ -5,6 +5,7 @@ import type { CaseEntry } from '../domain/caseMemory.js';
 import type { Metrics } from '../domain/metrics.js';
 import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
 import type { RouterVersion } from '../domain/routerVersion.js';
+import { countRecordedAfter, emptyIdIndex, seqOfId, type IdIndex, type IdIndexDraft } from './idIndex.js';
 
 export type VersionOrigin =
   | { readonly type: 'registered'; readonly reason: string }
@@ -70,8 +71,9 @@ export type RewardStats = { readonly count: number; readonly rewardSum: number; 
 export const EXTERNAL_DECISIONS = '(external)';
 
 /**
- * The two indexes that grow with every trajectory are persistent maps (Immutable.js): a new state shares
- * all but a path of O(log n) nodes with the old one, where immer would copy the whole map on every fold.
+ * The case index is a persistent map (Immutable.js): a new state shares all but a path of O(log n) nodes
+ * with the old one, where immer would copy the whole map on every fold. Trajectory ids, a million of them
+ * on a busy log, have an index of their own (idIndex.ts).
  */
 export type PersistentIndex<V> = PersistentMap<string, V>;
 
@@ -84,7 +86,7 @@ export type MemabraState = {
   readonly trajectories: {
     readonly count: number;
     /** Every recorded trajectory id with the seq that recorded it. */
-    readonly seqById: PersistentIndex<number>;
+    readonly ids: IdIndex;
     /** Trajectories recorded at or before this seq have been consumed by a completed cycle. */
     readonly seenThroughSeq: number;
   };
@@ -98,7 +100,7 @@ export type MemabraState = {
  */
 export type StateDraft = Draft<Omit<MemabraState, 'cases' | 'trajectories'>> & {
   cases: PersistentIndex<CaseEntry>;
-  trajectories: { count: number; seqById: PersistentIndex<number>; seenThroughSeq: number };
+  trajectories: { count: number; ids: IdIndexDraft; seenThroughSeq: number };
 };
 
 export const initialState: MemabraState = {
@@ -107,20 +109,23 @@ export const initialState: MemabraState = {
   versions: new Map(),
   active: null,
   reports: new Map(),
-  trajectories: { count: 0, seqById: PersistentMap<string, number>(), seenThroughSeq: 0 },
+  trajectories: { count: 0, ids: emptyIdIndex, seenThroughSeq: 0 },
   cases: PersistentMap<string, CaseEntry>(),
   liveStats: new Map(),
 };
 
+/** The seq that recorded a trajectory id, or undefined when the log holds no such trajectory. */
+export function trajectorySeq(state: MemabraState, trajectoryId: string): number | undefined {
+  return seqOfId(state.trajectories.ids, trajectoryId);
+}
+
 /** A trajectory id counts as seen when a completed cycle consumed the range that recorded it. */
 export function isSeen(state: MemabraState, trajectoryId: string): boolean {
-  const seq = state.trajectories.seqById.get(trajectoryId);
+  const seq = trajectorySeq(state, trajectoryId);
   return seq !== undefined && seq <= state.trajectories.seenThroughSeq;
 }
 
-/** Trajectories no completed cycle has consumed yet. */
+/** Trajectories recorded after the last range a completed cycle consumed. */
 export function unseenTrajectoryCount(state: MemabraState): number {
-  let count = 0;
-  for (const seq of state.trajectories.seqById.values()) if (seq > state.trajectories.seenThroughSeq) count++;
-  return count;
+  return countRecordedAfter(state.trajectories.ids, state.trajectories.seenThroughSeq);
 }

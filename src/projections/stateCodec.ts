@@ -1,9 +1,10 @@
 import { Map as PersistentMap } from 'immutable';
 import type { CaseEntry } from '../domain/caseMemory.js';
+import { deserialiseIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
 import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 export type SerialisedState = {
   format: number;
@@ -12,7 +13,7 @@ export type SerialisedState = {
   versions: [string, VersionEntry][];
   active: MemabraState['active'];
   reports: [string, TrainingReport][];
-  trajectories: { count: number; seqById: [string, number][]; seenThroughSeq: number };
+  trajectories: { count: number; ids: SerialisedIdIndex; seenThroughSeq: number };
   cases: [string, CaseEntry][];
   liveStats: [string, RewardStats][];
 };
@@ -26,7 +27,7 @@ export function serialiseState(state: MemabraState): SerialisedState {
     versions: [...state.versions],
     active: state.active,
     reports: [...state.reports],
-    trajectories: { count: state.trajectories.count, seqById: [...state.trajectories.seqById.entries()], seenThroughSeq: state.trajectories.seenThroughSeq },
+    trajectories: { count: state.trajectories.count, ids: serialiseIdIndex(state.trajectories.ids), seenThroughSeq: state.trajectories.seenThroughSeq },
     cases: [...state.cases.entries()],
     liveStats: [...state.liveStats],
   };
@@ -34,13 +35,15 @@ export function serialiseState(state: MemabraState): SerialisedState {
 
 export function deserialiseState(data: SerialisedState): MemabraState | null {
   if (data.format !== STATE_FORMAT) return null;
+  const ids = deserialiseIdIndex(data.trajectories.ids);
+  if (!ids) return null;
   return {
     lastSeq: data.lastSeq,
     lastAt: data.lastAt,
     versions: new Map(data.versions),
     active: data.active,
     reports: new Map(data.reports),
-    trajectories: { count: data.trajectories.count, seqById: PersistentMap(data.trajectories.seqById), seenThroughSeq: data.trajectories.seenThroughSeq },
+    trajectories: { count: data.trajectories.count, ids, seenThroughSeq: data.trajectories.seenThroughSeq },
     cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
   };

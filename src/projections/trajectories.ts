@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
+import { addId } from './idIndex.js';
 import type { StateDraft } from './state.js';
 
 function markConsumed(state: StateDraft, cycleId: string): void {
@@ -12,7 +13,7 @@ export function evolveTrajectories(state: StateDraft, event: StoredEvent): void 
   switch (event.type) {
     case 'TrajectoryRecorded':
       state.trajectories.count += 1;
-      state.trajectories.seqById = state.trajectories.seqById.set(event.data.trajectory.id, event.seq);
+      addId(state.trajectories.ids, event.data.trajectory.id, event.seq);
       return;
     case 'ChallengerPromoted':
     case 'ChallengerRejected':

@@ -11,7 +11,8 @@ import type { Environment } from './clock.js';
 /** An open log with the environment that stamps what is appended to it. */
 export type Session = { readonly store: EventStore; readonly env: Environment };
 
-type FoldedLog = { state: MemabraState; cursor: ReadCursor };
+/** A fold of the log, where its read stopped, and the seq of the newest snapshot of this store. */
+type FoldedLog = { state: MemabraState; cursor: ReadCursor; snapshotSeq: number };
 
 /**
  * The latest fold of each open store and where its read stopped: a long-lived process (the demo, the MCP
@@ -28,7 +29,30 @@ async function startingPoint(store: EventStore): Promise<FoldedLog | null> {
   if (cached) return cached;
   const snapshot = await store.snapshots?.load();
   const state = snapshot ? deserialiseState(snapshot.state as SerialisedState) : null;
-  return snapshot && state && state.lastSeq === snapshot.cursor.seq ? { state, cursor: snapshot.cursor } : null;
+  return snapshot && state && state.lastSeq === snapshot.cursor.seq ? { state, cursor: snapshot.cursor, snapshotSeq: state.lastSeq } : null;
+}
+
+const pendingSnapshots = new Map<EventStore, Promise<void>>();
+
+/**
+ * Writes a snapshot once the caller has its answer: serialising and hashing a million-trajectory state
+ * takes longer than opening from the previous snapshot, so it is kept off the path that opens the log.
+ * A snapshot is only a cache: one that cannot be written (a full disk) is skipped, never an error.
+ */
+function snapshotLater(store: EventStore, log: FoldedLog): void {
+  const snapshots = store.snapshots;
+  if (!snapshots || pendingSnapshots.has(store)) return;
+  log.snapshotSeq = log.cursor.seq;
+  const saving = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => snapshots.save({ cursor: log.cursor, state: serialiseState(log.state) }))
+    .catch(() => undefined)
+    .finally(() => pendingSnapshots.delete(store));
+  pendingSnapshots.set(store, saving);
+}
+
+/** Waits for the snapshot writes started for `store` (or every store); call it before closing a store. */
+export async function settleSnapshots(store?: EventStore): Promise<void> {
+  await Promise.all(store ? [pendingSnapshots.get(store)] : [...pendingSnapshots.values()]);
 }
 
 async function loadLatest(store: EventStore): Promise<MemabraState> {
@@ -47,8 +71,9 @@ async function loadLatest(store: EventStore): Promise<MemabraState> {
     }
   }
   const state = await foldBatches(from, untilDone());
-  folded.set(store, { state, cursor: cursor! });
-  if (store.snapshots && cursor!.seq - from.lastSeq >= SNAPSHOT_EVERY) await store.snapshots.save({ cursor: cursor!, state: serialiseState(state) });
+  const log: FoldedLog = { state, cursor: cursor!, snapshotSeq: start && reader.resumed ? start.snapshotSeq : 0 };
+  folded.set(store, log);
+  if (log.cursor.seq - log.snapshotSeq >= SNAPSHOT_EVERY) snapshotLater(store, log);
   return state;
 }
 

@@ -16,7 +16,7 @@ import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/traine
 import { realEnvironment } from '../app/clock.js';
 import { runCycle } from '../app/cycle.js';
 import { recordTrajectories } from '../app/operations.js';
-import { loadState, type Session } from '../app/session.js';
+import { loadState, settleSnapshots, type Session } from '../app/session.js';
 import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 import type { NewEvent } from '../store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
@@ -80,8 +80,13 @@ async function childMain(mode: string, dir: string): Promise<void> {
     const state = await loadState(store);
     detail = { events: state.lastSeq };
   } else if (mode === 'open') {
-    const state = await loadState(openJsonlStore(dir));
-    detail = { events: state.lastSeq };
+    const store = openJsonlStore(dir);
+    const state = await loadState(store);
+    const openSeconds = seconds(start);
+    // The snapshot that open starts is written after the answer; measured apart.
+    const writing = performance.now();
+    await settleSnapshots(store);
+    detail = { events: state.lastSeq, openSeconds, snapshotWriteSeconds: (performance.now() - writing) / 1000 };
   } else if (mode === 'cycle') {
     const session: Session = { store: openJsonlStore(dir), env: realEnvironment() };
     const { report } = await runCycle(session, { minNewTrajectories: 1, dryRun: true });
@@ -117,11 +122,15 @@ async function main(): Promise<void> {
     say('open with a snapshot...');
     const opened = join(work, 'open');
     cpSync(big, opened, { recursive: true });
-    await loadState(openJsonlStore(opened)); // folds everything and writes a snapshot
+    const prepared = openJsonlStore(opened);
+    await loadState(prepared); // folds everything; a snapshot is written once it has
+    await settleSnapshots(prepared);
     await buildLog(opened, 10_000, EVENTS);
     const open = child('open', opened);
     figures.open = open;
-    rows.push({ measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`, memabra: `${fmt(open.seconds * 1000, 0)} ms`, raw: '', ratio: '', target: '< 200 ms', met: open.seconds < 0.2 });
+    const { openSeconds, snapshotWriteSeconds } = open.detail as { openSeconds: number; snapshotWriteSeconds: number };
+    rows.push({ measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`, memabra: `${fmt(openSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '< 200 ms', met: openSeconds < 0.2 });
+    rows.push({ measure: 'then writing the new snapshot, after the answer', memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '', met: null });
     rmSync(opened, { recursive: true, force: true });
 
     // 3. A full cycle on the big log.

@@ -15,6 +15,7 @@ import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
 import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
+import { settleSnapshots } from '../app/session.js';
 import { closeSessions, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
 
@@ -136,6 +137,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     printDiagnostic(`memabra: internal error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}`);
     process.exitCode = 1;
   } finally {
+    // After the answer is out: a snapshot started by this command is written before the store closes.
+    await settleSnapshots();
     await closeSessions();
   }
 }

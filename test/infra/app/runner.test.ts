@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openMemabra } from '../../../src/index.js';
+import { idEntries } from '../../../src/projections/idIndex.js';
 import { tempDir, testEnvironment, trajectoryInput } from '../../support/fixtures.js';
 
 describe('the agent runner (library API)', () => {
@@ -14,7 +15,7 @@ describe('the agent runner (library API)', () => {
     });
     expect(answer).toBe(`sent via ${(seen as { route: string }).route}`);
     const state = await memabra.state();
-    const [trajectoryId] = [...state.trajectories.seqById.keys()];
+    const trajectoryId = [...idEntries(state.trajectories.ids)][0]?.[0];
     expect(trajectoryId).toBeDefined();
     const status = await memabra.status();
     expect(status).toMatchObject({ trajectoryCount: 1, caseCount: 1 });

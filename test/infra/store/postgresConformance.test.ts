@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
-import { loadState, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
+import { loadState, settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
 import { storeConformance } from './storeConformance.js';
 
 /**
@@ -74,6 +74,7 @@ describe('PostgreSQL snapshots', () => {
       );
     }
     const full = await loadState(store);
+    await settleSnapshots(store);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     expect((await client.query('SELECT seq FROM memabra_snapshots')).rows).toEqual([{ seq: String(SNAPSHOT_EVERY) }]);

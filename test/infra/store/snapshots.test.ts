@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadState, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
+import { loadState as loadOnly, settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
+import type { EventStore } from '../../../src/infra/store/eventStore.js';
 import type { NewEvent } from '../../../src/infra/store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
 import { foldEvents } from '../../../src/projections/fold.js';
-import { initialState } from '../../../src/projections/state.js';
+import { initialState, trajectorySeq } from '../../../src/projections/state.js';
 import { fixedClock, sequentialIds, stored, tempDir, trajectoryArb } from '../../support/fixtures.js';
 import fc from 'fast-check';
 import { deserialiseState, serialiseState } from '../../../src/projections/stateCodec.js';
@@ -22,6 +23,13 @@ async function bigLog(extra: number, firstId = 1) {
     await store.append(batch, { expectedLastSeq: 'any' });
   }
   return dir;
+}
+
+/** Loads as a command does, including the snapshot it writes once it has answered. */
+async function loadState(store: EventStore) {
+  const state = await loadOnly(store);
+  await settleSnapshots(store);
+  return state;
 }
 
 const snapshotsIn = (dir: string) => {
@@ -50,6 +58,23 @@ describe('snapshots', () => {
     writeFileSync(log, text);
   });
 
+  it('are written by a long-running process too, which folds the log a little at a time', async () => {
+    const dir = await bigLog(0);
+    const store = openJsonlStore(dir, { now: fixedClock() });
+    await loadState(store);
+    const newId = sequentialIds(900_000);
+    // Small appends, each folded on its own, as a server recording one trajectory at a time does.
+    const trajectories = fc.sample(trajectoryArb('01J00000000000000000000000'), { numRuns: SNAPSHOT_EVERY, seed: 9 });
+    for (let i = 0; i < trajectories.length; i += 500) {
+      await store.append(
+        trajectories.slice(i, i + 500).map((t) => ({ id: newId(), type: 'TrajectoryRecorded' as const, data: { trajectory: { ...t, id: newId() } } })),
+        { expectedLastSeq: 'any' },
+      );
+      await loadState(store);
+    }
+    expect(snapshotsIn(dir).sort().at(-1)).toBe(`state-${String(2 * SNAPSHOT_EVERY).padStart(12, '0')}.json`);
+  });
+
   it('deleting them never changes an answer', async () => {
     const dir = await bigLog(1234);
     const withSnapshot = await loadState(openJsonlStore(dir));
@@ -74,7 +99,7 @@ describe('snapshots', () => {
     expect(state).toEqual(await loadState(openJsonlStore(other)));
     const otherIds = sequentialIds(500_000);
     otherIds(); // the first id went to the event, the second to its trajectory
-    expect(state.trajectories.seqById.has(otherIds())).toBe(true);
+    expect(trajectorySeq(state, otherIds())).toBeDefined();
   });
 
   it('a damaged or half-written snapshot is passed over', async () => {
