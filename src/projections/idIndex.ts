@@ -9,8 +9,9 @@ import { Map as PersistentMap } from 'immutable';
  * - a fold collects its new ids in a plain Map that nothing else can see; a large fold seals it as a level,
  *   a small one adds to the tail (which becomes a level once it is large);
  * - adjacent levels merge when the older is not at least twice the newer, so there are O(log n) of them;
- * - a snapshot holds one level of ids sorted and concatenated (trajectory ids are fixed-width ULIDs), which
- *   answers lookups by binary search straight from the loaded string: nothing is built when it is loaded.
+ * - a snapshot holds one level of ids sorted and concatenated as bytes (trajectory ids are fixed-width ASCII
+ *   ULIDs), which answers lookups by binary search straight from the loaded bytes: nothing is parsed or
+ *   built when it is loaded.
  * Levels are never changed once sealed, so states that share them stay values.
  */
 export type IdIndex = {
@@ -27,10 +28,31 @@ export type IdIndex = {
  */
 type Level =
   | { readonly kind: 'map'; readonly map: ReadonlyMap<string, number>; readonly seqs: Float64Array }
-  | { readonly kind: 'sorted'; readonly ids: string; readonly width: number; readonly seqs: Float64Array };
+  | { readonly kind: 'sorted'; readonly ids: Buffer; readonly width: number; readonly seqs: Float64Array };
 
-function idCount(level: Extract<Level, { kind: 'sorted' }>): number {
+type SortedLevel = Extract<Level, { kind: 'sorted' }>;
+
+function idCount(level: SortedLevel): number {
   return level.ids.length / level.width;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Where `id` is in the level's sorted ids, or where it would go (as a negative number: -(place + 1)). */
+function sortedPosition(level: SortedLevel, id: Buffer): number {
+  let low = 0;
+  let high = idCount(level) - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = level.ids.compare(id, 0, level.width, middle * level.width, (middle + 1) * level.width);
+    if (order === 0) return middle;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -(low + 1);
 }
 
 /** A fold's view of the index: new ids go to `fresh`, visible to nobody until the fold seals them. */
@@ -49,18 +71,10 @@ function sealed(index: IdIndex): IdIndex {
 
 export const emptyIdIndex: IdIndex = sealed({ levels: [], tail: PersistentMap<string, number>(), tailSeqs: [] });
 
-function sortedLookup(level: Extract<Level, { kind: 'sorted' }>, id: string): number | undefined {
-  if (id.length !== level.width) return undefined;
-  let low = 0;
-  let high = idCount(level) - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const key = level.ids.slice(middle * level.width, (middle + 1) * level.width);
-    if (key === id) return level.seqs[middle];
-    if (key < id) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
+function sortedLookup(level: SortedLevel, id: string): number | undefined {
+  if (id.length !== level.width || !isAscii(id)) return undefined;
+  const at = sortedPosition(level, Buffer.from(id, 'latin1'));
+  return at >= 0 ? level.seqs[at] : undefined;
 }
 
 function levelLookup(level: Level, id: string): number | undefined {
@@ -99,7 +113,7 @@ function* levelEntries(level: Level): Generator<[string, number]> {
       yield* level.map;
       return;
     case 'sorted':
-      for (let i = 0; i < idCount(level); i++) yield [level.ids.slice(i * level.width, (i + 1) * level.width), level.seqs[i]!];
+      for (let i = 0; i < idCount(level); i++) yield [level.ids.toString('latin1', i * level.width, (i + 1) * level.width), level.seqs[i]!];
       return;
     default:
       return level satisfies never;
@@ -155,22 +169,26 @@ export function sealIdIndex(draft: IdIndexDraft): IdIndex {
 }
 
 /**
- * The index in a snapshot: ids sorted and concatenated when they all have one width (ULIDs do), with their
- * seqs packed as float64 in base64; otherwise a plain list. One entry per id, so a snapshot of a hand-made log
- * that repeats an id keeps its latest seq only.
+ * The index in a snapshot. When every id is ASCII of one width (ULIDs are), the ids go sorted and
+ * concatenated into a binary section and their seqs into another, as float64: loading them is a copy.
+ * Otherwise a plain list. One entry per id; the seqs of records a repeated id hid go in `hidden`.
  */
 export type SerialisedIdIndex =
-  | { readonly width: number; readonly ids: string; readonly seqs: string; readonly hidden: string }
+  | { readonly width: number; readonly ids: number; readonly seqs: number; readonly hidden: number }
   | { readonly width: null; readonly entries: readonly (readonly [string, number])[]; readonly hidden: readonly number[] };
 
-function packed(seqs: Float64Array): string {
-  return Buffer.from(seqs.buffer, seqs.byteOffset, seqs.byteLength).toString('base64');
+/** Adds a binary section to the snapshot being written and returns its number. */
+export type AttachSection = (bytes: Uint8Array) => number;
+/** A binary section of the snapshot being read, by number. */
+export type ReadSection = (section: number) => Uint8Array | undefined;
+
+function seqBytes(seqs: Float64Array): Uint8Array {
+  return new Uint8Array(seqs.buffer, seqs.byteOffset, seqs.byteLength);
 }
 
-function unpacked(text: string): Float64Array | null {
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % 8 !== 0) return null;
-  // Copied so the array is aligned and owns its memory, whatever Buffer pooled the bytes in.
+function seqsOf(bytes: Uint8Array | undefined): Float64Array | null {
+  if (!bytes || bytes.length % 8 !== 0) return null;
+  // Copied, so the array is aligned and does not keep the whole snapshot alive.
   const seqs = new Float64Array(bytes.length / 8);
   new Uint8Array(seqs.buffer).set(bytes);
   return seqs;
@@ -201,70 +219,86 @@ function hiddenSeqs(index: IdIndex, idSeqs: Float64Array): Float64Array {
   return Float64Array.from(hidden);
 }
 
-export function serialiseIdIndex(index: IdIndex): SerialisedIdIndex {
-  // A sorted level from the last snapshot is merged with the sorted newer ids in one pass: snapshots are
-  // written every few thousand events, and sorting a million ids each time would dominate.
-  const [first, ...rest] = index.levels;
-  const base = first?.kind === 'sorted' ? first : null;
-  const newer = new Map<string, number>();
-  for (const level of base ? rest : index.levels) for (const [id, seq] of levelEntries(level)) newer.set(id, seq);
-  for (const [id, seq] of index.tail) newer.set(id, seq);
-  const newIds = [...newer.keys()].sort();
-  const width = base?.width ?? newIds[0]?.length ?? 26;
-  if (newIds.some((id) => id.length !== width)) {
-    const entries = [...latestEntries(index)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return { width: null, entries, hidden: [...hiddenSeqs(index, Float64Array.from(entries, ([, seq]) => seq))] };
-  }
-  const baseCount = base ? idCount(base) : 0;
-  const ids: string[] = [];
-  const seqs = new Float64Array(baseCount + newIds.length);
-  let count = 0;
-  let i = 0;
-  let j = 0;
-  while (i < baseCount || j < newIds.length) {
-    const baseId = i < baseCount ? base!.ids.slice(i * width, (i + 1) * width) : null;
-    const newId = j < newIds.length ? newIds[j]! : null;
-    if (newId === null || (baseId !== null && baseId < newId)) {
-      ids.push(baseId!);
-      seqs[count++] = base!.seqs[i++]!;
-    } else {
-      if (baseId === newId) i++; // the newer record of a repeated id wins
-      ids.push(newId);
-      seqs[count++] = newer.get(newId)!;
-      j++;
-    }
-  }
-  const idSeqs = seqs.subarray(0, count);
-  return { width, ids: ids.join(''), seqs: packed(idSeqs), hidden: packed(hiddenSeqs(index, idSeqs)) };
-}
-
 function latestEntries(index: IdIndex): Map<string, number> {
   const latest = new Map<string, number>();
   for (const [id, seq] of idEntries(index)) latest.set(id, seq);
   return latest;
 }
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function serialiseIdIndex(index: IdIndex, attach: AttachSection): SerialisedIdIndex {
+  // A sorted level from the last snapshot is merged with the sorted newer ids, copying the runs of old ids
+  // between them: snapshots are written every few thousand events, and sorting a million ids each time would
+  // dominate.
+  const [first, ...rest] = index.levels;
+  const base = first?.kind === 'sorted' ? first : null;
+  const newer = new Map<string, number>();
+  for (const level of base ? rest : index.levels) for (const [id, seq] of levelEntries(level)) newer.set(id, seq);
+  for (const [id, seq] of index.tail) newer.set(id, seq);
+  const newIds = [...newer.keys()].sort(byCodeUnits);
+  const width = base?.width ?? newIds[0]?.length ?? 26;
+  if (newIds.some((id) => id.length !== width || !isAscii(id))) {
+    const entries = [...latestEntries(index)].sort(([a], [b]) => byCodeUnits(a, b));
+    return { width: null, entries, hidden: [...hiddenSeqs(index, Float64Array.from(entries, ([, seq]) => seq))] };
+  }
+  const baseCount = base ? idCount(base) : 0;
+  const ids = Buffer.allocUnsafe((baseCount + newIds.length) * width);
+  const seqs = new Float64Array(baseCount + newIds.length);
+  let count = 0;
+  let from = 0; // the next base id to copy
+  const copyBase = (until: number): void => {
+    if (!base || until <= from) return;
+    base.ids.copy(ids, count * width, from * width, until * width);
+    seqs.set(base.seqs.subarray(from, until), count);
+    count += until - from;
+    from = until;
+  };
+  for (const id of newIds) {
+    const bytes = Buffer.from(id, 'latin1');
+    const at = base ? sortedPosition(base, bytes) : -1;
+    copyBase(at >= 0 ? at : -at - 1);
+    if (at >= 0) from = at + 1; // the newer record of a repeated id wins
+    bytes.copy(ids, count * width);
+    seqs[count++] = newer.get(id)!;
+  }
+  copyBase(baseCount);
+  const idSeqs = seqs.subarray(0, count);
+  return {
+    width,
+    ids: attach(ids.subarray(0, count * width)),
+    seqs: attach(seqBytes(idSeqs)),
+    hidden: attach(seqBytes(hiddenSeqs(index, idSeqs))),
+  };
+}
+
 /** The index from a snapshot, or null when the data does not hold together (the snapshot is then rebuilt). */
-export function deserialiseIdIndex(data: SerialisedIdIndex): IdIndex | null {
+export function deserialiseIdIndex(data: SerialisedIdIndex, section: ReadSection): IdIndex | null {
   if (data.width === null) {
     const map = new Map(data.entries);
     if (map.size !== data.entries.length) return null;
     const seqs = Float64Array.from([...map.values(), ...data.hidden]);
     return seqs.length ? sealed({ ...emptyIdIndex, levels: [{ kind: 'map', map, seqs }] }) : emptyIdIndex;
   }
-  const idSeqs = unpacked(data.seqs);
-  const hidden = unpacked(data.hidden);
-  if (!idSeqs || !hidden || data.width < 1 || data.ids.length !== idSeqs.length * data.width) return null;
+  const ids = section(data.ids);
+  const idSeqs = seqsOf(section(data.seqs));
+  const hidden = seqsOf(section(data.hidden));
+  if (!ids || !idSeqs || !hidden || data.width < 1 || ids.length !== idSeqs.length * data.width) return null;
   if (idSeqs.length === 0 && hidden.length === 0) return emptyIdIndex;
   const seqs = new Float64Array(idSeqs.length + hidden.length);
   seqs.set(idSeqs);
   seqs.set(hidden, idSeqs.length);
-  return sealed({ ...emptyIdIndex, levels: [{ kind: 'sorted', ids: data.ids, width: data.width, seqs }] });
+  return sealed({ ...emptyIdIndex, levels: [{ kind: 'sorted', ids: Buffer.from(ids), width: data.width, seqs }] });
 }
 
 /** Two indexes hold the same records, however their levels are laid out (a snapshot's are not a replay's). */
 export function sameIdIndex(a: IdIndex, b: IdIndex): boolean {
-  return JSON.stringify(serialiseIdIndex(a)) === JSON.stringify(serialiseIdIndex(b));
+  const image = (index: IdIndex): string => {
+    const sections: string[] = [];
+    const data = serialiseIdIndex(index, (bytes) => sections.push(Buffer.from(bytes).toString('base64')) - 1);
+    return JSON.stringify({ data, sections });
+  };
+  return image(a) === image(b);
 }
 
 export function isIdIndex(value: unknown): value is IdIndex {

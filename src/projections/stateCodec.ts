@@ -4,7 +4,7 @@ import { deserialiseIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './
 import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
 
 export type SerialisedState = {
   format: number;
@@ -18,24 +18,31 @@ export type SerialisedState = {
   liveStats: [string, RewardStats][];
 };
 
-/** Plain JSON-able data for a snapshot: maps become entry lists, in their insertion order. */
-export function serialiseState(state: MemabraState): SerialisedState {
-  return {
+/** A state as a snapshot holds it: JSON-able data, and binary sections that the data refers to by number. */
+export type StateImage = { readonly data: SerialisedState; readonly sections: readonly Uint8Array[] };
+
+/** Maps become entry lists, in their insertion order; the trajectory id index goes mostly into sections. */
+export function serialiseState(state: MemabraState): StateImage {
+  const sections: Uint8Array[] = [];
+  const attach = (bytes: Uint8Array): number => sections.push(bytes) - 1;
+  const data: SerialisedState = {
     format: STATE_FORMAT,
     lastSeq: state.lastSeq,
     lastAt: state.lastAt,
     versions: [...state.versions],
     active: state.active,
     reports: [...state.reports],
-    trajectories: { count: state.trajectories.count, ids: serialiseIdIndex(state.trajectories.ids), seenThroughSeq: state.trajectories.seenThroughSeq },
+    trajectories: { count: state.trajectories.count, ids: serialiseIdIndex(state.trajectories.ids, attach), seenThroughSeq: state.trajectories.seenThroughSeq },
     cases: [...state.cases.entries()],
     liveStats: [...state.liveStats],
   };
+  return { data, sections };
 }
 
-export function deserialiseState(data: SerialisedState): MemabraState | null {
+/** The state of a snapshot, or null when it is of another format or does not hold together. */
+export function deserialiseState({ data, sections }: StateImage): MemabraState | null {
   if (data.format !== STATE_FORMAT) return null;
-  const ids = deserialiseIdIndex(data.trajectories.ids);
+  const ids = deserialiseIdIndex(data.trajectories.ids, (section) => sections[section]);
   if (!ids) return null;
   return {
     lastSeq: data.lastSeq,

@@ -50,9 +50,9 @@ describe('fold', () => {
     fc.assert(
       fc.property(logArb, logArb, (a, b) => {
         const first = foldEvents(initialState, a);
-        const before = JSON.stringify(serialiseState(first));
+        const before = JSON.stringify(serialiseState(first).data);
         foldEvents(first, stored(b.map(({ type, data }) => ({ type, data }) as never), a.length + 1));
-        expect(JSON.stringify(serialiseState(first))).toBe(before);
+        expect(JSON.stringify(serialiseState(first).data)).toBe(before);
       }),
       { numRuns: 100 },
     );

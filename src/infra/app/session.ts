@@ -28,7 +28,7 @@ async function startingPoint(store: EventStore): Promise<FoldedLog | null> {
   const cached = folded.get(store);
   if (cached) return cached;
   const snapshot = await store.snapshots?.load();
-  const state = snapshot ? deserialiseState(snapshot.state as SerialisedState) : null;
+  const state = snapshot ? deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections }) : null;
   return snapshot && state && state.lastSeq === snapshot.cursor.seq ? { state, cursor: snapshot.cursor, snapshotSeq: state.lastSeq } : null;
 }
 
@@ -44,7 +44,10 @@ function snapshotLater(store: EventStore, log: FoldedLog): void {
   if (!snapshots || pendingSnapshots.has(store)) return;
   log.snapshotSeq = log.cursor.seq;
   const saving = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => snapshots.save({ cursor: log.cursor, state: serialiseState(log.state) }))
+    .then(() => {
+      const { data, sections } = serialiseState(log.state);
+      return snapshots.save({ cursor: log.cursor, state: data, sections });
+    })
     .catch(() => undefined)
     .finally(() => pendingSnapshots.delete(store));
   pendingSnapshots.set(store, saving);

@@ -4,7 +4,7 @@
  * big log (default 1,000,000). Memory-heavy parts run in child processes, so peak RSS is theirs alone.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, cpSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, cpSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,14 +46,14 @@ async function buildLog(dir: string, count: number, firstTrajectory = 0): Promis
   if (batch.length) await store.append(batch, { expectedLastSeq: 'any' });
 }
 
-/** Reads every line and JSON.parses it: the raw physical operation under a replay. */
-function rawReadParse(file: string): number {
+/** Reads every line (from byte `from` on) and JSON.parses it: the raw physical operation under a replay. */
+function rawReadParse(file: string, from = 0): number {
   const start = process.hrtime.bigint();
   const fd = openSync(file, 'r');
   const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
   let carry = '';
   let count = 0;
-  for (let position = 0; ; ) {
+  for (let position = from; ; ) {
     const read = readSync(fd, buffer, 0, buffer.length, position);
     if (read === 0) break;
     position += read;
@@ -125,11 +125,24 @@ async function main(): Promise<void> {
     const prepared = openJsonlStore(opened);
     await loadState(prepared); // folds everything; a snapshot is written once it has
     await settleSnapshots(prepared);
+    const tailFrom = statSync(join(opened, LOG_FILE)).size;
     await buildLog(opened, 10_000, EVENTS);
     const open = child('open', opened);
-    figures.open = open;
+    // The raw operation under an open: read the snapshot's bytes, and read and parse the tail's lines.
+    const snapshotFile = readdirSync(join(opened, 'snapshots')).find((name) => name.endsWith('.snap'))!;
+    const rawReadStart = process.hrtime.bigint();
+    readFileSync(join(opened, 'snapshots', snapshotFile));
+    const rawOpen = seconds(rawReadStart) + rawReadParse(join(opened, LOG_FILE), tailFrom);
+    figures.open = { ...open, rawSeconds: rawOpen };
     const { openSeconds, snapshotWriteSeconds } = open.detail as { openSeconds: number; snapshotWriteSeconds: number };
-    rows.push({ measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`, memabra: `${fmt(openSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '< 200 ms', met: openSeconds < 0.2 });
+    rows.push({
+      measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`,
+      memabra: `${fmt(openSeconds * 1000, 0)} ms`,
+      raw: `${fmt(rawOpen * 1000, 0)} ms read snapshot + read and parse tail`,
+      ratio: `${fmt(rawOpen / openSeconds)}x`,
+      target: '< 200 ms',
+      met: openSeconds < 0.2,
+    });
     rows.push({ measure: 'then writing the new snapshot, after the answer', memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '', met: null });
     rmSync(opened, { recursive: true, force: true });
 

@@ -21,7 +21,8 @@ export type VerifyReport =
 export type ReadCursor = { readonly seq: number; readonly offset: number; readonly hash: string; readonly at: string | null };
 
 /** A cache of the projections after the append a cursor points at; `state` is opaque to the store. */
-export type Snapshot = { readonly cursor: ReadCursor; readonly state: unknown };
+/** A cache of the projections at a cursor: JSON-able data plus binary sections (see stateCodec). */
+export type Snapshot = { readonly cursor: ReadCursor; readonly state: unknown; readonly sections: readonly Uint8Array[] };
 
 export type SnapshotStore = { load(): Promise<Snapshot | null>; save(snapshot: Snapshot): Promise<void> };
 

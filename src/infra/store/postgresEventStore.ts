@@ -44,9 +44,10 @@ CREATE TABLE IF NOT EXISTS memabra_head (
   last_hash text NOT NULL,
   last_at text
 );
-CREATE TABLE IF NOT EXISTS memabra_snapshots (
+DROP TABLE IF EXISTS memabra_snapshots;
+CREATE TABLE IF NOT EXISTS memabra_state_snapshots (
   seq bigint PRIMARY KEY,
-  snapshot text NOT NULL
+  snapshot bytea NOT NULL
 );
 INSERT INTO memabra_head (id, last_seq, last_hash, last_at) VALUES (true, 0, '${GENESIS_HASH}', NULL) ON CONFLICT (id) DO NOTHING;
 `;
@@ -185,11 +186,11 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     }
   }
 
-  /** Snapshots in their own table, with the same text and checks as the files of the JSONL store. */
+  /** Snapshots in their own table, with the same bytes and checks as the files of the JSONL store. */
   const snapshots: SnapshotStore = {
     async load(): Promise<Snapshot | null> {
       await ensureSchema();
-      const { rows } = await query<{ snapshot: string }>('SELECT snapshot FROM memabra_snapshots ORDER BY seq DESC LIMIT 2');
+      const { rows } = await query<{ snapshot: Buffer }>('SELECT snapshot FROM memabra_state_snapshots ORDER BY seq DESC LIMIT 2');
       for (const row of rows) {
         const snapshot = decodeSnapshot(row.snapshot);
         if (snapshot) return snapshot;
@@ -198,8 +199,8 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     },
     async save(snapshot: Snapshot): Promise<void> {
       await ensureSchema();
-      await query('INSERT INTO memabra_snapshots (seq, snapshot) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [snapshot.cursor.seq, encodeSnapshot(snapshot)]);
-      await query('DELETE FROM memabra_snapshots WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM memabra_snapshots ORDER BY seq DESC LIMIT 2) AS newest)');
+      await query('INSERT INTO memabra_state_snapshots (seq, snapshot) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [snapshot.cursor.seq, encodeSnapshot(snapshot)]);
+      await query('DELETE FROM memabra_state_snapshots WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM memabra_state_snapshots ORDER BY seq DESC LIMIT 2) AS newest)');
     },
   };
 

@@ -4,7 +4,9 @@ import type { Snapshot, SnapshotStore } from './eventStore.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 
 const KEEP = 2;
-const NAME = /^state-(\d{12})\.json$/;
+const NAME = /^state-(\d{12})\.snap$/;
+/** Snapshots of the earlier all-JSON layout: never read, removed when a new snapshot is written. */
+const OLD_LAYOUT = /^state-\d{12}\.json$/;
 
 function fsyncPath(path: string, flags: number): void {
   const fd = openSync(path, flags);
@@ -16,7 +18,7 @@ function fsyncPath(path: string, flags: number): void {
 }
 
 /**
- * Snapshots as files in DIR/snapshots: a header line (cursor and sha256 of the body), then the body.
+ * Snapshots as files in DIR/snapshots (state-SEQ.snap, in snapshotCodec's layout).
  * Written atomically (temp file, fsync, rename, fsync of the directory); a file that fails its checksum
  * or does not parse is passed over. Deleting them never changes an answer, only the time to open.
  */
@@ -34,13 +36,13 @@ export function snapshotFiles(directory: string): SnapshotStore {
   return {
     async load(): Promise<Snapshot | null> {
       for (const name of newestFirst()) {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(join(folder, name), 'utf8');
+          bytes = readFileSync(join(folder, name));
         } catch {
           continue;
         }
-        const snapshot = decodeSnapshot(text);
+        const snapshot = decodeSnapshot(bytes);
         if (snapshot) return snapshot;
       }
       return null;
@@ -48,11 +50,11 @@ export function snapshotFiles(directory: string): SnapshotStore {
 
     async save(snapshot: Snapshot): Promise<void> {
       mkdirSync(folder, { recursive: true });
-      const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.json`;
+      const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.snap`;
       const temp = join(folder, `.${name}.${process.pid}.tmp`);
       const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
       try {
-        const buffer = Buffer.from(encodeSnapshot(snapshot));
+        const buffer = encodeSnapshot(snapshot);
         for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset, buffer.length - offset);
         fsyncSync(fd);
       } finally {
@@ -61,6 +63,7 @@ export function snapshotFiles(directory: string): SnapshotStore {
       renameSync(temp, join(folder, name));
       fsyncPath(folder, constants.O_RDONLY | constants.O_DIRECTORY);
       for (const old of newestFirst().slice(KEEP)) rmSync(join(folder, old), { force: true });
+      for (const old of readdirSync(folder).filter((file) => OLD_LAYOUT.test(file))) rmSync(join(folder, old), { force: true });
     },
   };
 }

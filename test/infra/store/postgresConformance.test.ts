@@ -77,7 +77,7 @@ describe('PostgreSQL snapshots', () => {
     await settleSnapshots(store);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    expect((await client.query('SELECT seq FROM memabra_snapshots')).rows).toEqual([{ seq: String(SNAPSHOT_EVERY) }]);
+    expect((await client.query('SELECT seq FROM memabra_state_snapshots')).rows).toEqual([{ seq: String(SNAPSHOT_EVERY) }]);
     // Change a line only a replay from the start would read: a new process must not read it.
     const { rows } = await client.query<{ line: string }>('SELECT line FROM memabra_events WHERE seq = 5');
     await client.query('UPDATE memabra_events SET line = $1 WHERE seq = 5', [rows[0]!.line.replace('"c0-4"', '"c0-X"')]);
