@@ -7,7 +7,8 @@ import type { NewEvent } from '../../../src/infra/store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
 import { foldEvents } from '../../../src/projections/fold.js';
 import { initialState, trajectorySeq } from '../../../src/projections/state.js';
-import { fixedClock, sequentialIds, stored, tempDir, trajectoryArb } from '../../support/fixtures.js';
+import { fixedClock, sequentialIds, stored, tempDir, testEnvironment, trajectoryArb } from '../../support/fixtures.js';
+import { openMemabra } from '../../../src/index.js';
 import fc from 'fast-check';
 import { deserialiseState, serialiseState } from '../../../src/projections/stateCodec.js';
 import { decodeSnapshot, encodeSnapshot } from '../../../src/infra/store/snapshotCodec.js';
@@ -74,6 +75,14 @@ describe('snapshots', () => {
       await loadState(store);
     }
     expect(snapshotsIn(dir).sort().at(-1)).toBe(`state-${String(2 * SNAPSHOT_EVERY).padStart(12, '0')}.snap`);
+  });
+
+  it('started by the library, are finished by close()', async () => {
+    const dir = await bigLog(0);
+    const memabra = await openMemabra({ location: dir, environment: testEnvironment() });
+    expect((await memabra.state()).lastSeq).toBe(SNAPSHOT_EVERY);
+    await memabra.close();
+    expect(snapshotsIn(dir)).toEqual([`state-${String(SNAPSHOT_EVERY).padStart(12, '0')}.snap`]);
   });
 
   it('deleting them never changes an answer', async () => {
