@@ -30,5 +30,7 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
   printLine();
   const active = status.active!;
   printLine(`Now active: ${active.label} (${active.kind}), ${active.source}; ${status.versionCount} versions, ${status.trajectoryCount} trajectories, ${status.reportCount} reports.`);
-  printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: memabra --dir ${flags.dir ?? '<dir>'} history | versions | reports | rollback v1`);
+  // The same location flag the demo was given, if any (never a store URL: it may hold a password).
+  const where = flags.dir ? ` --dir ${flags.dir}` : flags.store ? ' --store <url>' : '';
+  printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: memabra${where} history | versions | reports | rollback v1`);
 }
