@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { ReadCursor, Snapshot } from './eventStore.js';
 
-type Header = { cursor: ReadCursor; sha256: string; sections: number[] };
+type Header = { cursor: ReadCursor; sections: number[]; sha256: string };
+
+/** sha256 of the header's other fields and of everything after the header: no byte goes unchecked. */
+function checksum(cursor: ReadCursor, sections: readonly number[], rest: Uint8Array): string {
+  return createHash('sha256').update(JSON.stringify({ cursor, sections })).update(rest).digest('hex');
+}
 
 /**
- * A snapshot as bytes, the same in every store: a header line (cursor, sha256 of everything after it, the
- * length of each binary section), the state as one line of JSON, then the binary sections back to back.
+ * A snapshot as bytes, the same in every store: a header line (cursor, the length of each binary section,
+ * and a sha256 of those and of everything after the header), the state as one line of JSON, then the binary sections back to back.
  * Sections hold what would be slow to parse as JSON: a million trajectory ids load as a copy of bytes.
  */
 export function encodeSnapshot(snapshot: Snapshot): Buffer {
   const rest = Buffer.concat([Buffer.from(`${JSON.stringify(snapshot.state)}\n`), ...snapshot.sections]);
-  const header: Header = { cursor: snapshot.cursor, sha256: createHash('sha256').update(rest).digest('hex'), sections: snapshot.sections.map((s) => s.length) };
+  const sections = snapshot.sections.map((section) => section.length);
+  const header: Header = { cursor: snapshot.cursor, sections, sha256: checksum(snapshot.cursor, sections, rest) };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), rest]);
 }
 
@@ -23,7 +29,7 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot | null {
     const header = JSON.parse(buffer.toString('utf8', 0, newline)) as Header;
     if (!Array.isArray(header.sections) || !header.sections.every((n) => Number.isSafeInteger(n) && n >= 0)) return null;
     const rest = buffer.subarray(newline + 1);
-    if (createHash('sha256').update(rest).digest('hex') !== header.sha256) return null;
+    if (checksum(header.cursor, header.sections, rest) !== header.sha256) return null;
     const stateEnd = rest.length - header.sections.reduce((a, b) => a + b, 0) - 1;
     if (stateEnd < 0 || rest[stateEnd] !== 0x0a) return null;
     const sections: Uint8Array[] = [];

@@ -26,9 +26,7 @@ describe('the snapshot codec', () => {
         const bytes = encodeSnapshot(snapshot);
         const changed = Buffer.from(bytes);
         changed[at % bytes.length]! ^= flip;
-        const decoded = decodeSnapshot(changed);
-        // A flip inside the header's cursor can still parse; what it describes must then be the same data.
-        if (decoded !== null) expect(plain({ ...decoded, cursor: snapshot.cursor })).toEqual(plain(snapshot));
+        expect(decodeSnapshot(changed)).toBeNull();
         expect(decodeSnapshot(bytes.subarray(0, at % bytes.length))).toBeNull();
       }),
     );
