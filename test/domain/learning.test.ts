@@ -7,12 +7,13 @@ import { baselineVersion, bundled } from '../support/learningFixtures.js';
 
 /**
  * The learning claim, measured on held-out data: the agent loop is played on the CLINC150 train split (the
- * router routes with 5% exploration, rewards are drawn from the reward model, a new router is trained on
- * everything logged after every 1,000 trajectories), then the final router is scored greedily on the
- * test-split benchmark, which it never saw. See docs/learning.md for the figures and what they mean.
+ * requests arrive in a random order, the router routes with 5% exploration, rewards are drawn from the
+ * reward model, a new router is trained on everything logged after every 1,000 trajectories), then the final
+ * router is scored greedily on the test-split benchmark, which it never saw. The learning issue's target is
+ * 0.82. See docs/learning.md for the figures and what they mean.
  */
 describe('learning from its own decisions', () => {
-  it('after one pass over the train split, the learned router beats the baseline and the best constant route on the test split', () => {
+  it('after one pass over the train split, the learned router reaches 0.82 on the test split, well past the baseline', () => {
     const { suite, catalogue, train } = bundled();
     const baseline = baselineVersion();
     const baselineReward = scoreSuite(baseline, suite).metrics.meanReward;
@@ -35,9 +36,9 @@ describe('learning from its own decisions', () => {
     });
     const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
     for (const reward of rewards) {
-      expect(reward).toBeGreaterThan(baselineReward + 0.03);
-      expect(reward).toBeGreaterThan(0.592 + 0.2);
+      expect(reward).toBeGreaterThanOrEqual(0.82);
+      expect(reward).toBeGreaterThan(baselineReward + 0.05);
     }
-    expect(mean).toBeGreaterThanOrEqual(0.8);
+    expect(mean).toBeGreaterThanOrEqual(0.84);
   });
 });

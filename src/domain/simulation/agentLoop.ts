@@ -1,6 +1,6 @@
 import { sampledOutcome } from '../benchmark/rewardModel.js';
 import { retrieveCandidates, type CatalogueIndex } from '../benchmark/catalogue.js';
-import { seededRandom } from '../random.js';
+import { seededPermutation, seededRandom } from '../random.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from '../routerVersion.js';
 import { decideRoute } from '../routing/routeDecision.js';
 import { createDatasetBuilder } from '../training/dataset.js';
@@ -22,11 +22,25 @@ export type AgentLoopOptions = {
   readonly startTime?: number;
 };
 
+/** Keeps the arrival order's generator apart from the decisions' one, which starts from the seed itself. */
+const ARRIVAL_SEED_SALT = 0x9e3779b9;
+
 /**
- * Plays the agent loop of the learning issue: for each request the current router routes (with
- * exploration), the reward is drawn from the reward model, the trajectory is logged, and after every
- * `retrainEvery` trajectories a new router is trained on everything logged so far and takes over.
- * Deterministic for a seed; the learner sees only the chosen route's sampled reward, never the true route.
+ * The order in which an agent would meet these requests: a random one, drawn from the seed. Datasets are
+ * often sorted by label (CLINC150 lists its train split intent by intent); played in that order, every
+ * intent's requests would all be routed by a router that had never seen the intent, and retrained only
+ * after they were all gone, which is not how traffic arrives.
+ */
+export function arrivalOrder<T>(requests: readonly T[], seed: number): T[] {
+  return Array.from(seededPermutation(requests.length, (seed ^ ARRIVAL_SEED_SALT) >>> 0), (i) => requests[i]!);
+}
+
+/**
+ * Plays the agent loop of the learning issue: the requests arrive in a random order drawn from the seed
+ * (`arrivalOrder`); for each the current router routes (with exploration), the reward is drawn from the
+ * reward model, the trajectory is logged, and after every `retrainEvery` trajectories a new router is
+ * trained on everything logged so far and takes over. Deterministic for a seed; the learner sees only the
+ * chosen route's sampled reward, never the true route.
  */
 export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVersion; trajectories: Trajectory[]; retrainings: number } {
   const random = seededRandom(options.seed);
@@ -35,7 +49,7 @@ export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVe
   const trajectories: Trajectory[] = [];
   let router: RouterVersion = { ...options.initialRouter, explorationRate: options.explorationRate };
   let retrainings = 0;
-  options.requests.forEach((request, index) => {
+  arrivalOrder(options.requests, options.seed).forEach((request, index) => {
     const candidates = retrieveCandidates(options.catalogue, request.text);
     const decision = decideRoute(router, { input: request.text, candidates }, random());
     const outcome = sampledOutcome(request.route, decision.route, random());

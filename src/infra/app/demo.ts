@@ -1,5 +1,6 @@
 import { indexCatalogue, retrieveCandidates } from '../../domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
+import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import type { TrajectoryInput } from '../../domain/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
 import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
@@ -21,9 +22,10 @@ export type DemoResult = {
 const CHUNK = 1000;
 
 /**
- * The newcomer's tour, through the same paths an agent uses: every CLINC150 train request is routed by
- * the active router (`route`, exploration included), its outcome drawn from the reward model, and the
- * trajectory recorded (`record`); then a dry-run cycle shows what would happen, and a real one decides.
+ * The newcomer's tour, through the same paths an agent uses: every CLINC150 train request, in a random
+ * arrival order (the file is sorted by intent, so a `limit` would otherwise see a few intents only), is
+ * routed by the active router (`route`, exploration included), its outcome drawn from the reward model, and
+ * the trajectory recorded (`record`); then a dry-run cycle shows what would happen, and a real one decides.
  */
 export async function runDemo(session: Session, onProgress: DemoProgress = () => {}, limit?: number): Promise<DemoResult> {
   const head = await session.store.head();
@@ -32,7 +34,7 @@ export async function runDemo(session: Session, onProgress: DemoProgress = () =>
   }
   await initLog(session);
   const catalogue = indexCatalogue(loadCatalogue());
-  const requests = loadTrainRequests().slice(0, limit);
+  const requests = arrivalOrder(loadTrainRequests(), Math.floor(session.env.uniform() * 2 ** 32)).slice(0, limit);
   let rewardSum = 0;
   for (let start = 0; start < requests.length; start += CHUNK) {
     const chunk = requests.slice(start, start + CHUNK);
