@@ -19,6 +19,27 @@ describe('memabra demo', () => {
     expect(versions[0]).toMatchObject({ label: 'v1', live: { count: 15_100 } });
   });
 
+  it('with --rounds, plays the agent loop: each round routes and records its share of the requests, then a real cycle decides', () => {
+    const dir = tempDir();
+    const result = runCli(['--dir', dir, 'demo', '--rounds', '3', '--limit', '3000', '--json']);
+    expect(result.code).toBe(0);
+    const demo = JSON.parse(result.stdout);
+    expect(demo.dryRun).toBeNull();
+    expect(demo.rounds.map((round: { trajectories: number }) => round.trajectories)).toEqual([1000, 2000, 3000]);
+    const reports = JSON.parse(runCli(['--dir', dir, 'reports', '--json']).stdout);
+    expect(reports.map((report: { dryRun: boolean; decision: string }) => [report.dryRun, report.decision])).toEqual(
+      demo.rounds.map((round: { decision: string }) => [false, round.decision]),
+    );
+    expect(demo.cycle.cycleId).toBe(reports.at(-1).cycleId);
+    // Each round's active router is the one its cycle left active, with that router's benchmark score.
+    for (const round of demo.rounds) {
+      const report = reports[round.round - 1];
+      expect(round.activeVersionId).toBe(report.promotedVersionId ?? report.baselineVersionId);
+      expect(round.activeReward).toBe(report.promotedVersionId ? report.challengerMeanReward : report.baselineMeanReward);
+    }
+    expect(demo.status).toMatchObject({ trajectoryCount: 3000, reportCount: 3, versionCount: 4 });
+  });
+
   it('refuses a directory that already holds a log, and says what to do', () => {
     const dir = tempDir();
     runCli(['--dir', dir, 'init']);
