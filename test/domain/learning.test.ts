@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSuite } from '../../src/domain/evaluation/scoreSuite.js';
-import { simulateAgentLoop } from '../../src/domain/simulation/agentLoop.js';
-import { benchmarkInputSet } from '../../src/domain/training/dataset.js';
-import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../src/domain/training/trainer.js';
-import { baselineVersion, bundled } from '../support/learningFixtures.js';
+import { baselineVersion, bundled, issueAgentLoop } from '../support/learningFixtures.js';
 
 /**
  * The learning claim, measured on held-out data: the agent loop is played on the CLINC150 train split (the
@@ -14,21 +11,11 @@ import { baselineVersion, bundled } from '../support/learningFixtures.js';
  */
 describe('learning from its own decisions', () => {
   it('after one pass over the train split, the learned router reaches 0.82 on the test split, well past the baseline', () => {
-    const { suite, catalogue, train } = bundled();
+    const { suite, train } = bundled();
     const baseline = baselineVersion();
     const baselineReward = scoreSuite(baseline, suite).metrics.meanReward;
     const rewards = [3, 5, 11].map((seed) => {
-      const { router, retrainings, trajectories } = simulateAgentLoop({
-        requests: train,
-        catalogue,
-        initialRouter: baseline,
-        explorationRate: 0.05,
-        retrainEvery: 1000,
-        seed,
-        features: DEFAULT_FEATURES,
-        training: DEFAULT_TRAINING,
-        benchmarkInputs: benchmarkInputSet(suite.tasks.map((t) => t.input)),
-      });
+      const { router, retrainings, trajectories } = issueAgentLoop(train, seed);
       expect(retrainings).toBe(15);
       expect(trajectories).toHaveLength(train.length);
       expect(router.kind).toBe('learned');

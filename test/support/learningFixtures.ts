@@ -6,6 +6,8 @@ import { seededRandom } from '../../src/domain/random.js';
 import type { RouterVersion } from '../../src/domain/routerVersion.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../src/domain/routing/baselineRouter.js';
 import { decideRoute } from '../../src/domain/routing/routeDecision.js';
+import { simulateAgentLoop } from '../../src/domain/simulation/agentLoop.js';
+import { benchmarkInputSet } from '../../src/domain/training/dataset.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../src/domain/training/trainer.js';
 import type { CycleOptions } from '../../src/domain/cycle.js';
 import type { TrajectoryInput } from '../../src/domain/vocabulary.js';
@@ -61,3 +63,19 @@ export const testCycleOptions = (overrides: Partial<CycleOptions> = {}): CycleOp
   explorationRate: 0.1,
   ...overrides,
 });
+
+/** The learning issue's agent loop over these requests: from the baseline, 5% exploration, a retraining every 1,000. */
+export function issueAgentLoop(requests: readonly TrainRequest[], seed: number) {
+  const { suite, catalogue } = bundled();
+  return simulateAgentLoop({
+    requests,
+    catalogue,
+    initialRouter: baselineVersion(),
+    explorationRate: 0.05,
+    retrainEvery: 1000,
+    seed,
+    features: DEFAULT_FEATURES,
+    training: DEFAULT_TRAINING,
+    benchmarkInputs: benchmarkInputSet(suite.tasks.map((t) => t.input)),
+  });
+}

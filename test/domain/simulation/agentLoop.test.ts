@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrivalOrder, simulateAgentLoop } from '../../../src/domain/simulation/agentLoop.js';
-import { benchmarkInputSet } from '../../../src/domain/training/dataset.js';
-import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
-import { baselineVersion, bundled } from '../../support/learningFixtures.js';
+import { arrivalOrder } from '../../../src/domain/simulation/agentLoop.js';
+import { bundled, issueAgentLoop } from '../../support/learningFixtures.js';
 
 const sorted = (items: readonly string[]): string[] => [...items].sort();
 
@@ -28,20 +26,7 @@ describe('arrival order', () => {
 });
 
 describe('the simulated agent loop', () => {
-  const play = (seed: number) => {
-    const { train, catalogue, suite } = bundled();
-    return simulateAgentLoop({
-      requests: train.slice(0, 3000),
-      catalogue,
-      initialRouter: baselineVersion(),
-      explorationRate: 0.05,
-      retrainEvery: 1000,
-      seed,
-      features: DEFAULT_FEATURES,
-      training: DEFAULT_TRAINING,
-      benchmarkInputs: benchmarkInputSet(suite.tasks.map((t) => t.input)),
-    });
-  };
+  const play = (seed: number) => issueAgentLoop(bundled().train.slice(0, 3000), seed);
 
   it('routes every request once, in its arrival order, and retrains after every thousand', () => {
     const { train } = bundled();
