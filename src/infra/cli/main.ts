@@ -84,7 +84,7 @@ export function buildProgram(): Command {
     .action((options) => cycleCommand(globals(options)));
   command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));
   command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
-    .addOption(new Option('--limit <N>', 'seed only the first N train requests').argParser(numberIn(1, 1_000_000, true)).hideHelp())
+    .addOption(new Option('--limit <N>', 'seed only N of the train requests (the first N in arrival order)').argParser(numberIn(1, 1_000_000, true)).hideHelp())
     .addOption(new Option('--seed <N>', 'seed of the exploration and of the simulated outcomes (default 1)').argParser(numberIn(0, 2 ** 31, true)))
     .addOption(new Option('--rounds <N>', 'play the agent loop: split the requests into N rounds, each followed by a real cycle (default 1: a dry run, then one cycle)').argParser(numberIn(1, 1000, true)))
     .action((options) => demoCommand(globals(options)));
