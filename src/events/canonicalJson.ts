@@ -16,7 +16,9 @@ function sortKeys(_key: string, value: unknown): unknown {
   let ordered = true;
   for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1]! < keys[i]!;
   if (ordered) return value;
-  const out: Record<string, unknown> = {};
+  // No prototype, so a "__proto__" key (JSON.parse makes it an own property) is written like any other
+  // instead of being taken for the prototype setter and dropped.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of keys.sort()) out[key] = (value as Record<string, unknown>)[key];
   return out;
 }

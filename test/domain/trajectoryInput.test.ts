@@ -32,6 +32,13 @@ describe('trajectory input', () => {
     expect(message(text)).toContain(expected);
   });
 
+  it('carries metadata verbatim, "__proto__" keys included, and refuses metadata that is not an object', () => {
+    const metadata = '{"b":1,"__proto__":{"x":2},"nested":{"z":0,"__proto__":[1]}}';
+    const result = parse(line({}).replace('"task":{', `"task":{"metadata":${metadata},`));
+    expect(result.ok && JSON.stringify(result.value[0]!.task.metadata)).toBe(JSON.stringify(JSON.parse(metadata)));
+    expect(message(line({ task: { input: 'x', metadata: [1] } }))).toContain('line 1: field "task.metadata": must be an object');
+  });
+
   it('names the line of the first bad item in JSON Lines', () => {
     const good = line({});
     expect(message(`${good}\n${good}\n{"task": oops}\n`)).toMatch(/^line 3: not valid JSON/);

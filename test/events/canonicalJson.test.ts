@@ -43,6 +43,11 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('keeps a "__proto__" key, which JSON.parse makes an own property, wherever it sorts', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":2}}'))).toBe('{"__proto__":{"x":2},"b":1}');
+    expect(canonicalJson(JSON.parse('{"a":{"z":0,"__proto__":null}}'))).toBe('{"a":{"__proto__":null,"z":0}}');
+  });
+
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson(undefined)).toThrow(/cannot encode undefined/);
     expect(() => canonicalJson({ n: 1n })).toThrow(/BigInt/);
