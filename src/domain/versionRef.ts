@@ -3,6 +3,8 @@ import { decided, refused, type Decided } from './domainError.js';
 
 /** Finds a version by label (`v3`), full id, or a unique id prefix of at least 6 characters. */
 export function resolveVersion(state: MemabraState, ref: string): Decided<VersionEntry> {
+  // On a log with no router at all, what is missing is `init`, not this version.
+  if (state.versions.size === 0) return refused({ type: 'not-initialised' });
   const exact = state.versions.get(ref);
   if (exact) return decided(exact);
   const entries = [...state.versions.values()];

@@ -32,6 +32,15 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
     expect(human.stdout).toMatch(/Active router\s+v1 \(baseline\)/);
   });
 
+  it('on a log with no router yet, a command that names a version says to run init', () => {
+    const dir = tempDir();
+    for (const args of [['evaluate', '--version', 'v1'], ['rollback', 'v1']]) {
+      const result = runCli(['--dir', dir, ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('memabra: no router is registered yet: run `memabra init` first\n');
+    }
+  });
+
   it.each([
     ['a bad trajectory', ['record', '-'], '{"task":{"input":"x"},"candidates":[],"decision":{"route":"tool","selected":[]},"outcome":{"reward":3,"latencyMs":1}}', 2, /^memabra: line 1: field "outcome.reward": must be in \[0, 1\]\n$/],
     ['an unknown option', ['status', '--colour'], '', 2, /unknown option '--colour'/],
