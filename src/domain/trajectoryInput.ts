@@ -13,7 +13,8 @@ export function describeZodError(error: z.ZodError): string {
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return `missing field "${path}"`;
   }
-  return `${path ? `field "${path}"` : 'value'}: ${issue.message}`;
+  // At the root there is no field to name: "expected object, received number" says it all.
+  return path ? `field "${path}": ${issue.message}` : issue.message.replace(/^Invalid input: /, '');
 }
 
 /** Validates items that are already values, naming the first bad one by its position (`what N`). */

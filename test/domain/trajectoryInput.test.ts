@@ -28,6 +28,7 @@ describe('trajectory input', () => {
     ['a missing outcome', JSON.stringify({ ...trajectoryInput(), outcome: undefined }), 'line 1: missing field "outcome"'],
     ['a __proto__ key', line({}).replace('{', '{"__proto__":{"x":1},'), 'line 1: unknown field "__proto__"'],
     ['an empty input', '  \n', 'no trajectory given: the input is empty'],
+    ['a line that is not an object', `${line({})}\n5\n`, 'line 2: expected object, received number'],
   ])('rejects %s with a message naming it', (_, text, expected) => {
     expect(message(text)).toContain(expected);
   });
