@@ -9,14 +9,14 @@ export const CANDIDATE_KINDS = ['memory', 'tool', 'skill'] as const;
 export const CandidateKindSchema = z.enum(CANDIDATE_KINDS);
 export type CandidateKind = z.infer<typeof CandidateKindSchema>;
 
+const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Free-form JSON the caller attaches, carried verbatim. Not z.record: it rebuilds the object and drops a
- * "__proto__" key, and an acknowledged trajectory must come back exactly as it was given.
+ * "__proto__" key, and an acknowledged trajectory must come back exactly as it was given. Not z.custom:
+ * MCP hosts read the tools' input schemas as JSON Schema, which a custom type has none of.
  */
-const MetadataSchema = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  'must be an object',
-);
+const MetadataSchema = z.unknown().refine(isJsonObject, 'must be an object').meta({ type: 'object' });
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const unitInterval = () => finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');

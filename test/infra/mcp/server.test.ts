@@ -34,6 +34,8 @@ describe('memabra mcp', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(['cycle', 'record', 'reports', 'rollback', 'route', 'status', 'versions']);
     const record = tools.find((t) => t.name === 'record')!;
     expect(record.inputSchema).toMatchObject({ type: 'object', required: ['trajectories'], properties: { trajectories: { type: 'array' } } });
+    const route = tools.find((t) => t.name === 'route')!;
+    expect(route.inputSchema).toMatchObject({ properties: { candidates: { items: { properties: { metadata: { type: 'object' } } } } } });
 
     const decision = resultOf(await mcp.callTool({ name: 'route', arguments: { input: 'text my mom that i am late', candidates: trajectoryInput().candidates } }));
     expect(decision).toMatchObject({ route: expect.any(String), routerVersionId: expect.any(String), propensity: expect.any(Number) });
