@@ -1,3 +1,4 @@
+import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import { seededRandom } from '../../domain/random.js';
 import { summariseStatus } from '../../domain/summaries.js';
 import { runDemo } from '../app/demo.js';
@@ -20,8 +21,10 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
   const status = summariseStatus(state);
   if (flags.json) return printJson({ ...result, status, seconds: (Date.now() - started) / 1000 });
 
+  // The demo's log is made by `init` with its default exploration, so the text follows that default.
+  const exploring = `${Math.round(DEFAULT_EXPLORATION_RATE * 100)}% exploration`;
   if (result.dryRun) {
-    printLine(`1. The baseline router (v1, a transparent rule over retrieval scores, 10% exploration) routed`);
+    printLine(`1. The baseline router (v1, a transparent rule over retrieval scores, ${exploring}) routed`);
     printLine(`   ${result.seeded} real requests; each outcome was drawn from the reward model and recorded.`);
     printLine(`   Live mean reward while it explored: ${formatReward(result.seedReward)}.\n`);
     printLine(`2. A dry-run cycle trains a challenger and evaluates it, promoting nothing:\n`);
@@ -30,7 +33,7 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
     printLine(renderReport(result.cycle, state).replace(/^/gm, '   '));
   } else {
     printLine(`1. The agent loop, ${result.rounds.length} rounds: each routes the next ${Math.ceil(result.seeded / result.rounds.length)} real requests with the active`);
-    printLine(`   router (10% exploration), records their outcomes drawn from the reward model, then runs a cycle:\n`);
+    printLine(`   router (${exploring}), records their outcomes drawn from the reward model, then runs a cycle:\n`);
     printLine(formatTable(['round', 'trajectories', 'live reward', 'cycle', 'active', 'benchmark'], result.rounds.map((round) => [
       round.round,
       round.trajectories,
