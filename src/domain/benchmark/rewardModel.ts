@@ -1,7 +1,7 @@
 import type { Outcome, Route } from '../vocabulary.js';
 
 /**
- * DESIGN.md's reward model: the outcome of choosing a route when the task needs another. Rows: needed;
+ * The reward model (docs/formats.md): the outcome of choosing a route when the task needs another. Rows: needed;
  * columns: chosen. `error` marks a tool invoked with nothing to do.
  */
 const TABLE: Record<Route, Record<Route, readonly [reward: number, error: boolean]>> = {

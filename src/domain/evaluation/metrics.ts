@@ -9,7 +9,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
-/** Aggregates outcomes into DESIGN.md's metrics; independent of task order. */
+/** Aggregates outcomes into the metrics of docs/formats.md; independent of task order. */
 export function computeMetrics(tasks: readonly ScoredTask[]): Metrics {
   const n = tasks.length;
   let reward = 0;

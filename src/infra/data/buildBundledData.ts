@@ -1,6 +1,6 @@
 /**
  * Rebuilds the data shipped in data/clinc150 from the CLINC150 route labels:
- *   npm run build-data -- [SOURCE_DIR] [TARGET_DIR]
+ *   npm run build-data -- SOURCE_DIR [TARGET_DIR]
  * The candidate catalogue is derived from the train split only, so nothing of the test split (the
  * benchmark) shapes the candidates that are scored on it.
  */
@@ -64,7 +64,7 @@ export function buildBenchmark(test: readonly Row[], catalogue: readonly Catalog
   return {
     name: BENCHMARK_NAME,
     version: 1,
-    description: 'CLINC150 test split: 5,500 real requests labelled with the context route each needs; outcomes from the reward model of DESIGN.md',
+    description: 'CLINC150 test split: 5,500 real requests labelled with the context route each needs; outcomes from the memabra reward model (docs/formats.md)',
     attribution: ATTRIBUTION,
     tasks: test.map((row) => ({
       id: row.id,
@@ -93,5 +93,10 @@ function main(source: string, target: string): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(resolve(process.argv[2] ?? '../shared/data/clinc150'), resolve(process.argv[3] ?? 'data/clinc150'));
+  const source = process.argv[2];
+  if (!source) {
+    process.stderr.write('usage: npm run build-data -- SOURCE_DIR [TARGET_DIR] (SOURCE_DIR holds tasks.jsonl and intent-routes.json)\n');
+    process.exit(2);
+  }
+  main(resolve(source), resolve(process.argv[3] ?? 'data/clinc150'));
 }
