@@ -1,3 +1,4 @@
+import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
 import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../domain/cycle.js';
 import { DEFAULT_POLICY, PromotionPolicySchema, type PromotionPolicy } from '../../domain/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
@@ -12,7 +13,8 @@ export type CycleRequest = {
   dryRun?: boolean;
   minNewTrajectories?: number;
   baselineVersion?: string;
-  benchmark?: string;
+  /** A suite file the operator named, or a suite already loaded (a remote client's, confined). */
+  benchmark?: string | BenchmarkSuite;
   policy?: Partial<PromotionPolicy>;
   seed?: number;
   explorationRate?: number;
@@ -35,7 +37,7 @@ async function* trajectoriesUpTo(session: Session, lastSeq: number): AsyncGenera
  * so two cycles can never both promote from the same state.
  */
 export async function runCycle(session: Session, request: CycleRequest = {}): Promise<{ events: StoredEvent[]; report: TrainingReport; attempts: number }> {
-  const benchmark = loadBenchmark(request.benchmark);
+  const benchmark = typeof request.benchmark === 'object' ? request.benchmark : loadBenchmark(request.benchmark);
   const policy = PromotionPolicySchema.safeParse({ ...DEFAULT_POLICY, ...request.policy });
   if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${policy.error.issues[0]?.message}`);
   for (let attempt = 1; ; attempt++) {

@@ -6,6 +6,7 @@ import { CatalogueSchema, type CatalogueEntry } from '../../domain/benchmark/cat
 import { describeZodError } from '../../domain/trajectoryInput.js';
 import { RouteSchema } from '../../domain/vocabulary.js';
 import { MemabraError } from '../errors.js';
+import { benchmarkRoots, confineBenchmarkPath, readBenchmarkBytes } from './benchmarkFile.js';
 
 export const BENCHMARK_NAME = 'clinc150-routes';
 export const ATTRIBUTION =
@@ -17,18 +18,38 @@ export const BUNDLED_BENCHMARK_PATH = `${DATA_DIR}benchmark.json`;
 export const TrainRequestSchema = z.strictObject({ id: z.string(), text: z.string(), intent: z.string(), route: RouteSchema });
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 
-/** Loads and validates a benchmark suite file; a bad file is the user's input error, named. */
-export function loadBenchmark(path: string = BUNDLED_BENCHMARK_PATH): BenchmarkSuite {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses and validates a suite's bytes. A file that is not JSON is refused without quoting it (a parser's
+ * message quotes the text); `detail: false` also keeps the schema's message out (it can quote keys and
+ * values), for callers that must learn nothing of a file that is not a suite.
+ */
+function parseSuite(bytes: Buffer, name: string, detail: boolean): BenchmarkSuite {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new MemabraError('input', `cannot read benchmark ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    raw = JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    throw new MemabraError('input', `benchmark ${name} is not a JSON benchmark suite`);
   }
   const parsed = BenchmarkSuiteSchema.safeParse(raw);
-  if (!parsed.success) throw new MemabraError('input', `benchmark ${path}: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new MemabraError('input', detail ? `benchmark ${name}: ${describeZodError(parsed.error)}` : `benchmark ${name} is not a valid benchmark suite`);
   return parsed.data;
+}
+
+/** Loads and validates a benchmark suite file the operator named; a bad file is the user's input error, named. */
+export function loadBenchmark(path: string = BUNDLED_BENCHMARK_PATH): BenchmarkSuite {
+  return parseSuite(readBenchmarkBytes(path), path, true);
+}
+
+/**
+ * Loads a suite that a remote client (MCP, HTTP) named, for the store at `storeLocation`: confined to the
+ * data directory, the bundled suite and the operator's allow-list (see confineBenchmarkPath), capped in
+ * size, and refused without echoing a byte of a file that is not a valid suite.
+ */
+export function loadClientBenchmark(requested: string, storeLocation: string): BenchmarkSuite {
+  const path = confineBenchmarkPath(requested, benchmarkRoots(storeLocation, [BUNDLED_BENCHMARK_PATH]));
+  return parseSuite(readBenchmarkBytes(path), `"${requested}"`, false);
 }
 
 export function loadCatalogue(): CatalogueEntry[] {

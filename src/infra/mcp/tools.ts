@@ -7,6 +7,7 @@ import { runCycle } from '../app/cycle.js';
 import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { routeRequests } from '../app/routing.js';
 import { loadState, unwrap, type Session } from '../app/session.js';
+import { loadClientBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 
 /**
@@ -33,7 +34,10 @@ const CycleArgs = z.strictObject({
   dryRun: z.boolean().optional(),
   minNewTrajectories: z.number().int().min(0).optional(),
   baselineVersion: z.string().optional(),
-  benchmark: z.string().optional().describe('path of a benchmark suite JSON file; default: the bundled CLINC150 suite'),
+  benchmark: z
+    .string()
+    .optional()
+    .describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
   policy: PromotionPolicySchema.partial().optional(),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
@@ -62,8 +66,10 @@ export const TOOLS: readonly ToolDefinition[] = [
     description: 'Run one online-learning cycle: train a challenger on the logged trajectories, evaluate it against the active router on the benchmark, promote it only if every gate passes. Returns the report.',
     input: CycleArgs,
     run: async (session, args) => {
-      const { policy, ...options } = parseArgs(CycleArgs, args, 'arguments');
-      return (await runCycle(session, { ...options, ...(policy ? { policy } : {}) } as Parameters<typeof runCycle>[1])).report;
+      const { policy, benchmark, ...options } = parseArgs(CycleArgs, args, 'arguments');
+      // An agent is not the operator: the suite it names is confined to the data directory and capped.
+      const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
+      return (await runCycle(session, { ...options, ...suite, ...(policy ? { policy } : {}) } as Parameters<typeof runCycle>[1])).report;
     },
   },
   {
