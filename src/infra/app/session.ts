@@ -117,7 +117,7 @@ function errorKindOf(error: DomainError): ErrorKind {
 /** Turns a refusal into the error the shell reports; passes decided values through. */
 export function unwrap<T>(result: Decided<T>): T {
   if (result.ok) return result.value;
-  throw new MemabraError(errorKindOf(result.error), describeDomainError(result.error));
+  throw new MemabraError(errorKindOf(result.error), describeDomainError(result.error), result.error.type);
 }
 
 /** Appends decided events, conditional on the log not having moved since `state` was read. */

@@ -99,6 +99,14 @@ export function buildProgram(): Command {
       const { serveStdio } = await import('../mcp/server.js');
       await serveStdio(await openSession(globals(options)));
     });
+  command('serve', 'serve route, record, cycle, status, versions, reports and rollback as JSON over HTTP')
+    .option('--host <H>', 'address to bind (default 127.0.0.1; any other than loopback needs a token)')
+    .addOption(new Option('--port <P>', 'port to listen on; 0 picks a free one (default 8321)').argParser(numberIn(0, 65535, true)))
+    .option('--token <T>', 'require "Authorization: Bearer T" on every request (default: $MEMABRA_TOKEN)')
+    .action(async (options) => {
+      const { serveCommand } = await import('./serveCommand.js');
+      await serveCommand(globals(options));
+    });
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   withLocation(cases.command('lookup'))
     .description('the case for a request (exit 1 when there is none)')
