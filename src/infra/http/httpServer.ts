@@ -41,6 +41,14 @@ function parseJsonBody(_request: FastifyRequest, body: Buffer): unknown {
   }
 }
 
+/** The parsed body; undefined when the request had none (Fastify gives null then, as for a JSON null). */
+function bodyOf(request: FastifyRequest): unknown {
+  if (request.body !== null && request.body !== undefined) return request.body;
+  const length = request.headers['content-length'];
+  const sent = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return sent ? request.body : undefined;
+}
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Compares in constant time, so the answer's timing says nothing about how much of a guess was right. */
@@ -129,8 +137,7 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
         ...(endpoint.params ? { params: endpoint.params } : {}),
         response: documentedResponses(endpoint, token !== null),
       },
-      handler: async (request) =>
-        endpoint.run({ session, writes, cycles, body: request.body, params: (request.params ?? {}) as Record<string, string> }),
+      handler: async (request) => endpoint.run({ session, writes, cycles, body: bodyOf(request), params: (request.params ?? {}) as Record<string, string> }),
     });
   }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
