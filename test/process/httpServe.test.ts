@@ -7,7 +7,7 @@ import { ROUTES } from '../../src/domain/vocabulary.js';
 import { runCli, startCli, exited } from '../support/cli.js';
 import { tempDir, trajectoryInput } from '../support/fixtures.js';
 import { call, startServer, stopServers } from '../support/httpServer.js';
-import { baselineVersion, simulatedTrajectories } from '../support/learningFixtures.js';
+import { baselineVersion, simulatedTrajectories, smallSuite } from '../support/learningFixtures.js';
 
 afterEach(stopServers);
 
@@ -59,15 +59,18 @@ describe('memabra serve', () => {
     const status = await call<Status>(server.url, 'GET', '/v1/status');
     expect(status).toMatchObject({ status: 200, body: { trajectoryCount: 401, lastSeq: 402, active: { label: 'v1' } } });
 
-    // Every policy field can be set over HTTP: a task count no benchmark has makes its gate refuse.
-    const cycle = await call<{ cycleId: string; decision: string; reasons: { gate: string; passed: boolean; threshold: number }[] }>(
+    // A suite in the data directory, named relative to it; every policy field can be set over HTTP: a task
+    // count no benchmark has makes its gate refuse.
+    writeFileSync(join(dir, 'bench.json'), JSON.stringify(smallSuite(150)));
+    const cycle = await call<{ cycleId: string; decision: string; benchmark: { name: string }; reasons: { gate: string; passed: boolean; threshold: number }[] }>(
       server.url,
       'POST',
       '/v1/cycle',
-      { minNewTrajectories: 1, policy: { requiredTaskCount: 1_000_000, bootstrapResamples: 200 } },
+      { minNewTrajectories: 1, benchmark: 'bench.json', policy: { requiredTaskCount: 1_000_000, bootstrapResamples: 200 } },
     );
     expect(cycle.status).toBe(200);
     expect(cycle.body.decision).toBe('rejected');
+    expect(cycle.body.benchmark.name).toBe('clinc150-routes-first-150');
     expect(cycle.body.reasons).toContainEqual(expect.objectContaining({ gate: 'task-count', passed: false, threshold: 1_000_000 }));
 
     const reports = await call<{ cycleId: string }[]>(server.url, 'GET', '/v1/reports');
@@ -108,7 +111,11 @@ describe('memabra serve', () => {
     expect(await call(server.url, 'POST', '/v1/record', '{"task": ')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^the body is not valid JSON \(.+\)$/) } });
     expect(await call(server.url, 'POST', '/v1/record')).toMatchObject({ status: 400, body: { error: 'no trajectories given: the body is empty' } });
     expect(await call(server.url, 'POST', '/v1/cycle', { policy: { minRewardDelta: 5 } })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^field "policy.minRewardDelta": /) } });
-    expect(await call(server.url, 'POST', '/v1/cycle', { benchmark: '/etc/passwd' })).toMatchObject({ status: 400, body: { error: 'unknown field "benchmark"' } });
+    // A client names suites only where the operator put them, and learns nothing of other files.
+    expect(await call(server.url, 'POST', '/v1/cycle', { benchmark: '/etc/passwd' })).toMatchObject({
+      status: 400,
+      body: { error: 'benchmark "/etc/passwd" is not in the data directory or among the registered suites (an operator can allow more directories with $MEMABRA_BENCHMARK_DIRS)' },
+    });
     expect(await call(server.url, 'POST', '/v1/rollback', {})).toMatchObject({ status: 400, body: { error: 'missing field "version"' } });
     const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
     expect(form.status).toBe(415);

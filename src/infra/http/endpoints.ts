@@ -6,6 +6,7 @@ import { runCycle, type CycleRequest } from '../app/cycle.js';
 import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { routeRequests, validateRouteRequests } from '../app/routing.js';
 import { loadState, type Session } from '../app/session.js';
+import { loadClientBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { packageVersion } from '../packageInfo.js';
 import {
@@ -121,13 +122,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
     url: '/v1/cycle',
     summary: 'Run one online-learning cycle and answer its report',
     description:
-      'Trains a challenger on the logged trajectories, evaluates it against the active router on the bundled benchmark, and promotes it only if every gate of the promotion policy passes. A rejected challenger is a decision, not an error. Cycles run one at a time.',
+      'Trains a challenger on the logged trajectories, evaluates it against the active router on the benchmark (the bundled one unless `benchmark` names a suite where the operator allows), and promotes it only if every gate of the promotion policy passes. A rejected challenger is a decision, not an error. Cycles run one at a time.',
     body: CycleBodySchema,
     answer: JsonObjectSchema.describe('the training report: decision, reasons (every gate with its numbers), metrics'),
     errors: [400, 404, 409],
     run: async ({ session, cycles, body }) => {
-      const { policy, ...options } = parseBody(CycleBodySchema, body ?? {});
-      const request: CycleRequest = { ...options, ...(policy ? { policy } : {}) };
+      const { policy, benchmark, ...options } = parseBody(CycleBodySchema, body ?? {});
+      // The same confinement as MCP's: a client names suites only where the operator put them.
+      const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
+      const request: CycleRequest = { ...options, ...suite, ...(policy ? { policy } : {}) };
       return (await cycles(() => runCycle(session, request))).report;
     },
   },

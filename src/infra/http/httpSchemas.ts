@@ -32,13 +32,17 @@ export const RecordAnswerSchema = z.strictObject({
 });
 
 /**
- * `POST /v1/cycle`. Benchmark files are not named over HTTP: a path chosen by a remote client would read
- * any file the server can; the cycle judges on the bundled suite.
+ * `POST /v1/cycle`. A client is not the operator: the suite it names is confined as for MCP (the data
+ * directory, the bundled suite, $MEMABRA_BENCHMARK_DIRS), never any file the server can read.
  */
 export const CycleBodySchema = z.strictObject({
   dryRun: z.boolean().optional().describe('compute and report everything, promote nothing'),
   minNewTrajectories: z.number().int().min(0).optional().describe('skip unless this many unseen trajectories exist (default 100)'),
   baselineVersion: z.string().optional().describe('compare against this version (label, id or id prefix) instead of the active one'),
+  benchmark: z
+    .string()
+    .optional()
+    .describe('a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the bundled CLINC150 suite'),
   policy: PromotionPolicySchema.partial().optional().describe('overrides of the promotion policy; the rest keep their defaults'),
 });
 
