@@ -90,7 +90,7 @@ export function buildProgram(): Command {
     .action((options) => demoCommand(globals(options)));
   command('report', 'write a self-contained HTML page: reward per version, metrics per category, the timeline')
     .requiredOption('--html <FILE>', 'the page to write')
-    .addOption(new Option('--bucket <N>', 'trajectories per point of the live reward lines (default 500)').argParser(numberIn(1, 1_000_000, true)))
+    .addOption(new Option('--bucket <N>', 'decisions per point of the live reward lines (default: the log\'s trajectories over about 60 points, at least 50)').argParser(numberIn(1, 1_000_000, true)))
     .action((options) => reportCommand(globals(options)));
   withLocation(program.command('mcp'))
     .description('serve route, record, cycle, status, versions, reports and rollback to agents over MCP (stdio)')

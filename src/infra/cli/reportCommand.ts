@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { createAuditReportBuilder } from '../../domain/auditReport.js';
+import { createAuditReportBuilder, defaultLiveBucket } from '../../domain/auditReport.js';
 import { allEvents, loadState } from '../app/session.js';
 import { MemabraError } from '../errors.js';
 import { renderHtmlReport } from '../report/htmlReport.js';
@@ -9,9 +9,13 @@ import { openSession, type GlobalOptions } from './runtime.js';
 export async function reportCommand(flags: GlobalOptions & { json?: boolean; html?: string; bucket?: number }): Promise<void> {
   if (!flags.html) throw new MemabraError('usage', 'report needs --html FILE');
   const session = await openSession(flags);
-  const builder = createAuditReportBuilder(flags.bucket ?? 500);
-  for await (const event of allEvents(session.store)) builder.add(event);
-  const report = builder.build(await loadState(session.store));
+  const state = await loadState(session.store);
+  const builder = createAuditReportBuilder(flags.bucket ?? defaultLiveBucket(state.trajectories.count));
+  for await (const event of allEvents(session.store)) {
+    if (event.seq > state.lastSeq) break;
+    builder.add(event);
+  }
+  const report = builder.build(state);
   try {
     writeFileSync(flags.html, renderHtmlReport(report, `memabra audit report: ${session.store.location}`));
   } catch (error) {

@@ -1,104 +1,76 @@
-import type { AuditReport, SeriesPoint, TimelineEntry } from '../../domain/auditReport.js';
-import { ROUTES } from '../../domain/vocabulary.js';
+import type { AuditReport } from '../../domain/auditReport.js';
+import { categoryChart } from './categoryChart.js';
+import { versionColours } from './palette.js';
+import { rewardChart, type VersionColours } from './rewardChart.js';
+import { escapeXml, thousands } from './svgMarkup.js';
+import { timelineChart } from './timelineChart.js';
+import { timelineList } from './timelineList.js';
+import { versionTable } from './versionTable.js';
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-type Scale = (value: number) => number;
-
-function axes(width: number, height: number, pad: number, yTicks: number[], y: Scale): string {
-  const lines = yTicks
-    .map((t) => `<line x1="${pad}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" class="grid"/><text x="${pad - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`)
-    .join('');
-  return `${lines}<line x1="${pad}" x2="${pad}" y1="10" y2="${height - 30}" class="axis"/><line x1="${pad}" x2="${width - 10}" y1="${height - 30}" y2="${height - 30}" class="axis"/>`;
+/** A colour for every version that ever routed, in the order they first did; challengers stay grey. */
+function coloursOf(report: AuditReport): VersionColours {
+  const routed = [...new Set(report.spans.map((s) => s.versionId))];
+  const palette = versionColours(routed.length);
+  return new Map(routed.map((id, i) => [id, palette[i]!]));
 }
 
-/** Reward per version over the log: live decisions as lines, benchmark evaluations as dots. */
-function rewardChart(report: AuditReport): string {
-  const width = 860;
-  const height = 320;
-  const pad = 44;
-  const maxSeq = Math.max(1, report.head.seq);
-  const x: Scale = (seq) => pad + ((width - pad - 20) * seq) / maxSeq;
-  const y: Scale = (v) => 10 + (height - 40) * (1 - Math.max(0, Math.min(1, v)));
-  const color = new Map(report.versions.map((v, i) => [v.id, PALETTE[i % PALETTE.length]!]));
-  const series = (points: readonly SeriesPoint[]) => points.map((p) => `${x(p.seq).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const lines = Object.entries(report.live)
-    .map(([id, points]) => `<polyline class="live" data-version="${escape(id)}" fill="none" stroke="${color.get(id) ?? '#000'}" stroke-width="2" points="${series(points)}"/>`)
-    .join('');
-  const dots = Object.entries(report.benchmark)
-    .flatMap(([id, points]) => points.map((p) => `<circle class="bench" cx="${x(p.seq).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="5" fill="${color.get(id) ?? '#000'}"><title>${escape(label(report, id))}: benchmark ${p.value.toFixed(3)} at seq ${p.seq}</title></circle>`))
-    .join('');
-  const legend = report.versions
-    .map((v, i) => `<g transform="translate(${pad + 10 + i * 120},${height - 8})"><rect width="12" height="12" y="-10" fill="${color.get(v.id)}"/><text x="16">${escape(v.label)} ${escape(v.kind)}</text></g>`)
-    .join('');
-  return `<svg id="reward-chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Reward per router version over the log">${axes(width, height, pad, [0, 0.25, 0.5, 0.75, 1], y)}${lines}${dots}${legend}<text x="${width - 12}" y="${height - 34}" text-anchor="end">seq</text></svg>`;
+function summary(report: AuditReport): string {
+  const count = (fate: string) => report.versions.filter((v) => v.fate === fate).length;
+  const active = report.versions.find((v) => v.active);
+  const parts = [
+    `${report.versions.length} router versions: ${count('promoted')} promoted, ${count('rejected')} rejected, ${count('dry-run')} from dry runs`,
+    active ? `active: ${escapeXml(active.label)} (${escapeXml(active.kind)})` : 'no active router',
+    `log head: seq ${thousands(report.head.seq)}${report.head.at ? `, ${escapeXml(report.head.at)}` : ''}`,
+  ];
+  const suites = report.benchmarks.length > 1
+    ? `<p class="warning">The cycles scored on ${report.benchmarks.length} different benchmarks (${report.benchmarks.map(escapeXml).join('; ')}): their scores are not comparable with each other.</p>`
+    : report.benchmarks.length === 1 ? `<p>Benchmark: ${escapeXml(report.benchmarks[0]!)}.</p>` : '';
+  return `<p>${parts.join(' &middot; ')}</p>${suites}`;
 }
 
-function label(report: AuditReport, id: string): string {
-  return report.versions.find((v) => v.id === id)?.label ?? id.slice(-8);
-}
-
-/** Mean reward per task category, the active version beside its predecessor. */
-function categoryChart(report: AuditReport): string {
-  const { active, predecessor } = report.categories;
-  if (!active) return '<p>No benchmark evaluation of the active version yet: run <code>memabra cycle</code>.</p>';
-  const width = 860;
-  const height = 280;
-  const pad = 44;
-  const groups = ROUTES.filter((r) => active.byCategory[r] || predecessor?.byCategory[r]);
-  const y: Scale = (v) => 10 + (height - 50) * (1 - v);
-  const groupWidth = (width - pad - 20) / Math.max(1, groups.length);
-  const sides = [predecessor, active].filter((s): s is NonNullable<typeof s> => s !== null);
-  const bars = groups
-    .flatMap((route, g) =>
-      sides.map((side, s) => {
-        const value = side.byCategory[route]?.meanReward ?? 0;
-        const barWidth = (groupWidth - 30) / sides.length;
-        const left = pad + g * groupWidth + 15 + s * barWidth;
-        return `<rect class="bar" x="${left.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${(y(0) - y(value)).toFixed(1)}" fill="${PALETTE[s === sides.length - 1 ? 0 : 6]}"><title>${escape(side.label)} ${route}: ${value.toFixed(3)}</title></rect>`;
-      }),
-    )
-    .join('');
-  const names = groups.map((route, g) => `<text x="${(pad + g * groupWidth + groupWidth / 2).toFixed(1)}" y="${height - 28}" text-anchor="middle">${route}</text>`).join('');
-  const legend = sides.map((side, s) => `<g transform="translate(${pad + 10 + s * 200},${height - 8})"><rect width="12" height="12" y="-10" fill="${PALETTE[s === sides.length - 1 ? 0 : 6]}"/><text x="16">${escape(side.label)}${s === sides.length - 1 ? ' (active)' : ' (before)'}</text></g>`).join('');
-  return `<svg id="category-chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Mean reward per category">${axes(width, height + 0, pad, [0, 0.5, 1], y)}${bars}${names}${legend}</svg>`;
-}
-
-function timeline(entries: readonly TimelineEntry[]): string {
-  if (!entries.length) return '<p>Nothing has happened yet.</p>';
-  return `<ol id="timeline">${entries
-    .map(
-      (e) =>
-        `<li class="${e.kind}"><span class="when">seq ${e.seq} &middot; ${escape(e.at)}</span> <strong>${escape(e.title)}</strong>${e.details.length ? `<ul>${e.details.map((d) => `<li>${escape(d)}</li>`).join('')}</ul>` : ''}</li>`,
-    )
-    .join('')}</ol>`;
-}
+const STYLE = `
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1040px;overflow-x:auto;color:#111827;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.3rem}h2{font-size:1.15rem;margin:2.2rem 0 .4rem}p{margin:.3rem 0}
+svg[role=img]{display:block;width:100%;min-width:960px;height:auto;background:#fff;border:1px solid #e5e7eb;margin-top:.5rem}
+svg text{font-size:11px;fill:#374151}svg .panel-title{font-size:13px;font-weight:600;fill:#111827}
+svg .axis-title,svg .column-title{font-size:12px;fill:#4b5563}svg .tick-label{font-size:11px;fill:#4b5563}
+svg .grid{stroke:#eef0f3}svg .axis-line,svg .tick{stroke:#6b7280}svg .lane-rule,svg .row-rule{stroke:#f3f4f6}
+svg .span{stroke-width:3}svg .riser{stroke:#9ca3af;stroke-dasharray:3 3}svg .change{stroke-width:1;stroke-dasharray:4 4;opacity:.55}
+svg .span-label{font-size:12px;font-weight:600}svg .run-label{font-weight:600}svg .challenger-label{font-size:10px;fill:#6b7280}
+svg .event-label{font-size:10px}svg .lane-name{font-weight:600}svg .category-name{font-size:13px;fill:#111827}
+svg .category-link{stroke:#9ca3af;stroke-width:1.5}svg .value{font-size:12px;font-variant-numeric:tabular-nums;fill:#111827}
+.empty{color:#6b7280}.warning{color:#b91c1c}.note{color:#4b5563;font-size:.9em}
+#versions{border-collapse:collapse;width:100%;font-size:13px;margin-top:.5rem}
+#versions th,#versions td{padding:2px 8px;border-bottom:1px solid #f3f4f6;text-align:left;white-space:nowrap}
+#versions thead th{border-bottom:1px solid #d1d5db;font-weight:600;color:#4b5563}#versions .num{text-align:right;font-variant-numeric:tabular-nums}
+#versions tr.rejected,#versions tr.dry-run{color:#6b7280}#versions tr.active{background:#f0f9ff}
+.badge{font-size:11px;background:#111827;color:#fff;border-radius:3px;padding:0 4px;margin-left:4px}
+#timeline{list-style:none;padding:0}#timeline>li{border-left:4px solid #9ca3af;padding:.25rem .8rem;margin:.3rem 0;background:#f9fafb}
+#timeline>li.promoted{border-color:#15803d}#timeline>li.rejected{border-color:#b91c1c}#timeline>li.rolled-back{border-color:#c2410c}
+#timeline>li.failed{border-color:#7f1d1d}#timeline>li.dry-run{border-color:#1d4ed8}.when{color:#6b7280;font-size:.85em}
+#timeline ul{margin:.2rem 0 0 1rem;padding:0;font-size:.85em;color:#374151}#timeline details{font-size:.85em;color:#4b5563}
+`;
 
 /** One self-contained page: inline CSS and SVG, no script, nothing fetched at view time. */
 export function renderHtmlReport(report: AuditReport, title: string): string {
+  const colours = coloursOf(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
-<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:920px;color:#111827;padding:0 1rem}
-h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem}svg{width:100%;height:auto;background:#fafafa;border:1px solid #e5e7eb}
-svg text{font-size:12px;fill:#374151}.grid{stroke:#e5e7eb}.axis{stroke:#6b7280}
-#timeline{list-style:none;padding:0}#timeline>li{border-left:4px solid #9ca3af;padding:.3rem .8rem;margin:.4rem 0;background:#f9fafb}
-#timeline>li.promoted{border-color:#16a34a}#timeline>li.rejected{border-color:#dc2626}#timeline>li.rolled-back{border-color:#ea580c}
-#timeline>li.failed{border-color:#7f1d1d}#timeline>li.dry-run{border-color:#2563eb}.when{color:#6b7280;font-size:.85em}
-#timeline ul{margin:.3rem 0 0 1rem;padding:0;font-size:.85em;color:#374151}
-</style></head><body>
-<h1>${escape(title)}</h1>
-<p>Log head: seq ${report.head.seq}${report.head.at ? `, ${escape(report.head.at)}` : ''}; ${report.versions.length} router versions.</p>
-<h2>Reward per router version</h2>
-<p>Lines: mean reward of the decisions each version made live (per bucket of trajectories). Dots: benchmark mean reward when a cycle evaluated it.</p>
-${rewardChart(report)}
-<h2>Mean reward per category: active version and its predecessor</h2>
-${categoryChart(report)}
-<h2>Timeline: cycles, promotions, rejections, rollbacks</h2>
-${timeline(report.timeline)}
+<title>${escapeXml(title)}</title>
+<style>${STYLE}</style></head><body>
+<h1>${escapeXml(title)}</h1>
+${summary(report)}
+<h2>Reward per router version over the log</h2>
+<p class="note">Top: the benchmark score of the active version (a coloured line while it routed) and of every challenger a cycle trained, at the cycle that scored it. Bottom: the live reward of the decisions each version made. Dashed rules mark promotions (green) and rollbacks (orange). The reward axes are fitted to the scores, not to 0 to 1.</p>
+${rewardChart(report, colours)}
+<h2>Cycles, promotions, rejections and rollbacks</h2>
+${timelineChart(report)}
+<h2>Mean reward per category: the active version and the one before it</h2>
+${categoryChart(report, colours)}
+<h2>Every version</h2>
+${versionTable(report, colours)}
+<h2>Timeline</h2>
+${timelineList(report.timeline)}
 </body></html>
 `;
 }
