@@ -12,11 +12,33 @@ export type CandidateKind = z.infer<typeof CandidateKindSchema>;
 const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * How deep metadata may nest (objects and arrays). Deeper values would overflow the stack of every
+ * recursive JSON walk after validation (the canonical encoder, JSON.stringify), so they are bad input.
+ */
+export const MAX_METADATA_DEPTH = 64;
+
+/** Whether `value` nests at most `limit` objects or arrays deep; iterative, so any depth is safe to check. */
+export function nestingWithin(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+/**
  * Free-form JSON the caller attaches, carried verbatim. Not z.record: it rebuilds the object and drops a
  * "__proto__" key, and an acknowledged trajectory must come back exactly as it was given. Not z.custom:
  * MCP hosts read the tools' input schemas as JSON Schema, which a custom type has none of.
  */
-const MetadataSchema = z.unknown().refine(isJsonObject, 'must be an object').meta({ type: 'object' });
+const MetadataSchema = z
+  .unknown()
+  .refine(isJsonObject, 'must be an object')
+  .refine((value) => nestingWithin(value, MAX_METADATA_DEPTH), `must be nested at most ${MAX_METADATA_DEPTH} levels deep`)
+  .meta({ type: 'object' });
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const unitInterval = () => finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');

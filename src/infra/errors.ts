@@ -34,3 +34,37 @@ export class MemabraError extends Error {
 export function fail(kind: ErrorKind, message: string): never {
   throw new MemabraError(kind, message);
 }
+
+/** What an operating-system error code means, in the words an operator would use. */
+const SYSTEM_ERROR_MEANINGS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'something is already there',
+  ENOENT: 'no such file or directory',
+  ENAMETOOLONG: 'the name is too long',
+  ENOSPC: 'the disk is full',
+  EFBIG: 'the file-size limit was reached',
+  EDQUOT: 'the disk quota was reached',
+  EROFS: 'the file system is read-only',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'an input/output error',
+  EBADF: 'the file descriptor is not open',
+  EPIPE: 'the reader went away',
+  ENXIO: 'no such device',
+  ETXTBSY: 'the file is busy',
+};
+
+/**
+ * The one-line message for an ordinary operating-system failure (no permission, a file where a directory
+ * should be, a full disk), or null for anything else (a bug, which keeps its stack trace).
+ */
+export function describeSystemError(error: unknown): string | null {
+  const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const meaning = code ? SYSTEM_ERROR_MEANINGS[code] : undefined;
+  if (!meaning) return null;
+  return `cannot ${syscall ?? 'access'}${path ? ` ${path}` : ''}: ${meaning} (${code})`;
+}

@@ -1,6 +1,6 @@
 import { packageVersion } from '../packageInfo.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { MemabraError } from '../errors.js';
+import { describeSystemError, MemabraError } from '../errors.js';
 import {
   historyCommand,
   initCommand,
@@ -10,13 +10,13 @@ import {
   verifyCommand,
   versionsCommand,
 } from './basicCommands.js';
-import { printDiagnostic } from './output.js';
+import { outputFailure, printDiagnostic } from './output.js';
 import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
 import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
 import { settleSnapshots } from '../app/session.js';
-import { closeSessions, openSession } from './runtime.js';
+import { closeSessions, committedSeqs, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
 
 function numberIn(min: number, max: number, integer = false) {
@@ -122,13 +122,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * One line on stderr and the exit code. A failure after this process committed events (its output could
+ * not be written, for example) says the write stands: the exit code is then 1 although the log holds the
+ * events, and a caller that retries must deduplicate by the ids it gave (see docs/operations.md).
+ */
+function report(error: MemabraError): void {
+  const done = committedSeqs();
+  const committed = done ? `the log was written (seq ${done.firstSeq}-${done.lastSeq}) and stays written, but then: ` : '';
+  printDiagnostic(`memabra: ${committed}${error.message}`);
+  process.exitCode = error.exitCode;
+}
+
 /** Runs the CLI; user mistakes become one line on stderr and exit 2, failed operations exit 1. */
 export async function main(argv: readonly string[]): Promise<void> {
   // A reader that goes away (`memabra history | head`) is not an error: stop quietly, as Unix tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    report(outputFailure(error));
+    process.exit(1);
   });
+  // A stderr that fails has nowhere to report to; the exit code still tells.
+  process.stderr.on('error', () => undefined);
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
@@ -139,8 +154,13 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (error instanceof MemabraError) {
-      printDiagnostic(`memabra: ${error.message}`);
-      process.exitCode = error.exitCode;
+      report(error);
+      return;
+    }
+    // An ordinary condition of the machine (no permission, a file in the way) is one line, not a trace.
+    const system = describeSystemError(error);
+    if (system) {
+      report(new MemabraError('io', system));
       return;
     }
     printDiagnostic(`memabra: internal error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}`);

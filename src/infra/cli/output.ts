@@ -1,14 +1,38 @@
+import { describeSystemError, MemabraError } from '../errors.js';
+
+/**
+ * Writes a result to stdout. A failure to write (a full disk, a closed pipe) is an `io` error with one line;
+ * it may come after the command's events were committed, which the CLI's last message then says.
+ */
+export function writeOut(text: string): void {
+  try {
+    process.stdout.write(text);
+  } catch (error) {
+    throw outputFailure(error);
+  }
+}
+
+/** The error for stdout failing to take a result (thrown by a write, or emitted later by the stream). */
+export function outputFailure(error: unknown): MemabraError {
+  return new MemabraError('io', `could not write to standard output: ${describeSystemError(error)?.replace(/^cannot \w+: /, '') ?? String(error)}`);
+}
+
 /** stdout is for results (JSON with --json), stderr for diagnostics. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  writeOut(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printLine(text = ''): void {
-  process.stdout.write(`${text}\n`);
+  writeOut(`${text}\n`);
 }
 
+/** A diagnostic that cannot be written (stderr on a full disk) has nowhere left to go: the exit code says it. */
 export function printDiagnostic(text: string): void {
-  process.stderr.write(`${text}\n`);
+  try {
+    process.stderr.write(`${text}\n`);
+  } catch {
+    // Nothing else can be told; the exit code still is.
+  }
 }
 
 /** A plain aligned table; numbers right-aligned. */

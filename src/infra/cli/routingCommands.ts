@@ -1,6 +1,6 @@
 import { ROUTES } from '../../domain/vocabulary.js';
 import { evaluateVersion, parseRouteRequests, routeRequests } from '../app/routing.js';
-import { formatPercent, formatReward, formatTable, printJson, printLine } from './output.js';
+import { formatPercent, formatReward, formatTable, printJson, printLine, writeOut } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
@@ -10,7 +10,7 @@ export async function routeCommand(file: string | undefined, options: GlobalOpti
   const requests = parseRouteRequests(readInput(file));
   const session = await openSession(options);
   const answers = await routeRequests(session, requests);
-  process.stdout.write(answers.map((answer) => `${JSON.stringify(answer)}\n`).join(''));
+  writeOut(answers.map((answer) => `${JSON.stringify(answer)}\n`).join(''));
 }
 
 export async function evaluateCommand(options: GlobalOptions & Json & { benchmark?: string; version?: string }): Promise<void> {

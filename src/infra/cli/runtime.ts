@@ -9,9 +9,24 @@ export type GlobalOptions = { dir?: string; store?: string };
 
 const openStores: EventStore[] = [];
 
+/** The seqs this process has committed to the log, so a failure after them can say the write stands. */
+let committed: { firstSeq: number; lastSeq: number } | null = null;
+
+export function committedSeqs(): { firstSeq: number; lastSeq: number } | null {
+  return committed;
+}
+
 export async function openSession(options: GlobalOptions): Promise<Session> {
   const env = realEnvironment();
-  const store = await openStore(storeLocation(options.store || options.dir), { now: env.now });
+  const opened = await openStore(storeLocation(options.store || options.dir), { now: env.now });
+  const store: EventStore = {
+    ...opened,
+    append: async (events, appendOptions) => {
+      const result = await opened.append(events, appendOptions);
+      if (result.events.length) committed = { firstSeq: committed?.firstSeq ?? result.firstSeq, lastSeq: result.lastSeq };
+      return result;
+    },
+  };
   openStores.push(store);
   return { store, env };
 }

@@ -3,7 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Session } from '../app/session.js';
-import { MemabraError } from '../errors.js';
+import { describeSystemError, MemabraError } from '../errors.js';
 import { packageVersion } from '../packageInfo.js';
 import { TOOLS } from './tools.js';
 
@@ -32,6 +32,9 @@ export function createMcpServer(session: Session): Server {
         if (error.exitCode === 2) throw new McpError(ErrorCode.InvalidParams, error.message);
         return { isError: true, content: [{ type: 'text', text: error.message }] };
       }
+      // An ordinary condition of the machine (no permission, a full disk) is a failed operation, in one line.
+      const system = describeSystemError(error);
+      if (system) return { isError: true, content: [{ type: 'text', text: system }] };
       throw error;
     }
   });

@@ -1,7 +1,6 @@
 import {
   closeSync,
   constants,
-  existsSync,
   fdatasyncSync,
   fstatSync,
   fsyncSync,
@@ -9,13 +8,14 @@ import {
   mkdirSync,
   openSync,
   readSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from '../../events/codec.js';
 import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
-import { MemabraError } from '../errors.js';
+import { describeSystemError, MemabraError } from '../errors.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   type AppendOptions,
@@ -83,12 +83,55 @@ function writeAll(fd: number, buffer: Buffer, position: number, pauseMidWriteMs:
   writeRange(fd, buffer, 0, buffer.length, position);
 }
 
+/**
+ * Whether the log file is there. Only "no such file" means an empty log: a data directory that is a file
+ * (or /dev/null), that cannot be read, or a log that is a directory is an error with its cause named, never
+ * an empty, healthy log.
+ */
+export function logExists(path: string): boolean {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    const directory = dirname(path);
+    if (code === 'ENOTDIR') throw new MemabraError('io', `cannot read the log: ${directory} is not a directory`);
+    if (code === 'EACCES' || code === 'EPERM') throw new MemabraError('io', `cannot read the log ${path}: permission denied`);
+    throw new MemabraError('io', `cannot read the log: ${describeSystemError(error) ?? String(error)}`);
+  }
+  if (!isFile) throw new MemabraError('io', `cannot read the log: ${path} is not a regular file`);
+  return true;
+}
+
+/** Opens the log, naming the cause in one line when it cannot be (no permission, for example). */
+function openLog(path: string, flags: number | string, mode?: number): number {
+  try {
+    return openSync(path, flags, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new MemabraError('io', `cannot open the log ${path}: permission denied`);
+    throw new MemabraError('io', `cannot open the log: ${describeSystemError(error) ?? String(error)}`);
+  }
+}
+
+/** Creates the data directory (and its parents) for a first append, naming what is in the way if it cannot. */
+function makeDataDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new MemabraError('io', `cannot create the data directory ${directory}: a file is in the way`);
+    throw new MemabraError('io', `cannot create the data directory: ${describeSystemError(error) ?? String(error)}`);
+  }
+}
+
 /** Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. */
 export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1, mode: DecodeMode = 'sealed'): ScanSummary {
-  if (!existsSync(path)) {
+  if (!logExists(path)) {
     return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
   }
-  const fd = openSync(path, 'r');
+  const fd = openLog(path, 'r');
   try {
     const scan = scanLog(fd, fstatSync(fd).size, fromSeq, undefined, mode);
     for (let step = scan.next(); ; step = scan.next()) {
@@ -120,8 +163,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   }
 
   async function head(): Promise<Head> {
-    if (!existsSync(path)) return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null };
-    const fd = openSync(path, 'r');
+    if (!logExists(path)) return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null };
+    const fd = openLog(path, 'r');
     try {
       const { lastSeq, lastHash, lastAt } = readTail(fd);
       return { lastSeq, lastHash, lastAt };
@@ -131,8 +174,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   }
 
   async function* readBatches(fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
-    if (!existsSync(path)) return;
-    const fd = openSync(path, 'r');
+    if (!logExists(path)) return;
+    const fd = openLog(path, 'r');
     try {
       yield* scanLog(fd, fstatSync(fd).size, fromSeq);
     } finally {
@@ -155,10 +198,10 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
 
   async function readFrom(cursor: ReadCursor | null): Promise<LogReader> {
     const empty: ReadCursor = { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
-    if (!existsSync(path)) {
+    if (!logExists(path)) {
       return { resumed: cursor === null || cursor.seq === 0, batches: (async function* () { return empty; })() };
     }
-    const fd = openSync(path, 'r');
+    const fd = openLog(path, 'r');
     const start = resumePoint(fd, cursor);
     async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
       try {
@@ -175,9 +218,9 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   }
 
   async function append(events: readonly NewEvent[], { expectedLastSeq }: AppendOptions): Promise<AppendResult> {
-    mkdirSync(directory, { recursive: true });
-    const created = !existsSync(path);
-    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    makeDataDirectory(directory);
+    const created = !logExists(path);
+    const fd = openLog(path, constants.O_RDWR | constants.O_CREAT, 0o644);
     try {
       if (created) fsyncDirectory(dirname(path));
       await lockExclusive(fd, path, lockTimeoutMs);
@@ -223,6 +266,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
 
   async function verify(): Promise<VerifyReport> {
     let events = 0;
+    // A mistyped --dir must not pass an audit as an empty, healthy log.
+    if (!logExists(path)) return { ok: false, events, error: `there is no log at ${path} (nothing to verify; \`memabra init\` creates one)` };
     try {
       const summary = scanLogFile(
         path,
@@ -243,8 +288,8 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   }
 
   async function repair(): Promise<number> {
-    if (!existsSync(path)) return 0;
-    const fd = openSync(path, constants.O_RDWR);
+    if (!logExists(path)) return 0;
+    const fd = openLog(path, constants.O_RDWR);
     try {
       await lockExclusive(fd, path, lockTimeoutMs);
       try {
