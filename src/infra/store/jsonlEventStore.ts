@@ -308,5 +308,5 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     }
   }
 
-  return { location: path, head, readBatches, readFrom, append, verify, repair, snapshots: snapshotFiles(directory), close: async () => {} };
+  return { location: path, head, readBatches, readFrom, append, verify, repair, snapshots: snapshotFiles(directory, { pauseMidWriteMs }), close: async () => {} };
 }

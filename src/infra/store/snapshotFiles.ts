@@ -7,6 +7,40 @@ const KEEP = 2;
 const NAME = /^state-(\d{12})\.snap$/;
 /** Snapshots of the earlier all-JSON layout: never read, removed when a new snapshot is written. */
 const OLD_LAYOUT = /^state-\d{12}\.json$/;
+/** A snapshot being written, by the process whose pid it names. */
+const TEMP = /^\.state-\d{12}\.snap\.(\d+)\.tmp$/;
+
+export type SnapshotFileOptions = {
+  /** Fault injection for the crash tests (as the log's): write half of a snapshot, say so on stderr, pause. */
+  pauseMidWriteMs?: number;
+};
+
+/** Whether a process with this pid is running here (one of another user counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files of writers that died before they renamed them (kill -9, a power cut): each is a
+ * partial snapshot nobody will finish, and on a small disk they would take the space the next one needs.
+ */
+function removeStaleTemps(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMP.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid))) rmSync(join(folder, name), { force: true });
+  }
+}
 
 function fsyncPath(path: string, flags: number): void {
   const fd = openSync(path, flags);
@@ -17,12 +51,27 @@ function fsyncPath(path: string, flags: number): void {
   }
 }
 
+function writeSnapshotBytes(fd: number, buffer: Buffer, pauseMidWriteMs: number): void {
+  const write = (from: number, to: number) => {
+    for (let offset = from; offset < to; ) offset += writeSync(fd, buffer, offset, to - offset);
+  };
+  if (pauseMidWriteMs > 0) {
+    const half = Math.floor(buffer.length / 2);
+    write(0, half);
+    process.stderr.write(`fault injection: paused mid-snapshot after ${half} of ${buffer.length} bytes\n`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMidWriteMs);
+    write(half, buffer.length);
+    return;
+  }
+  write(0, buffer.length);
+}
+
 /**
  * Snapshots as files in DIR/snapshots (state-SEQ.snap, in snapshotCodec's layout).
  * Written atomically (temp file, fsync, rename, fsync of the directory); a file that fails its checksum
  * or does not parse is passed over. Deleting them never changes an answer, only the time to open.
  */
-export function snapshotFiles(directory: string): SnapshotStore {
+export function snapshotFiles(directory: string, options: SnapshotFileOptions = {}): SnapshotStore {
   const folder = join(directory, 'snapshots');
 
   function newestFirst(): string[] {
@@ -50,17 +99,23 @@ export function snapshotFiles(directory: string): SnapshotStore {
 
     async save(snapshot: Snapshot): Promise<void> {
       mkdirSync(folder, { recursive: true });
+      removeStaleTemps(folder);
       const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.snap`;
       const temp = join(folder, `.${name}.${process.pid}.tmp`);
       const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
       try {
-        const buffer = encodeSnapshot(snapshot);
-        for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+        try {
+          writeSnapshotBytes(fd, encodeSnapshot(snapshot), options.pauseMidWriteMs ?? 0);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temp, join(folder, name));
+      } catch (error) {
+        // A full disk or a file-size limit: the partial file is nobody's, and would hold the space.
+        rmSync(temp, { force: true });
+        throw error;
       }
-      renameSync(temp, join(folder, name));
       fsyncPath(folder, constants.O_RDONLY | constants.O_DIRECTORY);
       for (const old of newestFirst().slice(KEEP)) rmSync(join(folder, old), { force: true });
       for (const old of readdirSync(folder).filter((file) => OLD_LAYOUT.test(file))) rmSync(join(folder, old), { force: true });
