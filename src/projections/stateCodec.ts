@@ -1,6 +1,7 @@
 import { Map as PersistentMap } from 'immutable';
 import type { CaseEntry } from '../domain/caseMemory.js';
-import { deserialiseIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
+import { canonicalJson } from '../events/canonicalJson.js';
+import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
 import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
@@ -54,4 +55,18 @@ export function deserialiseState({ data, sections }: StateImage): MemabraState |
     cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
   };
+}
+
+/**
+ * Whether two states hold the same read models, whatever their layout: the id index by what it holds, the
+ * case index by its entries in key order, everything else by its canonical JSON (maps in fold order, which
+ * a snapshot keeps). A state loaded from a snapshot and one folded from the start must be the same.
+ */
+export function sameState(a: MemabraState, b: MemabraState): boolean {
+  const plain = (state: MemabraState) => {
+    const { data } = serialiseState({ ...state, trajectories: { ...state.trajectories, ids: emptyIdIndex }, cases: PersistentMap() });
+    return canonicalJson(data);
+  };
+  const cases = (state: MemabraState) => canonicalJson([...state.cases.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return sameIdIndex(a.trajectories.ids, b.trajectories.ids) && plain(a) === plain(b) && cases(a) === cases(b);
 }

@@ -2,17 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, exited, runCli } from '../support/cli.js';
-import { tempDir, trajectoryInput } from '../support/fixtures.js';
+import { BIN, cliLogWith, exited, runCli } from '../support/cli.js';
+import { tempDir } from '../support/fixtures.js';
 
 /** A log long enough that the next command that folds it writes a snapshot (10,000 events past none). */
-function logDueForSnapshot(): string {
-  const dir = tempDir();
-  expect(runCli(['--dir', dir, 'init']).code).toBe(0);
-  const lines = Array.from({ length: 10_000 }, (_, i) => JSON.stringify(trajectoryInput({ task: { input: `request ${i}` } })));
-  expect(runCli(['--dir', dir, 'record', '-'], { input: lines.join('\n') }).code).toBe(0);
-  return dir;
-}
+const logDueForSnapshot = () => cliLogWith(10_000, tempDir());
 
 const snapshotFolder = (dir: string) => join(dir, 'snapshots');
 const entries = (dir: string) => {

@@ -31,3 +31,24 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
+
+/** A data directory initialised by the real CLI, then `count` trajectories recorded in one call. */
+export function cliLogWith(count: number, dir: string): string {
+  const init = runCli(['--dir', dir, 'init']);
+  if (init.code !== 0) throw new Error(init.stderr);
+  if (count === 0) return dir;
+  const lines = Array.from({ length: count }, (_, i) => JSON.stringify(sampleTrajectory(`request ${i}`)));
+  const recorded = runCli(['--dir', dir, 'record', '-'], { input: lines.join('\n') });
+  if (recorded.code !== 0) throw new Error(recorded.stderr);
+  return dir;
+}
+
+/** One trajectory as an agent records it. */
+export function sampleTrajectory(input: string): object {
+  return {
+    task: { input },
+    candidates: [{ id: 'sms.send', kind: 'tool', name: 'send_sms', score: 0.71 }],
+    decision: { route: 'tool', selected: ['sms.send'] },
+    outcome: { reward: 1, error: null, latencyMs: 900 },
+  };
+}

@@ -3,6 +3,7 @@ import { summariseStatus, summariseVersion } from '../../domain/summaries.js';
 import type { AsOf } from '../../projections/fold.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
 import { allEvents, loadState } from '../app/session.js';
+import { verifyLog } from '../app/verifyLog.js';
 import { MemabraError } from '../errors.js';
 import { formatPercent, formatReward, formatTable, printDiagnostic, printJson, printLine } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
@@ -105,17 +106,18 @@ export async function historyCommand(options: GlobalOptions & Json & { asOf?: st
 export async function verifyCommand(options: GlobalOptions & Json & { repair?: boolean }): Promise<void> {
   const session = await openSession(options);
   const dropped = options.repair ? await session.store.repair() : 0;
-  const report = await session.store.verify();
+  const report = await verifyLog(session.store);
   if (options.json) printJson({ ...report, repairedBytes: dropped });
   else if (report.ok) {
     if (dropped) printLine(`dropped ${dropped} bytes of an unfinished append`);
     printLine(`ok: ${report.events} events, last seq ${report.lastSeq}, head ${report.lastHash}`);
+    if (report.snapshot) printLine(`snapshot at seq ${report.snapshot.seq}: ${report.snapshot.status === 'matches' ? 'matches the log' : 'not used by readers (not of this log or format)'}`);
     if (report.tornTail) {
       printLine(`note: line ${report.tornTail.firstLine} on (${report.tornTail.bytes} bytes) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`);
     }
   }
+  // A torn tail is an append that was never acknowledged, not damage: the log is ok (exit 0), with a note.
   if (!report.ok) throw new MemabraError('corrupt-log', report.error);
-  if (report.tornTail) process.exitCode = 1;
 }
 
 export async function rollbackCommand(version: string, options: GlobalOptions & Json & { reason?: string }): Promise<void> {

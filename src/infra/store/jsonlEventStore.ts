@@ -154,6 +154,28 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   const now = options.now ?? (() => new Date());
   const pauseMidWriteMs = options.pauseMidWriteMs ?? 0;
 
+  /**
+   * How far this store has checked the log line by line (seal, seq, chain, framing): its reads, from the
+   * start or from a snapshot's cursor, and its own appends. A writer extends only a log it has checked up
+   * to where it appends, so it never acknowledges events after damage it has not looked at.
+   */
+  let checked: ReadCursor | null = null;
+  const checkedAt = (summary: ScanSummary): ReadCursor => ({ seq: summary.lastSeq, offset: summary.validBytes, hash: summary.lastHash, at: summary.lastAt });
+
+  /** Checks the lines between the last checked point (or the start) and the tail; throws on the first bad one. */
+  function checkUpTo(fd: number, tail: LogTail): void {
+    if (checked && checked.offset === tail.validBytes && checked.hash === tail.lastHash) return;
+    const from = checked && checked.offset < tail.validBytes ? resumePoint(fd, checked) : undefined;
+    // Events are not collected (fromSeq past any seq): only the checks matter here.
+    const scan = scanLog(fd, tail.validBytes, Number.MAX_SAFE_INTEGER, from, 'sealed');
+    let step = scan.next();
+    while (!step.done) step = scan.next();
+    if (step.value.lastSeq !== tail.lastSeq || step.value.lastHash !== tail.lastHash) {
+      throw new MemabraError('corrupt-log', `the log at ${path} does not check up to its last append (seq ${tail.lastSeq}); nothing was appended`);
+    }
+    checked = checkedAt(step.value);
+  }
+
   function readTail(fd: number): LogTail {
     const found = findTail(fd, fstatSync(fd).size);
     if (found.ok) return found.tail;
@@ -177,7 +199,14 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     if (!logExists(path)) return;
     const fd = openLog(path, 'r');
     try {
-      yield* scanLog(fd, fstatSync(fd).size, fromSeq);
+      const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+      for (let step = scan.next(); ; step = scan.next()) {
+        if (step.done) {
+          checked = checkedAt(step.value);
+          return;
+        }
+        yield step.value;
+      }
     } finally {
       closeSync(fd);
     }
@@ -192,8 +221,9 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     const previous = bytes.lastIndexOf(0x0a, probe - 2);
     if (previous < 0 && probe < cursor.offset) return undefined;
     if (lineHash(bytes.subarray(previous + 1, probe - 1)) !== cursor.hash) return undefined;
-    // Line numbers are not carried by a cursor; corruption messages count lines from the resume point.
-    return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: 0 };
+    // Line N of a log that checks holds seq N (one event a line, seq gap-free from 1), so the lines before
+    // the cursor are its seq, and a bad line after it is named by its real line number in the file.
+    return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
   }
 
   async function readFrom(cursor: ReadCursor | null): Promise<LogReader> {
@@ -207,7 +237,10 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
       try {
         const scan = scanLog(fd, fstatSync(fd).size, 1, start);
         for (let step = scan.next(); ; step = scan.next()) {
-          if (step.done) return { seq: step.value.lastSeq, offset: step.value.validBytes, hash: step.value.lastHash, at: step.value.lastAt };
+          if (step.done) {
+            checked = checkedAt(step.value);
+            return checked;
+          }
           yield step.value;
         }
       } finally {
@@ -231,6 +264,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
           ftruncateSync(fd, tail.validBytes);
           fdatasyncSync(fd);
         }
+        checkUpTo(fd, tail);
         if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
           throw new MemabraError(
             'conflict',
@@ -238,7 +272,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
           );
         }
         if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
-        const { lines, stored } = encodeBatch(events, tail, now(), maxEventBytes);
+        const { lines, stored, lastHash } = encodeBatch(events, tail, now(), maxEventBytes);
         const buffer = Buffer.from(`${lines.join('\n')}\n`);
         try {
           writeAll(fd, buffer, tail.validBytes, pauseMidWriteMs);
@@ -255,6 +289,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
             `could not append to ${path}: ${describeIoError(error)}; nothing of this batch was kept, the log up to seq ${tail.lastSeq} is intact`,
           );
         }
+        checked = { seq: tail.lastSeq + events.length, offset: tail.validBytes + buffer.length, hash: lastHash, at: stored.at(-1)!.at };
         return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + events.length, events: stored };
       } finally {
         unlock(fd);

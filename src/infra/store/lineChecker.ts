@@ -12,6 +12,11 @@ function corrupt(lineNo: number, message: string): never {
   throw new MemabraError('corrupt-log', `log line ${lineNo} is corrupt: ${message}`);
 }
 
+/** ISO times of one layout compare as text (fast); mixed precisions ("...:00Z", "...:00.000Z") as times. */
+function isBefore(a: string, b: string): boolean {
+  return a.length === b.length ? a < b : Date.parse(a) < Date.parse(b);
+}
+
 function toStored(envelope: Envelope): StoredEvent {
   const { prev: _prev, batchEnd: _batchEnd, ...event } = envelope;
   return event as StoredEvent;
@@ -19,7 +24,7 @@ function toStored(envelope: Envelope): StoredEvent {
 
 /**
  * The checks every store applies to its lines, in order: the seal, the schema (see DecodeMode), a gap-free
- * seq, the hash chain, and the framing of appends. Fed one complete line at a time; returns the events of
+ * seq, the hash chain, a time `at` that never decreases, and the framing of appends. Fed one complete line at a time; returns the events of
  * an append once its last line has been checked (an empty list when they are all before `fromSeq`), null
  * while the append is unfinished. A bad line throws with its line number.
  */
@@ -45,6 +50,8 @@ export function createLineChecker(start: Committed, fromSeq: number, mode: Decod
       const envelope = decoded.envelope;
       if (envelope.seq !== lastSeq + 1) corrupt(lineNo, `seq ${envelope.seq} where ${lastSeq + 1} was expected`);
       if (envelope.prev !== prevHash) corrupt(lineNo, 'prev does not match the hash of the line before it');
+      // "As of a time" is a prefix of the log only while `at` never goes back (encodeBatch keeps it so).
+      if (lastAt !== null && isBefore(envelope.at, lastAt)) corrupt(lineNo, `at ${envelope.at} is before the ${lastAt} of the line before it`);
       if (pendingCount === 0) {
         pendingFirstLine = lineNo;
         pendingBatchEnd = envelope.batchEnd;

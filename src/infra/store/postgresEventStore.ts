@@ -124,7 +124,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     let start = LOG_BEGINNING;
     if (cursor && cursor.seq > 0) {
       const { rows } = await query<{ line: string }>('SELECT line FROM memabra_events WHERE seq = $1', [cursor.seq]);
-      if (rows[0] && lineHash(Buffer.from(rows[0].line)) === cursor.hash) start = { seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: 0 };
+      if (rows[0] && lineHash(Buffer.from(rows[0].line)) === cursor.hash) start = { seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
     }
     const resumed = cursor === null || cursor.seq === 0 || start.seq === cursor.seq;
     async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {

@@ -1,0 +1,36 @@
+import { deserialiseState, sameState, type SerialisedState } from '../../projections/stateCodec.js';
+import type { EventStore, VerifyReport } from '../store/eventStore.js';
+import { loadState } from './session.js';
+
+/**
+ * What `verify` found of the newest snapshot: the one a reader would answer from. `matches`: its state is
+ * the fold of the log up to its seq. `ignored`: readers pass over it (it is of another log, another format,
+ * or does not decode), so it changes no answer.
+ */
+export type SnapshotCheck = { readonly seq: number; readonly status: 'matches' | 'ignored' } | null;
+
+export type LogVerification = (VerifyReport & { ok: true; snapshot: SnapshotCheck }) | (VerifyReport & { ok: false });
+
+/**
+ * Checks everything an answer can come from: every line of the log (the store's verify), then the snapshot
+ * readers would start from, against a fold of the log from the start. A snapshot's checksum only shows it
+ * is whole; one rewritten with a recomputed checksum would change answers, so `verify` is not ok while one
+ * does not match the log.
+ */
+export async function verifyLog(store: EventStore): Promise<LogVerification> {
+  const report = await store.verify();
+  if (!report.ok) return report;
+  const snapshot = await store.snapshots?.load();
+  if (!snapshot) return { ...report, snapshot: null };
+  const seq = snapshot.cursor.seq;
+  const cached = deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections });
+  const reader = await store.readFrom(snapshot.cursor);
+  for await (const _batch of reader.batches); // read to the end, so the file is closed
+  if (!cached || cached.lastSeq !== seq || !reader.resumed) return { ...report, snapshot: { seq, status: 'ignored' } };
+  if (sameState(cached, await loadState(store, { seq }))) return { ...report, snapshot: { seq, status: 'matches' } };
+  return {
+    ok: false,
+    events: report.events,
+    error: `the newest snapshot (seq ${seq}) does not match the log up to seq ${seq}: readers answer from it; delete the store's snapshots (they are only a cache) and run verify again`,
+  };
+}
