@@ -88,19 +88,39 @@ export const OutcomeSchema = z.strictObject({
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
-/** ULIDs are 26 Crockford base32 characters; imported ids must look like ours so they sort by time. */
-export const UlidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+/**
+ * ULIDs are 26 Crockford base32 characters holding 128 bits, so the first is 0-7 (a larger one is not a
+ * ULID); imported ids must look like ours so they sort by time.
+ */
+export const UlidSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be a ULID (26 Crockford base32 characters, the first 0-7)');
 
 export const IsoTimeSchema = z.iso.datetime({ offset: true });
+
+/** The years a recorded time may fall in: year 0000 or 9999 is a placeholder or a typo, not a record. */
+export const RECORDED_YEARS = { from: 1970, until: 2100 } as const;
+
+const RecordedAtSchema = IsoTimeSchema.refine((text) => {
+  const year = new Date(text).getUTCFullYear();
+  return year >= RECORDED_YEARS.from && year < RECORDED_YEARS.until;
+}, `must be a time from ${RECORDED_YEARS.from} to ${RECORDED_YEARS.until - 1}`);
+
+/** Candidates are named by id in a decision's `selected`: two with the same id make it ambiguous. */
+const CandidatesSchema = z.array(CandidateSchema).superRefine((candidates, ctx) => {
+  const seen = new Set<string>();
+  candidates.forEach((candidate, index) => {
+    if (seen.has(candidate.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate candidate id "${candidate.id}"` });
+    seen.add(candidate.id);
+  });
+});
 
 export const TrajectorySourceSchema = z.enum(['live', 'import']);
 
 export const TrajectorySchema = z.strictObject({
   id: UlidSchema,
-  recordedAt: IsoTimeSchema,
+  recordedAt: RecordedAtSchema,
   source: TrajectorySourceSchema,
   task: TaskSchema,
-  candidates: z.array(CandidateSchema),
+  candidates: CandidatesSchema,
   decision: DecisionSchema,
   outcome: OutcomeSchema,
 });
@@ -109,14 +129,14 @@ export type Trajectory = z.infer<typeof TrajectorySchema>;
 /** What `record` accepts: a trajectory whose id, time and source may be left for memabra to assign. */
 export const TrajectoryInputSchema = TrajectorySchema.extend({
   id: UlidSchema.optional(),
-  recordedAt: IsoTimeSchema.optional(),
+  recordedAt: RecordedAtSchema.optional(),
   source: TrajectorySourceSchema.optional(),
 });
 export type TrajectoryInput = z.infer<typeof TrajectoryInputSchema>;
 
 export const RouteRequestSchema = z.strictObject({
   input: z.string(),
-  candidates: z.array(CandidateSchema).default([]),
+  candidates: CandidatesSchema.default([]),
   category: RouteSchema.optional(),
   metadata: MetadataSchema.optional(),
 });

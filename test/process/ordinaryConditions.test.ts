@@ -126,3 +126,22 @@ describe('standard output or error that fails', () => {
     expect(shell('2> /dev/full', 'status').status).toBe(0);
   });
 });
+
+describe('input that used to be accepted', () => {
+  it('a recordedAt of year 0000 or 9999, an id over 128 bits, or two candidates with one id: exit 2, the field named, nothing appended', () => {
+    const dir = initialisedDir();
+    const cases: [object, RegExp][] = [
+      [{ ...trajectoryInput(), recordedAt: '0000-01-01T00:00:00Z' }, /field "recordedAt": must be a time from 1970 to 2099/],
+      [{ ...trajectoryInput(), recordedAt: '9999-12-31T23:59:59Z' }, /field "recordedAt": must be a time from 1970 to 2099/],
+      [{ ...trajectoryInput(), id: '8ZZZZZZZZZZZZZZZZZZZZZZZZZ' }, /field "id": must be a ULID/],
+      [{ ...trajectoryInput(), candidates: [trajectoryInput().candidates[0], trajectoryInput().candidates[0]] }, /field "candidates\.1\.id": duplicate candidate id "sms\.send"/],
+    ];
+    for (const [input, message] of cases) expectOneLine(runCli(['--dir', dir, 'record', '-'], { input: JSON.stringify(input) }), 2, message);
+    const dup = { input: 'x', candidates: [trajectoryInput().candidates[0], trajectoryInput().candidates[0]] };
+    expectOneLine(runCli(['--dir', dir, 'route', '-'], { input: JSON.stringify(dup) }), 2, /duplicate candidate id "sms\.send"/);
+    expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ lastSeq: 1, trajectoryCount: 0 });
+    // The bounds are not too tight: the largest ULID and the edges of the years are accepted.
+    const edge = { ...trajectoryInput(), id: '7ZZZZZZZZZZZZZZZZZZZZZZZZZ', recordedAt: '2099-12-31T23:59:59.999Z' };
+    expect(runCli(['--dir', dir, 'record', '-'], { input: JSON.stringify(edge) }).code).toBe(0);
+  });
+});
