@@ -1,6 +1,6 @@
 import { lookupCase, rebuildCases } from '../app/cases.js';
 import { MemabraError } from '../errors.js';
-import { printJson, printLine } from './output.js';
+import { escapeControls, printJson, printLine } from './output.js';
 import { openSession, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
@@ -10,12 +10,12 @@ export async function casesLookupCommand(text: string, flags: GlobalOptions & Js
   const result = await lookupCase(session, text);
   if (flags.json) return printJson(result);
   if (!result.entry) {
-    printLine(`no case for "${result.key}"`);
+    printLine(`no case for "${escapeControls(result.key)}"`);
     process.exitCode = 1;
     return;
   }
-  printLine(result.entry.summary);
-  printLine(`  trajectory ${result.entry.trajectoryId} (seq ${result.entry.seq}), key "${result.key}"`);
+  printLine(escapeControls(result.entry.summary));
+  printLine(`  trajectory ${result.entry.trajectoryId} (seq ${result.entry.seq}), key "${escapeControls(result.key)}"`);
 }
 
 export async function casesRebuildCommand(flags: GlobalOptions & Json): Promise<void> {

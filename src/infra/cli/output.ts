@@ -22,14 +22,36 @@ export function printJson(value: unknown): void {
   writeOut(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Characters a terminal acts on instead of showing (C0 and C1 controls such as ESC and CR, DEL) and those
+ * that reorder or hide text (bidirectional overrides, line separators). Stored text goes through human
+ * output verbatim otherwise, so a request could clear the operator's screen or forge a table row.
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_CONTROLS_AND_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const visible = (char: string): string => {
+  const code = char.charCodeAt(0);
+  if (char === '\n') return '\\n';
+  if (char === '\r') return '\\r';
+  if (char === '\t') return '\\t';
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/** Text for a terminal: every control character shown as an escape (`\x1b`, `\r`), newlines too unless kept. */
+export function escapeControls(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? TERMINAL_CONTROLS : TERMINAL_CONTROLS_AND_NEWLINE, visible);
+}
+
+/** A line (or lines) of human output; `--json` output goes through printJson, exact. */
 export function printLine(text = ''): void {
-  writeOut(`${text}\n`);
+  writeOut(`${escapeControls(text, true)}\n`);
 }
 
 /** A diagnostic that cannot be written (stderr on a full disk) has nowhere left to go: the exit code says it. */
 export function printDiagnostic(text: string): void {
   try {
-    process.stderr.write(`${text}\n`);
+    process.stderr.write(`${escapeControls(text, true)}\n`);
   } catch {
     // Nothing else can be told; the exit code still is.
   }
@@ -37,7 +59,8 @@ export function printDiagnostic(text: string): void {
 
 /** A plain aligned table; numbers right-aligned. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
-  const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
+  // A cell is one line: a newline in stored text would otherwise forge a row.
+  const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : escapeControls(String(cell)))));
   const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((row) => row[i]?.length ?? 0)));
   const numeric = headers.map((_, i) => rows.every((row) => row[i] === null || typeof row[i] === 'number'));
   const format = (row: readonly string[]) =>
