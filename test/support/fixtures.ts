@@ -8,6 +8,7 @@ import type { Session } from '../../src/infra/app/session.js';
 import { openJsonlStore } from '../../src/infra/store/jsonlEventStore.js';
 import type { Trajectory, TrajectoryInput } from '../../src/domain/vocabulary.js';
 import { ROUTES } from '../../src/domain/vocabulary.js';
+import { propensityArb, retrievalScoreArb, rewardArb } from './unitArbitraries.js';
 
 export function tempDir(prefix = 'memabra-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -72,11 +73,11 @@ export const trajectoryArb = (id: string, recordedAt = '2026-11-25T10:00:00.000Z
   fc.record({
     input: inputArb,
     route: fc.constantFrom(...ROUTES),
-    reward: fc.double({ min: 0, max: 1, noNaN: true }),
+    reward: rewardArb,
     latencyMs: fc.integer({ min: 0, max: 5000 }),
     error: fc.option(fc.constantFrom('timeout', 'tool failed'), { nil: null }),
-    propensity: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true }), { nil: undefined }),
-    score: fc.double({ min: 0, max: 1, noNaN: true }),
+    propensity: fc.option(propensityArb, { nil: undefined }),
+    score: retrievalScoreArb,
   }).map(({ input, route, reward, latencyMs, error, propensity, score }) => ({
     id,
     recordedAt,

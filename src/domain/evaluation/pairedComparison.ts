@@ -34,13 +34,14 @@ export function pairedBootstrap(
     means[b] = n ? s / n : 0;
   }
   means.sort();
-  const alpha = 1 - options.confidenceLevel;
-  const at = (q: number) => means[Math.min(options.resamples - 1, Math.max(0, Math.floor(q * options.resamples)))]!;
+  // The k-th smallest and the k-th largest resampled mean: symmetric, so swapping baseline and challenger
+  // exactly negates the interval (taking floor(q * R) at both ends would be one order statistic off).
+  const tail = Math.min(Math.floor(((1 - options.confidenceLevel) / 2) * options.resamples), Math.floor((options.resamples - 1) / 2));
   return {
     method: 'paired-bootstrap',
     meanDelta,
-    lower: at(alpha / 2),
-    upper: at(1 - alpha / 2),
+    lower: means[tail]!,
+    upper: means[options.resamples - 1 - tail]!,
     confidenceLevel: options.confidenceLevel,
     resamples: options.resamples,
     seed: options.seed,

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pairedBootstrap } from '../../../src/domain/evaluation/pairedComparison.js';
+import { rewardArb } from '../../support/unitArbitraries.js';
 
 const options = { resamples: 500, confidenceLevel: 0.95, seed: 3 };
-const rewardsArb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 200 });
+const rewardsArb = fc.array(rewardArb, { minLength: 1, maxLength: 200 });
 
 describe('paired bootstrap', () => {
   it('an identical challenger has a zero difference and a zero-width interval', () => {
@@ -34,5 +35,24 @@ describe('paired bootstrap', () => {
     const base = Float64Array.from({ length: 300 }, (_, i) => (i % 3) / 3);
     const better = base.map((x) => x + 0.1);
     expect(pairedBootstrap(base, better, options).lower).toBeCloseTo(0.1, 10);
+  });
+
+  it('is antisymmetric: swapping baseline and challenger negates the difference and its interval, and swaps wins and losses', () => {
+    const zeroSafe = (x: number) => x + 0; // -0 and 0 are the same difference
+    fc.assert(
+      fc.property(rewardsArb, rewardsArb, fc.constantFrom(500, 1000, 2000), fc.constantFrom(0.9, 0.95, 0.99), (xs, ys, resamples, confidenceLevel) => {
+        const n = Math.min(xs.length, ys.length);
+        const a = Float64Array.from(xs.slice(0, n));
+        const b = Float64Array.from(ys.slice(0, n));
+        const settings = { resamples, confidenceLevel, seed: 11 };
+        const forward = pairedBootstrap(a, b, settings);
+        const backward = pairedBootstrap(b, a, settings);
+        expect(zeroSafe(backward.meanDelta)).toBe(zeroSafe(-forward.meanDelta));
+        expect(zeroSafe(backward.lower)).toBe(zeroSafe(-forward.upper));
+        expect(zeroSafe(backward.upper)).toBe(zeroSafe(-forward.lower));
+        expect([backward.wins, backward.losses, backward.ties]).toEqual([forward.losses, forward.wins, forward.ties]);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -8,12 +8,13 @@ import type { RouterVersion } from '../../../src/domain/routerVersion.js';
 import { ROUTES } from '../../../src/domain/vocabulary.js';
 import { baselineVersion, bundled } from '../../support/learningFixtures.js';
 import { inputArb } from '../../support/fixtures.js';
+import { retrievalScoreArb } from '../../support/unitArbitraries.js';
 
 const header = { id: 'X', label: 'v9', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.5 };
 const oracle: RouterVersion = { ...header, kind: 'oracle' };
 
 const suiteArb: fc.Arbitrary<BenchmarkSuite> = fc
-  .array(fc.record({ input: inputArb, category: fc.constantFrom(...ROUTES), score: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 1, maxLength: 60 })
+  .array(fc.record({ input: inputArb, category: fc.constantFrom(...ROUTES), score: retrievalScoreArb }), { minLength: 1, maxLength: 60 })
   .map((rows) => ({
     name: 'generated',
     version: 1,

@@ -8,6 +8,7 @@ import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training
 import type { Trajectory } from '../../../src/domain/vocabulary.js';
 import { createTrainingSetBuilder, trainingSetOf } from '../../../src/domain/training/trainingSet.js';
 import fc from 'fast-check';
+import { rewardArb } from '../../support/unitArbitraries.js';
 import { baselineVersion, simulatedTrajectories } from '../../support/learningFixtures.js';
 
 const spec = { id: 'C', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING };
@@ -39,7 +40,7 @@ describe('training', () => {
 
   it('pools samples in one CSR buffer that gives every sample back exactly, however it grew', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ n: fc.nat(40), route: fc.nat(4), reward: fc.double({ min: 0, max: 1, noNaN: true }) }), { maxLength: 3000 }), (rows) => {
+      fc.property(fc.array(fc.record({ n: fc.nat(40), route: fc.nat(4), reward: rewardArb }), { maxLength: 3000 }), (rows) => {
         const builder = createTrainingSetBuilder();
         const vectors = rows.map(({ n }, i) => ({ indices: Uint32Array.from({ length: n }, (_, k) => (i * 7 + k) % 1000), values: Float32Array.from({ length: n }, (_, k) => k / 8), length: n }));
         rows.forEach((row, i) => builder.add(vectors[i]!, row.route, row.reward));
