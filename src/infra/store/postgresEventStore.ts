@@ -115,8 +115,28 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     }
   }
 
+  /** How far this store has checked the log line by line; a writer extends only a log checked up to its end. */
+  let checked: Committed | null = null;
+
+  /** Checks the rows between the last checked point (or the start) and the locked head; throws on the first bad one. */
+  async function checkUpTo(tail: { lastSeq: number; lastHash: string }): Promise<void> {
+    if (checked && checked.seq === tail.lastSeq && checked.hash === tail.lastHash) return;
+    let start = LOG_BEGINNING;
+    if (checked && checked.seq > 0 && checked.seq < tail.lastSeq) {
+      const { rows } = await query<{ line: string }>('SELECT line FROM memabra_events WHERE seq = $1', [checked.seq]);
+      if (rows[0] && lineHash(Buffer.from(rows[0].line)) === checked.hash) start = checked;
+    }
+    const reader = scan(start, Number.MAX_SAFE_INTEGER, 'sealed');
+    let step = await reader.next();
+    while (!step.done) step = await reader.next();
+    if (step.value.seq !== tail.lastSeq || step.value.hash !== tail.lastHash) {
+      throw new MemabraError('corrupt-log', `the log in ${location} does not check up to its head (seq ${tail.lastSeq}); nothing was appended`);
+    }
+    checked = step.value;
+  }
+
   async function* readBatches(fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
-    yield* scan(LOG_BEGINNING, fromSeq, 'sealed');
+    checked = yield* scan(LOG_BEGINNING, fromSeq, 'sealed');
   }
 
   async function readFrom(cursor: ReadCursor | null): Promise<LogReader> {
@@ -129,6 +149,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     const resumed = cursor === null || cursor.seq === 0 || start.seq === cursor.seq;
     async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
       const committed = yield* scan(start, 1, 'sealed');
+      checked = committed;
       return { seq: committed.seq, offset: committed.seq, hash: committed.hash, at: committed.at };
     }
     return { resumed, batches: batches() };
@@ -144,6 +165,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
       const { rows } = await client.query<{ last_seq: string; last_hash: string; last_at: string | null }>('SELECT last_seq, last_hash, last_at FROM memabra_head FOR UPDATE');
       const tail = { lastSeq: Number(rows[0]!.last_seq), lastHash: rows[0]!.last_hash, lastAt: rows[0]!.last_at };
+      await checkUpTo(tail);
       if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
         throw new MemabraError('conflict', `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${tail.lastSeq}); nothing was appended`);
       }
@@ -156,6 +178,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       await client.query('INSERT INTO memabra_events (seq, line) SELECT * FROM unnest($1::bigint[], $2::text[])', [seqs, lines]);
       await client.query('UPDATE memabra_head SET last_seq = $1, last_hash = $2, last_at = $3', [tail.lastSeq + lines.length, lastHash, at]);
       await client.query('COMMIT');
+      checked = { seq: tail.lastSeq + lines.length, hash: lastHash, at, lines: tail.lastSeq + lines.length };
       return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + lines.length, events: stored };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

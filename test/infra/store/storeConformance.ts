@@ -95,6 +95,20 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('never extends a log it has not checked from its last checked point: damage added since refuses the append', async () => {
+      const { store: writer, open, tamper } = await factory.create();
+      await writer.append([skipped(1, 'E1'), skipped(2, 'E2')], { expectedLastSeq: 0 });
+      await readAll(writer); // this writer has checked seq 1-2
+      await open().append([skipped(3, 'E3'), skipped(4, 'E4')], { expectedLastSeq: 2 });
+      await tamper(3, (line) => line.replace('"c3"', '"cX"'));
+      await expect(writer.append([skipped(5, 'E5')], { expectedLastSeq: 'any' })).rejects.toThrow(/^log line 3 is corrupt: checksum/);
+      // A handle that has read nothing has checked nothing: it checks from the start before its first append.
+      const fresh = open();
+      await expect(fresh.append([skipped(6, 'E6')], { expectedLastSeq: 'any' })).rejects.toThrow(/^log line 3 is corrupt/);
+      expect(await writer.head()).toMatchObject({ lastSeq: 4 });
+      await Promise.all([writer.close(), fresh.close()]);
+    });
+
     it('stamps `at` from its clock and never lets it go backwards, so "as of a time" is a prefix', async () => {
       const times = ['2026-11-25T10:00:05.000Z', '2026-11-25T10:00:01.000Z', '2026-11-25T10:00:09.000Z'];
       const { store } = await factory.create({ now: () => new Date(times.shift()!) });
