@@ -22,6 +22,7 @@ export type ReportVersion = {
   readonly id: string;
   readonly label: string;
   readonly kind: string;
+  readonly parentId: string | null;
   readonly parentLabel: string | null;
   /** The seq at which it entered the log. */
   readonly seq: number;
@@ -195,6 +196,7 @@ export function createAuditReportBuilder(liveBucket: number) {
         id,
         label: entry.version.label,
         kind: entry.version.kind,
+        parentId,
         parentLabel: parentId ? name(parentId) : null,
         seq: entry.seq,
         fate: fateOf(entry, state),

@@ -18,7 +18,7 @@ function summary(report: AuditReport): string {
   const count = (fate: string) => report.versions.filter((v) => v.fate === fate).length;
   const active = report.versions.find((v) => v.active);
   const parts = [
-    `${report.versions.length} router versions: ${count('promoted')} promoted, ${count('rejected')} rejected, ${count('dry-run')} from dry runs`,
+    `${report.versions.length} router version${report.versions.length === 1 ? '' : 's'}: ${count('promoted')} promoted, ${count('rejected')} rejected, ${count('dry-run')} from dry runs`,
     active ? `active: ${escapeXml(active.label)} (${escapeXml(active.kind)})` : 'no active router',
     `log head: seq ${thousands(report.head.seq)}${report.head.at ? `, ${escapeXml(report.head.at)}` : ''}`,
   ];
@@ -61,7 +61,7 @@ export function renderHtmlReport(report: AuditReport, title: string): string {
 <h1>${escapeXml(title)}</h1>
 ${summary(report)}
 <h2>Reward per router version over the log</h2>
-<p class="note">Top: the benchmark score of the active version (a coloured line while it routed) and of every challenger a cycle trained, at the cycle that scored it. Bottom: the live reward of the decisions each version made. Dashed rules mark promotions (green) and rollbacks (orange). The reward axes are fitted to the scores, not to 0 to 1.</p>
+<p class="note">Top: the benchmark score of the active version (a line in its colour while it routed) and of every challenger a cycle trained, at the cycle that scored it; a challenger that was not promoted is hollow, in the colour of the version it challenged. Bottom: the live reward of the decisions each version made. Dashed rules mark promotions (green) and rollbacks (orange). The reward axes are fitted to the scores, not to 0 to 1.</p>
 ${rewardChart(report, colours)}
 <h2>Cycles, promotions, rejections and rollbacks</h2>
 ${timelineChart(report)}

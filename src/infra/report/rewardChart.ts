@@ -32,18 +32,22 @@ function labelBand(labels: readonly Label[], x: LinearScale, baseline: number): 
   return { rows: Math.max(1, ...placed.map((p) => p.row + 1)), svg, rowOf: placed.map((p) => p.row) };
 }
 
-function marker(point: ChallengerPoint, x: number, y: number, colour: string): string {
-  switch (point.outcome) {
+/**
+ * A challenger's mark: filled in its own colour when promoted; otherwise hollow, in the colour of the
+ * version it was trained from (its lineage), so the challengers of each active version read as a group.
+ */
+export function challengerMark(outcome: ChallengerPoint['outcome'], x: number, y: number, own: string, lineage: string): string {
+  switch (outcome) {
     case 'promoted':
-      return `<circle cx="${px(x)}" cy="${px(y)}" r="5.5" fill="${colour}" stroke="#fff" stroke-width="1.5"/>`;
+      return `<circle cx="${px(x)}" cy="${px(y)}" r="5.5" fill="${own}" stroke="#fff" stroke-width="1.5"/>`;
     case 'rejected':
-      return `<circle cx="${px(x)}" cy="${px(y)}" r="4.5" fill="#fff" stroke="${CHALLENGER_GREY}" stroke-width="1.6"/>`;
+      return `<circle cx="${px(x)}" cy="${px(y)}" r="4.5" fill="#fff" stroke="${lineage}" stroke-width="1.6"/>`;
     case 'dry-run':
-      return `<path d="M${px(x)} ${px(y - 5.5)}l5.5 5.5-5.5 5.5-5.5-5.5z" fill="#fff" stroke="${STATUS_COLOURS['dry-run']}" stroke-width="1.6"/>`;
+      return `<path d="M${px(x)} ${px(y - 5.5)}l5.5 5.5-5.5 5.5-5.5-5.5z" fill="#fff" stroke="${lineage}" stroke-width="1.6"/>`;
     case 'undecided':
-      return `<rect x="${px(x - 4)}" y="${px(y - 4)}" width="8" height="8" fill="#fff" stroke="${CHALLENGER_GREY}" stroke-width="1.6"/>`;
+      return `<rect x="${px(x - 4)}" y="${px(y - 4)}" width="8" height="8" fill="#fff" stroke="${lineage}" stroke-width="1.6"/>`;
     default:
-      return point.outcome satisfies never;
+      return outcome satisfies never;
   }
 }
 
@@ -52,18 +56,20 @@ const activeAt = (spans: readonly ActiveSpan[], seq: number) => spans.findLast((
 /** Markers for the challengers, spread so none covers another, each named by a vertical label on the side away from the active line. */
 function challengerMarks(report: AuditReport, x: LinearScale, y: LinearScale, area: PlotArea, colours: VersionColours, fmt: (v: number) => string): string {
   const xs = spreadPositions(report.challengers.map((c) => x.at(c.seq)), MARKER_GAP, [area.left + 6, area.right - 6]);
+  const parentOf = new Map(report.versions.map((v) => [v.id, v.parentId]));
   return report.challengers
     .map((c, i) => {
       const cx = xs[i]!;
       const cy = y.at(c.value);
-      const colour = colours.get(c.versionId) ?? CHALLENGER_GREY;
+      const parent = parentOf.get(c.versionId);
+      const lineage = (parent && colours.get(parent)) ?? CHALLENGER_GREY;
       const line = activeAt(report.spans, c.seq)?.benchmark;
       let above = line != null && c.value > line;
       if (above && cy < area.top + 30) above = false;
       if (!above && cy > area.bottom - 30) above = true;
       // The promoted one is named by its span's label above the panel.
       const name = c.outcome === 'promoted' ? '' : svgText(cx, above ? cy - 9 : cy + 9, c.label, { rotate: -90, anchor: above ? 'start' : 'end', baseline: 'middle', className: 'challenger-label' });
-      return `<g class="challenger" data-version="${escapeXml(c.label)}" data-outcome="${c.outcome}"><title>${escapeXml(`${c.label}: benchmark ${fmt(c.value)}, ${c.outcome}, scored at seq ${c.seq}`)}</title>${marker(c, cx, cy, colour)}${name}</g>`;
+      return `<g class="challenger" data-version="${escapeXml(c.label)}" data-outcome="${c.outcome}"><title>${escapeXml(`${c.label}: benchmark ${fmt(c.value)}, ${c.outcome}, scored at seq ${c.seq}`)}</title>${challengerMark(c.outcome, cx, cy, colours.get(c.versionId) ?? CHALLENGER_GREY, lineage)}${name}</g>`;
     })
     .join('');
 }
@@ -139,7 +145,7 @@ function livePanel(report: AuditReport, x: LinearScale, colours: VersionColours,
   return { svg: `<g class="panel" id="live-panel">${verticalGrid(x, area)}${leftAxis(y, area, 'live mean reward')}${lines}${band}${empty}</g>`, area };
 }
 
-const KEY = `<line x1="0" x2="22" y1="0" y2="0" stroke="#111827" stroke-width="3"/>${svgText(28, 0, 'active version', { baseline: 'middle' })}<circle cx="126" cy="0" r="5" fill="#111827"/>${svgText(136, 0, 'promoted challenger', { baseline: 'middle' })}<circle cx="262" cy="0" r="4.5" fill="#fff" stroke="${CHALLENGER_GREY}" stroke-width="1.6"/>${svgText(272, 0, 'rejected challenger', { baseline: 'middle' })}<path d="M396 -5.5l5.5 5.5-5.5 5.5-5.5-5.5z" fill="#fff" stroke="${STATUS_COLOURS['dry-run']}" stroke-width="1.6"/>${svgText(407, 0, 'dry-run challenger', { baseline: 'middle' })}`;
+const KEY = `<line x1="0" x2="22" y1="0" y2="0" stroke="#111827" stroke-width="3"/>${svgText(28, 0, 'active version', { baseline: 'middle' })}<circle cx="126" cy="0" r="5" fill="#111827"/>${svgText(136, 0, 'promoted challenger', { baseline: 'middle' })}<circle cx="262" cy="0" r="4.5" fill="#fff" stroke="#111827" stroke-width="1.6"/>${svgText(272, 0, 'rejected', { baseline: 'middle' })}<path d="M340 -5.5l5.5 5.5-5.5 5.5-5.5-5.5z" fill="#fff" stroke="#111827" stroke-width="1.6"/>${svgText(351, 0, 'dry run', { baseline: 'middle' })}`;
 
 /**
  * Two panels over one seq axis: the benchmark scores (what the gates compared), then the live reward

@@ -1,6 +1,6 @@
-import type { AuditReport, ReportVersion } from '../../domain/auditReport.js';
-import { CHALLENGER_GREY, STATUS_COLOURS } from './palette.js';
-import type { VersionColours } from './rewardChart.js';
+import type { AuditReport, ChallengerPoint, ReportVersion } from '../../domain/auditReport.js';
+import { CHALLENGER_GREY } from './palette.js';
+import { challengerMark, type VersionColours } from './rewardChart.js';
 import { escapeXml, formatValue, signed, thousands } from './svgMarkup.js';
 
 const FATE: Record<ReportVersion['fate'], string> = {
@@ -11,15 +11,14 @@ const FATE: Record<ReportVersion['fate'], string> = {
   undecided: 'no decision',
 };
 
+const OUTCOME: Record<ReportVersion['fate'], ChallengerPoint['outcome']> = { registered: 'promoted', promoted: 'promoted', rejected: 'rejected', 'dry-run': 'dry-run', undecided: 'undecided' };
+
 /** The mark a version has in the reward chart, so the table is the chart's complete legend. */
 function key(version: ReportVersion, colours: VersionColours): string {
-  const colour = colours.get(version.id);
-  const shape = colour
-    ? `<line x1="1" x2="17" y1="8" y2="8" stroke="${colour}" stroke-width="3"/><circle cx="9" cy="8" r="4.5" fill="${colour}"/>`
-    : version.fate === 'dry-run'
-      ? `<path d="M9 3l5 5-5 5-5-5z" fill="#fff" stroke="${STATUS_COLOURS['dry-run']}" stroke-width="1.6"/>`
-      : `<circle cx="9" cy="8" r="4.5" fill="#fff" stroke="${CHALLENGER_GREY}" stroke-width="1.6"/>`;
-  return `<svg class="key" width="18" height="16" viewBox="0 0 18 16" aria-hidden="true">${shape}</svg>`;
+  const own = colours.get(version.id);
+  const lineage = (version.parentId && colours.get(version.parentId)) ?? CHALLENGER_GREY;
+  const line = own ? `<line x1="1" x2="19" y1="8" y2="8" stroke="${own}" stroke-width="3"/>` : '';
+  return `<svg class="key" width="20" height="16" viewBox="0 0 20 16" aria-hidden="true">${line}${challengerMark(own ? 'promoted' : OUTCOME[version.fate], 10, 8, own ?? CHALLENGER_GREY, lineage)}</svg>`;
 }
 
 /** Every version with the numbers behind its marks: nothing on the page needs hovering to be read. */

@@ -8,7 +8,7 @@ import { tempDir } from '../../support/fixtures.js';
 import { writeManyVersionsLog } from '../../support/manyVersionsLog.js';
 
 type Box = { x: number; y: number; width: number; height: number };
-type Version = { id: string; label: string; status: string; benchmark: { meanReward: number } | null };
+type Version = { id: string; label: string; parentId: string | null; status: string; benchmark: { meanReward: number } | null };
 
 const VERSIONS = 50;
 
@@ -122,6 +122,12 @@ describe('memabra report --html, on a log of fifty router versions', () => {
     const colourOf = new Map(strokes as [string, string][]);
     expect(new Set(colourOf.values()).size).toBe(colourOf.size);
     expect(colourOf.size).toBe(routed.length);
+    // A rejected (or dry-run) challenger is drawn in the colour of the version it challenged: grouped by lineage.
+    const labelOf = new Map(versions.map((v) => [v.id, v.label]));
+    for (const v of versions.filter((x) => x.status === 'rejected')) {
+      const stroke = await tab.$eval(`#reward-chart .challenger[data-version="${v.label}"] > :is(circle, path, rect)`, (mark) => mark.getAttribute('stroke'));
+      expect(stroke, v.label).toBe(colourOf.get(labelOf.get(v.parentId!)!));
+    }
   });
 
   it('hides no point under another and no label under another', async () => {
