@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
@@ -217,6 +218,28 @@ describe('memabra serve', () => {
     expect(new Set(logged).size).toBe(370);
     for (const id of acknowledged) expect(logged).toContain(id);
     expect(runCli(['--dir', dir, 'verify']).code).toBe(0);
+  });
+
+  it('serves a PostgreSQL log the same way: parallel records all kept, and it verifies', async () => {
+    const adminUrl = process.env.MEMABRA_TEST_PG_URL ?? '';
+    expect(adminUrl).toMatch(/^postgres/);
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const name = `memabra_http_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const store = url.toString();
+    expect(runCli(['--store', store, 'init']).code).toBe(0);
+
+    const server = await startServer(tempDir(), ['--store', store]);
+    const base = server.url;
+    const answers = await Promise.all(simulatedTrajectories(baselineVersion(), 0, 60, 6).map((t) => call<Recorded>(base, 'POST', '/v1/record', t)));
+    expect(answers.map((a) => a.status)).toEqual(Array(60).fill(200));
+    expect(await call(base, 'GET', '/v1/status')).toMatchObject({ body: { trajectoryCount: 60, lastSeq: 61 } });
+    expect((await server.stop()).code).toBe(0);
+    expect(JSON.parse(runCli(['--store', store, 'verify', '--json']).stdout)).toMatchObject({ ok: true, events: 61 });
   });
 
   it('on SIGTERM finishes the requests it took, keeps every acknowledged trajectory, and exits 0', async () => {
