@@ -118,7 +118,8 @@ describe('memabra serve', () => {
       body: { error: 'benchmark "/etc/passwd" is not in the data directory or among the registered suites (an operator can allow more directories with $MEMABRA_BENCHMARK_DIRS)' },
     });
     expect(await call(server.url, 'POST', '/v1/rollback', {})).toMatchObject({ status: 400, body: { error: 'missing field "version"' } });
-    const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+    // A large body of another type is refused too, and the client reads why rather than a reset.
+    const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'b'.repeat(4 * 1024 * 1024)}` });
     expect(form.status).toBe(415);
     expect(await form.json()).toEqual({ error: 'send the body as JSON, with "Content-Type: application/json"' });
     const notUtf8 = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) });
@@ -188,9 +189,14 @@ describe('memabra serve', () => {
   it('answers a body over its limit with 413 and appends nothing', async () => {
     const dir = initialised();
     const server = await startServer(dir);
-    const huge = trajectoryInput({ task: { input: 'x'.repeat(9 * 1024 * 1024) } });
-    expect(await call(server.url, 'POST', '/v1/record', huge)).toMatchObject({ status: 413, body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" } });
-    expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ body: { lastSeq: 1 } });
+    // Several at once, each still sending when the answer comes: every client reads its 413, none a reset.
+    const huge = (n: number) => trajectoryInput({ task: { input: 'x'.repeat(8 * 1024 * 1024 + n * 100_000) } });
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => call(server.url, 'POST', '/v1/record', huge(n))));
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 413, body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" } });
+    }
+    expect((await call(server.url, 'POST', '/v1/record', trajectoryInput())).status).toBe(200);
+    expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ body: { lastSeq: 2, trajectoryCount: 1 } });
   });
 
   it('serves many clients at once through its one writer: every acknowledged trajectory is in the log once, and it verifies', async () => {
