@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
@@ -117,7 +118,8 @@ describe('memabra serve', () => {
       body: { error: 'benchmark "/etc/passwd" is not in the data directory or among the registered suites (an operator can allow more directories with $MEMABRA_BENCHMARK_DIRS)' },
     });
     expect(await call(server.url, 'POST', '/v1/rollback', {})).toMatchObject({ status: 400, body: { error: 'missing field "version"' } });
-    const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+    // A large body of another type is refused too, and the client reads why rather than a reset.
+    const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'b'.repeat(4 * 1024 * 1024)}` });
     expect(form.status).toBe(415);
     expect(await form.json()).toEqual({ error: 'send the body as JSON, with "Content-Type: application/json"' });
     const notUtf8 = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) });
@@ -187,9 +189,14 @@ describe('memabra serve', () => {
   it('answers a body over its limit with 413 and appends nothing', async () => {
     const dir = initialised();
     const server = await startServer(dir);
-    const huge = trajectoryInput({ task: { input: 'x'.repeat(9 * 1024 * 1024) } });
-    expect(await call(server.url, 'POST', '/v1/record', huge)).toMatchObject({ status: 413, body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" } });
-    expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ body: { lastSeq: 1 } });
+    // Several at once, each still sending when the answer comes: every client reads its 413, none a reset.
+    const huge = (n: number) => trajectoryInput({ task: { input: 'x'.repeat(8 * 1024 * 1024 + n * 100_000) } });
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => call(server.url, 'POST', '/v1/record', huge(n))));
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 413, body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" } });
+    }
+    expect((await call(server.url, 'POST', '/v1/record', trajectoryInput())).status).toBe(200);
+    expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ body: { lastSeq: 2, trajectoryCount: 1 } });
   });
 
   it('serves many clients at once through its one writer: every acknowledged trajectory is in the log once, and it verifies', async () => {
@@ -217,6 +224,28 @@ describe('memabra serve', () => {
     expect(new Set(logged).size).toBe(370);
     for (const id of acknowledged) expect(logged).toContain(id);
     expect(runCli(['--dir', dir, 'verify']).code).toBe(0);
+  });
+
+  it('serves a PostgreSQL log the same way: parallel records all kept, and it verifies', async () => {
+    const adminUrl = process.env.MEMABRA_TEST_PG_URL ?? '';
+    expect(adminUrl).toMatch(/^postgres/);
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const name = `memabra_http_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const store = url.toString();
+    expect(runCli(['--store', store, 'init']).code).toBe(0);
+
+    const server = await startServer(tempDir(), ['--store', store]);
+    const base = server.url;
+    const answers = await Promise.all(simulatedTrajectories(baselineVersion(), 0, 60, 6).map((t) => call<Recorded>(base, 'POST', '/v1/record', t)));
+    expect(answers.map((a) => a.status)).toEqual(Array(60).fill(200));
+    expect(await call(base, 'GET', '/v1/status')).toMatchObject({ body: { trajectoryCount: 60, lastSeq: 61 } });
+    expect((await server.stop()).code).toBe(0);
+    expect(JSON.parse(runCli(['--store', store, 'verify', '--json']).stdout)).toMatchObject({ ok: true, events: 61 });
   });
 
   it('on SIGTERM finishes the requests it took, keeps every acknowledged trajectory, and exits 0', async () => {

@@ -49,6 +49,23 @@ function bodyOf(request: FastifyRequest): unknown {
   return sent ? request.body : undefined;
 }
 
+/**
+ * A body refused unread (for its size or its type) is still on its way: closing the connection now (Fastify's default) makes
+ * the kernel reset it under a client that is still sending, and the client never reads the 413, only a
+ * broken pipe. So the rest is read and dropped, and the connection kept, up to a few times the limit;
+ * past that the connection is closed after all.
+ */
+function drainRefusedBody(request: FastifyRequest, reply: FastifyReply, bodyLimit: number): void {
+  reply.removeHeader('connection');
+  const raw = request.raw;
+  let drained = 0;
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > 4 * bodyLimit) raw.socket.destroy();
+  });
+  raw.resume();
+}
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Compares in constant time, so the answer's timing says nothing about how much of a guess was right. */
@@ -102,8 +119,10 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
     }
   });
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     const answer = toHttpError(error, bodyLimit);
+    // Refused before the body was read (too large, not JSON): the client may still be sending it.
+    if (answer.status === 413 || answer.status === 415) drainRefusedBody(request, reply, bodyLimit);
     if (answer.bug) process.stderr.write(`memabra: internal error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}\n`);
     return sendError(reply, answer.status, answer.message);
   });
