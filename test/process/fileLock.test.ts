@@ -8,11 +8,12 @@ import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 
 const holder = fileURLToPath(new URL('./lockHolder.mjs', import.meta.url));
-const fsExt = fileURLToPath(new URL('../../node_modules/fs-ext/fs-ext.js', import.meta.url));
+// The compiled lock module (the global setup builds dist/), so the holder takes exactly the CLI's lock.
+const lockModule = new URL('../../dist/infra/store/fileLock.js', import.meta.url).href;
 
 /** A real process that takes the writer lock on the log and holds it until killed. */
 async function holdLock(file: string) {
-  const child = spawn(process.execPath, [holder, fsExt, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [holder, lockModule, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   expect(chunk.toString()).toContain('locked');
   return child;

@@ -1,10 +1,10 @@
-// Takes the writer's flock on a log file and holds it until the process is killed.
+// Takes the writer's lock on a log file (the module that memabra's store uses) and holds it until the
+// process is killed.
 import { openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const [fsExtPath, file] = process.argv.slice(2);
-const fsExt = createRequire(import.meta.url)(fsExtPath);
+const [lockModule, file] = process.argv.slice(2);
+const { lockExclusive } = await import(lockModule);
 const fd = openSync(file, 'r+');
-fsExt.flockSync(fd, 'exnb');
+await lockExclusive(fd, file, 0);
 process.stdout.write('locked\n');
 setInterval(() => {}, 1 << 30);

@@ -144,7 +144,7 @@ export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent
 }
 
 /**
- * The log as one JSON Lines file in a directory. One writer at a time (flock on the log itself), group
+ * The log as one JSON Lines file in a directory. One writer at a time (a kernel lock on the log itself), group
  * commit (a batch is one write, then fdatasync, before append returns), readers lock-free.
  */
 export function openJsonlStore(directory: string, options: JsonlStoreOptions = {}): EventStore {

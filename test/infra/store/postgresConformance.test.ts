@@ -5,8 +5,8 @@ import { loadState, settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/a
 import { storeConformance } from './storeConformance.js';
 
 /**
- * A real PostgreSQL server: .ci/run starts one on loopback and sets MEMABRA_TEST_PG_URL. Without it these
- * tests fail, never skip.
+ * A real PostgreSQL server: MEMABRA_TEST_PG_URL (.ci/run starts Debian's), else the embedded one that the
+ * global setup starts. Without a server these tests fail, never skip.
  */
 const ADMIN_URL = process.env.MEMABRA_TEST_PG_URL ?? '';
 const admin = new pg.Pool({ connectionString: ADMIN_URL || 'postgres://missing', max: 2 });
