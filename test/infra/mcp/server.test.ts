@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,8 +70,15 @@ describe('memabra mcp', () => {
     expect(cliMessage).toBe('trajectory 1: field "outcome.reward": must be in [0, 1]');
 
     const mcp = await connect(dir);
-    await expect(mcp.callTool({ name: 'record', arguments: { trajectories: [bad] } })).rejects.toThrow(cliMessage);
-    await expect(mcp.callTool({ name: 'route', arguments: { input: 'x', colour: 'red' } })).rejects.toThrow('unknown field "colour"');
+    // The client prefixes "MCP error <code>: " once; the server's message is the CLI's line, as it is.
+    await expect(mcp.callTool({ name: 'record', arguments: { trajectories: [bad] } })).rejects.toHaveProperty('message', `MCP error -32602: ${cliMessage}`);
+    await expect(mcp.callTool({ name: 'route', arguments: { input: 'x', colour: 'red' } })).rejects.toHaveProperty('message', 'MCP error -32602: request 1: unknown field "colour"');
+    // A malformed call (arguments that are not an object, a tool that does not exist) is one line too, never a zod dump.
+    await expect(mcp.request({ method: 'tools/call', params: { name: 'route', arguments: [1] } } as never, CallToolResultSchema)).rejects.toHaveProperty(
+      'message',
+      'MCP error -32602: the arguments of tool "route" must be a JSON object',
+    );
+    await expect(mcp.callTool({ name: 'nope', arguments: {} })).rejects.toHaveProperty('message', expect.stringMatching(/^MCP error -32602: unknown tool "nope"; the tools are route, record, /));
     const missing = await mcp.callTool({ name: 'rollback', arguments: { version: 'v9' } });
     expect(missing).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/router version "v9" does not exist/) }] });
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ trajectoryCount: 0, lastSeq: 1 });
