@@ -9,6 +9,7 @@ import { EVENT_TYPES, readHistory } from '../app/history.js';
 import { initLog, recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { evaluateVersion, routeRequests, validateRouteRequests } from '../app/routing.js';
 import { loadState, unwrap, type Session } from '../app/session.js';
+import { verifyLog } from '../app/verifyLog.js';
 import { loadClientBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 
@@ -176,11 +177,11 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
   {
     name: 'verify',
-    description: 'Check the whole log: every line\'s schema, the sequence and the hash chain. An error result names the first bad line.',
+    description: 'Check the whole log (every line\'s seal and schema, the sequence, the hash chain, time order) and the newest snapshot against it. An error result names the first bad line.',
     input: NoArgs,
     run: async (session, args) => {
       parseArgs(NoArgs, args, 'arguments');
-      const report = await session.store.verify();
+      const report = await verifyLog(session.store);
       if (!report.ok) throw new MemabraError('corrupt-log', report.error);
       return report;
     },
