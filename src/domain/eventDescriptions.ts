@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
+import { counted } from './plural.js';
 
 const short = (id: string) => id.slice(-8);
 
@@ -15,11 +16,11 @@ export function describeEvent(event: StoredEvent): string {
       return `"${input}" -> ${decision.route}, reward ${outcome.reward}`;
     }
     case 'CycleStarted':
-      return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${event.data.benchmark.name}, ${event.data.newTrajectories.count} new trajectories${event.data.options.dryRun ? ' (dry run)' : ''}`;
+      return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${event.data.benchmark.name}, ${counted(event.data.newTrajectories.count, 'new trajectory', 'new trajectories')}${event.data.options.dryRun ? ' (dry run)' : ''}`;
     case 'CycleSkipped':
-      return `cycle ${short(event.data.cycleId)} skipped: ${event.data.newTrajectoryCount} new trajectories, ${event.data.minNewTrajectories} needed`;
+      return `cycle ${short(event.data.cycleId)} skipped: ${counted(event.data.newTrajectoryCount, 'new trajectory', 'new trajectories')}, ${event.data.minNewTrajectories} needed`;
     case 'ChallengerTrained':
-      return `cycle ${short(event.data.cycleId)} trained ${event.data.challenger.label} on ${event.data.trainingSet.count} trajectories (${event.data.excluded.length} excluded)`;
+      return `cycle ${short(event.data.cycleId)} trained ${event.data.challenger.label} on ${counted(event.data.trainingSet.count, 'trajectory', 'trajectories')} (${event.data.excluded.length} excluded)`;
     case 'ChallengerEvaluated':
       return `cycle ${short(event.data.cycleId)} evaluated: baseline ${event.data.baseline.metrics.meanReward.toFixed(3)}, challenger ${event.data.challenger.metrics.meanReward.toFixed(3)}`;
     case 'ChallengerPromoted':

@@ -53,7 +53,7 @@ describe('a data directory memabra cannot read', () => {
     // The check is real: the same user reads the same directory once it may.
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'events.jsonl'), 0o644);
-    expect(runUnprivileged(['--dir', dir, 'verify']).stdout).toMatch(/^ok: 1 events/);
+    expect(runUnprivileged(['--dir', dir, 'verify']).stdout).toMatch(/^ok: 1 event, /);
   });
 
   it('that is a file, or /dev/null, fails status, verify and init with one line naming it', () => {

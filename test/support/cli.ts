@@ -6,9 +6,10 @@ export const BIN = fileURLToPath(new URL('../../bin/memabra.js', import.meta.url
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs the real CLI in a child process, as a user would. */
-export function runCli(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: readonly string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input ?? '',
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     encoding: 'utf8',
     env: { ...process.env, MEMABRA_DIR: '', MEMABRA_STORE: '', ...options.env },
     maxBuffer: 256 * 1024 * 1024,

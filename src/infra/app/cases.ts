@@ -2,12 +2,21 @@ import { isDeepStrictEqual } from 'node:util';
 import { normaliseInput, type CaseEntry } from '../../domain/caseMemory.js';
 import { foldEvents } from '../../projections/fold.js';
 import { initialState } from '../../projections/state.js';
+import { MemabraError } from '../errors.js';
 import { loadState, type Session } from './session.js';
 
 export async function lookupCase(session: Session, text: string): Promise<{ key: string; entry: CaseEntry | null }> {
   const key = normaliseInput(text);
   const state = await loadState(session.store);
   return { key, entry: state.cases.get(key) ?? null };
+}
+
+/** The case index, oldest case first (by the seq of the trajectory that set it), cut to the last `limit`. */
+export async function listCases(session: Session, limit?: number): Promise<{ cases: CaseEntry[]; total: number }> {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new MemabraError('usage', `--limit takes a whole number of cases, at least 1, not ${limit}`);
+  const state = await loadState(session.store);
+  const all = [...state.cases.values()].sort((a, b) => a.seq - b.seq);
+  return { cases: limit === undefined ? all : all.slice(-limit), total: all.length };
 }
 
 /**

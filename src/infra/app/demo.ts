@@ -1,5 +1,6 @@
 import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
+import { counted } from '../../domain/plural.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import type { TrajectoryInput } from '../../domain/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
@@ -79,7 +80,7 @@ function roundOf(round: number, trajectories: number, liveReward: number, report
 export async function runDemo(session: Session, onProgress: DemoProgress = () => {}, limit?: number, roundCount = 1): Promise<DemoResult> {
   const head = await session.store.head();
   if (head.lastSeq > 0) {
-    throw new MemabraError('usage', `the demo needs an empty data directory, and ${session.store.location} already holds ${head.lastSeq} events; pass --dir with a new directory`);
+    throw new MemabraError('usage', `the demo needs an empty data directory, and ${session.store.location} already holds ${counted(head.lastSeq, 'event')}; pass --dir with a new directory`);
   }
   await initLog(session);
   const catalogue = indexCatalogue(loadCatalogue());

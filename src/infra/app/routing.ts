@@ -1,5 +1,5 @@
 import type { BenchmarkRef } from '../../events/catalogue.js';
-import { suiteRef } from '../../domain/benchmark/benchmarkSuite.js';
+import { suiteRef, type BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
 import type { Metrics } from '../../domain/metrics.js';
 import { decideRoutes, type RouteAnswer } from '../../domain/routeRequests.js';
@@ -26,9 +26,12 @@ export async function routeRequests(session: Session, requests: readonly RouteRe
 
 export type Evaluation = { versionId: string; label: string; benchmark: BenchmarkRef; metrics: Metrics };
 
-/** Scores a version (default: the active one) on a benchmark suite (default: the bundled one). */
-export async function evaluateVersion(session: Session, options: { benchmark?: string; version?: string }): Promise<Evaluation> {
-  const suite = loadBenchmark(options.benchmark);
+/**
+ * Scores a version (default: the active one) on a benchmark suite (default: the bundled one): a file the
+ * operator named, or a suite already loaded (a remote client's, confined).
+ */
+export async function evaluateVersion(session: Session, options: { benchmark?: string | BenchmarkSuite; version?: string }): Promise<Evaluation> {
+  const suite = typeof options.benchmark === 'object' ? options.benchmark : loadBenchmark(options.benchmark);
   const state = await loadState(session.store);
   const ref = options.version ?? state.active?.versionId;
   if (!ref) throw new MemabraError('not-initialised', 'no router is registered yet: run `memabra init` first');

@@ -1,11 +1,10 @@
-import { describeEvent } from '../../domain/eventDescriptions.js';
 import { summariseStatus, summariseVersion } from '../../domain/summaries.js';
-import type { AsOf } from '../../projections/fold.js';
+import { readHistory } from '../app/history.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
-import { allEvents, loadState } from '../app/session.js';
+import { loadState } from '../app/session.js';
 import { verifyLog } from '../app/verifyLog.js';
 import { MemabraError } from '../errors.js';
-import { formatPercent, formatReward, formatTable, printDiagnostic, printJson, printLine } from './output.js';
+import { counted, formatPercent, formatReward, formatTable, printDiagnostic, printJson, printLine } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
@@ -39,7 +38,7 @@ export async function statusCommand(options: GlobalOptions & Json): Promise<void
   printLine(`Active router   ${a.label} (${a.kind}) ${a.id}`);
   printLine(`  since         ${a.since}, ${a.source}${a.priorVersionId ? `; prior ${a.priorVersionId}` : ''}`);
   if (a.benchmark) printLine(`  benchmark     ${a.benchmark.name}: reward ${formatReward(a.benchmark.meanReward)}, errors ${formatPercent(a.benchmark.errorRate)}`);
-  printLine(`  live          ${a.live.count} decisions, reward ${formatReward(a.live.meanReward)}`);
+  printLine(`  live          ${counted(a.live.count, 'decision')}, reward ${formatReward(a.live.meanReward)}`);
   printLine(`Versions        ${status.versionCount}`);
   printLine(`Trajectories    ${status.trajectoryCount} (${status.unseenTrajectoryCount} not yet used by a cycle)`);
   printLine(`Reports         ${status.reportCount}`);
@@ -78,28 +77,22 @@ export async function versionsCommand(options: GlobalOptions & Json): Promise<vo
   );
 }
 
-/** `--as-of` takes a seq (an integer) or an ISO time. */
-export function parseAsOf(text: string | undefined): AsOf | undefined {
-  if (text === undefined) return undefined;
-  if (/^\d+$/.test(text)) return { seq: Number(text) };
-  if (!Number.isNaN(Date.parse(text)) && /^\d{4}-\d{2}-\d{2}/.test(text)) return { time: new Date(text).toISOString() };
-  throw new MemabraError('usage', `--as-of takes a seq number or an ISO time, not "${text}"`);
-}
-
-export async function historyCommand(options: GlobalOptions & Json & { asOf?: string }): Promise<void> {
-  const asOf = parseAsOf(options.asOf);
+export async function historyCommand(options: GlobalOptions & Json & { asOf?: string; limit?: number; type?: string[] }): Promise<void> {
   const session = await openSession(options);
-  const lines: { seq: number; at: string; type: string; description: string }[] = [];
-  for await (const event of allEvents(session.store)) {
-    if (asOf && ('seq' in asOf ? event.seq > asOf.seq : Date.parse(event.at) > Date.parse(asOf.time))) break;
-    lines.push({ seq: event.seq, at: event.at, type: event.type, description: describeEvent(event) });
-  }
-  const state = asOf ? summariseStatus(await loadState(session.store, asOf)) : undefined;
-  if (options.json) return printJson(state ? { asOf, state, events: lines } : { events: lines });
-  printLine(formatTable(['seq', 'at', 'event', 'what'], lines.map((l) => [l.seq, l.at, l.type, l.description])));
-  if (state) {
+  const history = await readHistory(session, {
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.type === undefined ? {} : { types: options.type }),
+  });
+  if (options.json) return printJson(history);
+  printLine(formatTable(['seq', 'at', 'event', 'what'], history.events.map((l) => [l.seq, l.at, l.type, l.description])));
+  if (history.omitted) printLine(`(${counted(history.omitted, 'earlier event')} not shown${options.limit === undefined ? '' : `: --limit ${options.limit}`})`);
+  const { asOf, state } = history;
+  if (asOf && state) {
     printLine();
-    printLine(`As of ${'seq' in asOf! ? `seq ${asOf.seq}` : asOf!.time}: active ${state.active ? `${state.active.label} (${state.active.id})` : 'none'}, ${state.versionCount} versions, ${state.trajectoryCount} trajectories, ${state.reportCount} reports`);
+    printLine(
+      `As of ${'seq' in asOf ? `seq ${asOf.seq}` : asOf.time}: active ${state.active ? `${state.active.label} (${state.active.id})` : 'none'}, ${counted(state.versionCount, 'version')}, ${counted(state.trajectoryCount, 'trajectory', 'trajectories')}, ${counted(state.reportCount, 'report')}`,
+    );
   }
 }
 
@@ -109,11 +102,11 @@ export async function verifyCommand(options: GlobalOptions & Json & { repair?: b
   const report = await verifyLog(session.store);
   if (options.json) printJson({ ...report, repairedBytes: dropped });
   else if (report.ok) {
-    if (dropped) printLine(`dropped ${dropped} bytes of an unfinished append`);
-    printLine(`ok: ${report.events} events, last seq ${report.lastSeq}, head ${report.lastHash}`);
+    if (dropped) printLine(`dropped ${counted(dropped, 'byte')} of an unfinished append`);
+    printLine(`ok: ${counted(report.events, 'event')}, last seq ${report.lastSeq}, head ${report.lastHash}`);
     if (report.snapshot) printLine(`snapshot at seq ${report.snapshot.seq}: ${report.snapshot.status === 'matches' ? 'matches the log' : 'not used by readers (not of this log or format)'}`);
     if (report.tornTail) {
-      printLine(`note: line ${report.tornTail.firstLine} on (${report.tornTail.bytes} bytes) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`);
+      printLine(`note: line ${report.tornTail.firstLine} on (${counted(report.tornTail.bytes, 'byte')}) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`);
     }
   }
   // A torn tail is an append that was never acknowledged, not damage: the log is ok (exit 0), with a note.

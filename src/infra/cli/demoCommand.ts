@@ -3,7 +3,7 @@ import { seededRandom } from '../../domain/random.js';
 import { summariseStatus } from '../../domain/summaries.js';
 import { runDemo } from '../app/demo.js';
 import { loadState } from '../app/session.js';
-import { formatReward, formatTable, printJson, printLine } from './output.js';
+import { counted, formatReward, formatTable, printJson, printLine } from './output.js';
 import { progressBar } from './progressBar.js';
 import { renderReport } from './reportView.js';
 import { openSession, type GlobalOptions } from './runtime.js';
@@ -25,14 +25,14 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
   const exploring = `${Math.round(DEFAULT_EXPLORATION_RATE * 100)}% exploration`;
   if (result.dryRun) {
     printLine(`1. The baseline router (v1, a transparent rule over retrieval scores, ${exploring}) routed`);
-    printLine(`   ${result.seeded} real requests; each outcome was drawn from the reward model and recorded.`);
+    printLine(`   ${counted(result.seeded, 'real request')}; each outcome was drawn from the reward model and recorded.`);
     printLine(`   Live mean reward while it explored: ${formatReward(result.seedReward)}.\n`);
     printLine(`2. A dry-run cycle trains a challenger and evaluates it, promoting nothing:\n`);
     printLine(renderReport(result.dryRun, state).replace(/^/gm, '   '));
     printLine(`\n3. The real cycle, with the same gates:\n`);
     printLine(renderReport(result.cycle, state).replace(/^/gm, '   '));
   } else {
-    printLine(`1. The agent loop, ${result.rounds.length} rounds: each routes the next ${Math.ceil(result.seeded / result.rounds.length)} real requests with the active`);
+    printLine(`1. The agent loop, ${counted(result.rounds.length, 'round')}: each routes the next ${counted(Math.ceil(result.seeded / result.rounds.length), 'real request')} with the active`);
     printLine(`   router (${exploring}), records their outcomes drawn from the reward model, then runs a cycle:\n`);
     printLine(formatTable(['round', 'trajectories', 'live reward', 'cycle', 'active', 'benchmark'], result.rounds.map((round) => [
       round.round,
@@ -47,7 +47,7 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
   }
   printLine();
   const active = status.active!;
-  printLine(`Now active: ${active.label} (${active.kind}), ${active.source}; ${status.versionCount} versions, ${status.trajectoryCount} trajectories, ${status.reportCount} reports.`);
+  printLine(`Now active: ${active.label} (${active.kind}), ${active.source}; ${counted(status.versionCount, 'version')}, ${counted(status.trajectoryCount, 'trajectory', 'trajectories')}, ${counted(status.reportCount, 'report')}.`);
   // The same location flag the demo was given, if any (never a store URL: it may hold a password).
   const where = flags.dir ? ` --dir ${flags.dir}` : flags.store ? ' --store <url>' : '';
   printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: memabra${where} history | versions | reports | rollback v1`);

@@ -14,7 +14,7 @@ import { outputFailure, printDiagnostic } from './output.js';
 import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
-import { casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
+import { casesListCommand, casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
 import { settleSnapshots } from '../app/session.js';
 import { closeSessions, committedSeqs, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
@@ -57,6 +57,8 @@ export function buildProgram(): Command {
   command('versions', 'every router version with lineage and metrics').action((options) => versionsCommand(globals(options)));
   command('history', 'the audit trail; with --as-of, the state as it was then')
     .option('--as-of <SEQ|TIME>', 'a seq number or an ISO time')
+    .addOption(new Option('--limit <N>', 'only the last N events (of those --type keeps)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .option('--type <TYPE>', 'only events of this type (repeat it, or separate types with commas)', (value: string, previous: string[] = []) => [...previous, value])
     .action((options) => historyCommand(globals(options)));
   command('verify', 'check the whole log: schemas, sequence, hash chain')
     .option('--repair', 'drop the remains of an unfinished append first')
@@ -67,6 +69,10 @@ export function buildProgram(): Command {
     .action((version, options) => rollbackCommand(version, globals(options)));
   command('route', 'decide with the active router for each request (JSON or JSON Lines); one answer line each')
     .argument('[file]', 'input file, or - for stdin')
+    .addHelpText(
+      'after',
+      '\nEach answer: route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route\'s score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline\'s composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.',
+    )
     .action((file, options) => routeCommand(file, globals(options)));
   command('evaluate', 'score a router version on a benchmark suite (greedy, no exploration)')
     .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
@@ -93,7 +99,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--bucket <N>', 'decisions per point of the live reward lines (default: the log\'s trajectories over about 60 points, at least 50)').argParser(numberIn(1, 1_000_000, true)))
     .action((options) => reportCommand(globals(options)));
   withLocation(program.command('mcp'))
-    .description('serve route, record, cycle, status, versions, reports and rollback to agents over MCP (stdio)')
+    .description('serve init, route, record, cycle, evaluate, status, versions, reports, rollback, history, cases and verify to agents over MCP (stdio)')
     .exitOverride()
     .action(async (options) => {
       const { serveStdio } = await import('../mcp/server.js');
@@ -109,11 +115,17 @@ export function buildProgram(): Command {
     });
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   withLocation(cases.command('lookup'))
-    .description('the case for a request (exit 1 when there is none)')
+    .description('the case for a request (exit 1 when there is none, with or without --json)')
     .argument('<text...>', 'the request')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .action((text: string[], options) => casesLookupCommand(text.join(' '), globals(options)));
+  withLocation(cases.command('list'))
+    .description('every case, oldest first: its route, reward, latency, trajectory and normalised request')
+    .addOption(new Option('--limit <N>', 'only the last N cases').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .action((options) => casesListCommand(globals(options)));
   withLocation(cases.command('rebuild'))
     .description('replay the whole log into a fresh case index and check it against the incremental one')
     .option('--json', 'machine-readable output on stdout')

@@ -78,3 +78,5 @@ export function formatReward(value: number | null | undefined): string {
 export function formatPercent(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
 }
+
+export { counted } from '../../domain/plural.js';

@@ -3,7 +3,7 @@ import { createAuditReportBuilder, defaultLiveBucket } from '../../domain/auditR
 import { allEvents, loadState } from '../app/session.js';
 import { MemabraError } from '../errors.js';
 import { renderHtmlReport } from '../report/htmlReport.js';
-import { printJson, printLine } from './output.js';
+import { counted, printJson, printLine } from './output.js';
 import { openSession, type GlobalOptions } from './runtime.js';
 
 export async function reportCommand(flags: GlobalOptions & { json?: boolean; html?: string; bucket?: number }): Promise<void> {
@@ -22,5 +22,5 @@ export async function reportCommand(flags: GlobalOptions & { json?: boolean; htm
     throw new MemabraError('io', `cannot write ${flags.html}: ${(error as Error).message}`);
   }
   if (flags.json) return printJson({ file: flags.html, head: report.head, versions: report.versions.length, timeline: report.timeline.length });
-  printLine(`wrote ${flags.html}: ${report.versions.length} versions, ${report.timeline.length} timeline entries, up to seq ${report.head.seq}`);
+  printLine(`wrote ${flags.html}: ${counted(report.versions.length, 'version')}, ${counted(report.timeline.length, 'timeline entry', 'timeline entries')}, up to seq ${report.head.seq}`);
 }

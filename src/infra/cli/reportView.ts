@@ -1,10 +1,10 @@
 import type { OffPolicyEstimate } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { ROUTES } from '../../domain/vocabulary.js';
-import { formatPercent, formatReward, formatTable } from './output.js';
+import { counted, formatPercent, formatReward, formatTable } from './output.js';
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
-const trajectories = (n: number) => `${n} trajector${n === 1 ? 'y' : 'ies'}`;
+const trajectories = (n: number) => counted(n, 'trajectory', 'trajectories');
 
 function label(state: MemabraState, id: string | null): string {
   if (!id) return '-';
@@ -42,7 +42,7 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
     lines.push(`  challenger  ${label(state, report.challengerVersionId)}, trained on ${trajectories(report.trainingSet?.count ?? 0)} (${report.excludedCount} excluded: same input as a benchmark task)`);
   }
   lines.push(`  data        ${trajectories(report.newTrajectories.count)} new (seq ${report.newTrajectories.fromSeq}-${report.newTrajectories.toSeq})`);
-  lines.push(`  benchmark   ${report.benchmark.name} v${report.benchmark.version}, ${report.benchmark.taskCount} tasks, sha256 ${report.benchmark.hash.slice(0, 12)}`);
+  lines.push(`  benchmark   ${report.benchmark.name} v${report.benchmark.version}, ${counted(report.benchmark.taskCount, 'task')}, sha256 ${report.benchmark.hash.slice(0, 12)}`);
   if (report.reasons.length) {
     lines.push('');
     lines.push(formatTable(['gate', 'result', 'detail'], report.reasons.map((r) => [r.gate, r.passed ? 'pass' : 'FAIL', r.message])).replace(/^/gm, '  '));
@@ -61,11 +61,11 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
     lines.push(`  errors ${formatPercent(before.errorRate)} -> ${formatPercent(after.errorRate)}; mean latency ${before.meanLatencyMs.toFixed(0)} -> ${after.meanLatencyMs.toFixed(0)} ms; p95 ${before.p95LatencyMs} -> ${after.p95LatencyMs} ms`);
     if (report.paired) {
       const p = report.paired;
-      lines.push(`  paired: ${p.wins} tasks better, ${p.losses} worse, ${p.ties} same; mean ${signed(p.meanDelta)} (${(p.confidenceLevel * 100).toFixed(0)}% bootstrap CI ${signed(p.lower)} to ${signed(p.upper)})`);
+      lines.push(`  paired: ${counted(p.wins, 'task')} better, ${p.losses} worse, ${p.ties} same; mean ${signed(p.meanDelta)} (${(p.confidenceLevel * 100).toFixed(0)}% bootstrap CI ${signed(p.lower)} to ${signed(p.upper)})`);
     }
   }
   if (report.offPolicy && report.offPolicy.sampleCount > 0) {
-    lines.push(`  off-policy on ${report.offPolicy.sampleCount} logged decisions (with exploration, 95% CI):`);
+    lines.push(`  off-policy on ${counted(report.offPolicy.sampleCount, 'logged decision')} (with exploration, 95% CI):`);
     lines.push(`    baseline    ${estimates(report.offPolicy.baseline)}`);
     lines.push(`    challenger  ${estimates(report.offPolicy.challenger)}  (in-sample: it was trained on these logs)`);
   }

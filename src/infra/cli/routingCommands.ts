@@ -1,6 +1,6 @@
 import { ROUTES } from '../../domain/vocabulary.js';
 import { evaluateVersion, parseRouteRequests, routeRequests } from '../app/routing.js';
-import { formatPercent, formatReward, formatTable, printJson, printLine, writeOut } from './output.js';
+import { counted, formatPercent, formatReward, formatTable, printJson, printLine, writeOut } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
@@ -18,7 +18,7 @@ export async function evaluateCommand(options: GlobalOptions & Json & { benchmar
   const result = await evaluateVersion(session, options);
   if (options.json) return printJson(result);
   const { metrics } = result;
-  printLine(`${result.label} (${result.versionId}) on ${result.benchmark.name} v${result.benchmark.version}, ${metrics.taskCount} tasks`);
+  printLine(`${result.label} (${result.versionId}) on ${result.benchmark.name} v${result.benchmark.version}, ${counted(metrics.taskCount, 'task')}`);
   printLine(`  mean reward ${formatReward(metrics.meanReward)}, errors ${formatPercent(metrics.errorRate)}, latency mean ${metrics.meanLatencyMs.toFixed(0)} ms, p95 ${metrics.p95LatencyMs.toFixed(0)} ms`);
   printLine();
   printLine(

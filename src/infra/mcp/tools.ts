@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { PromotionPolicySchema } from '../../domain/promotionPolicy.js';
 import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
-import { validateItems } from '../../domain/trajectoryInput.js';
+import { describeZodError, validateItems } from '../../domain/trajectoryInput.js';
 import { RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { runCycle } from '../app/cycle.js';
-import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
-import { routeRequests } from '../app/routing.js';
+import { EVENT_TYPES, readHistory } from '../app/history.js';
+import { initLog, recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
+import { evaluateVersion, routeRequests, validateRouteRequests } from '../app/routing.js';
 import { loadState, unwrap, type Session } from '../app/session.js';
+import { verifyLog } from '../app/verifyLog.js';
 import { loadClientBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 
@@ -23,8 +26,29 @@ export type ToolDefinition = {
 };
 
 function parseArgs<S extends z.ZodType>(schema: S, args: unknown, what: string): z.output<S> {
+  if (what === 'arguments') {
+    const parsed = schema.safeParse(args ?? {});
+    if (!parsed.success) throw new MemabraError('input', `arguments: ${describeZodError(parsed.error)}`);
+    return parsed.data;
+  }
   const [value] = unwrap(validateItems([args ?? {}], schema, what));
   return value!;
+}
+
+/** One request with its fields at the top level (as before), or many as `requests`: the same answers. */
+const RouteArgs = RouteRequestSchema.partial({ input: true }).extend({
+  requests: z.array(RouteRequestSchema).min(1).optional().describe('many requests in one call (instead of input and candidates): one answer each, in order'),
+});
+async function routeTool(session: Session, args: unknown): Promise<unknown> {
+  if (typeof args === 'object' && args !== null && 'requests' in args) {
+    const { requests, ...single } = args as { requests: unknown };
+    if (Object.keys(single).length) {
+      throw new MemabraError('input', `arguments: give one request (input, candidates) or "requests", not both; found ${Object.keys(single).map((k) => `"${k}"`).join(', ')} beside "requests"`);
+    }
+    if (!Array.isArray(requests) || requests.length === 0) throw new MemabraError('input', 'arguments: field "requests": must be a non-empty array of requests');
+    return routeRequests(session, validateRouteRequests(requests));
+  }
+  return (await routeRequests(session, [parseArgs(RouteRequestSchema, args, 'request')]))[0];
 }
 
 const RecordArgs = z.strictObject({ trajectories: z.array(TrajectoryInputSchema).min(1) });
@@ -41,6 +65,23 @@ const CycleArgs = z.strictObject({
   policy: PromotionPolicySchema.partial().optional(),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
+const InitArgs = z.strictObject({ explorationRate: z.number().min(0).max(1).optional().describe('probability of a random route at route time (default 0.1)') });
+const EvaluateArgs = z.strictObject({
+  version: z.string().optional().describe('version label (v2), id or id prefix; default: the active one'),
+  benchmark: z.string().optional().describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
+});
+/** Agents read history into their context: unless they ask for more, the last 100 events. */
+export const MCP_HISTORY_LIMIT = 100;
+const HistoryArgs = z.strictObject({
+  asOf: z.union([z.number().int().min(0), z.string()]).optional().describe('a seq number, or an ISO date or time: the trail up to then, and the state as it was then'),
+  limit: z.number().int().min(1).optional().describe(`only the last N matching events (default ${MCP_HISTORY_LIMIT})`),
+  types: z.array(z.enum(EVENT_TYPES as [string, ...string[]])).optional().describe('only events of these types'),
+});
+const CasesArgs = z.strictObject({
+  action: z.enum(['list', 'lookup', 'rebuild']).optional().describe('lookup (the default when input is given), list (the default otherwise), or rebuild'),
+  input: z.string().optional().describe('the request to look up'),
+  limit: z.number().int().min(1).optional().describe('list: only the last N cases'),
+});
 const RollbackArgs = z.strictObject({ version: z.string(), reason: z.string().optional() });
 const NoArgs = z.strictObject({});
 
@@ -48,9 +89,9 @@ export const TOOLS: readonly ToolDefinition[] = [
   {
     name: 'route',
     description:
-      'Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; record the outcome after the turn with the decision exactly as returned.',
-    input: RouteRequestSchema,
-    run: async (session, args) => (await routeRequests(session, [parseArgs(RouteRequestSchema, args, 'request')]))[0],
+      'Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; record the outcome after the turn with the decision exactly as returned. Give one request (input, candidates) or many as requests (an array of answers, in order). An answer\'s scores rank the routes under the active router (higher is better; not probabilities: propensity is the chance of the route taken).',
+    input: RouteArgs,
+    run: routeTool,
   },
   {
     name: 'record',
@@ -111,6 +152,74 @@ export const TOOLS: readonly ToolDefinition[] = [
     run: async (session, args) => {
       const { version, reason } = parseArgs(RollbackArgs, args, 'arguments');
       return rollbackTo(session, version, reason ?? null);
+    },
+  },
+  {
+    name: 'init',
+    description: 'Create the log and register and activate the baseline router. Once per log; the other tools need it.',
+    input: InitArgs,
+    run: async (session, args) => {
+      const { explorationRate } = parseArgs(InitArgs, args, 'arguments');
+      const { version, seq } = await initLog(session, explorationRate === undefined ? {} : { explorationRate });
+      return { location: session.store.location, version, seq };
+    },
+  },
+  {
+    name: 'evaluate',
+    description: 'Score a router version (default: the active one) on a benchmark suite (default: the bundled CLINC150 one), greedily (no exploration): mean reward, error rate, latency, per category.',
+    input: EvaluateArgs,
+    run: async (session, args) => {
+      const { version, benchmark } = parseArgs(EvaluateArgs, args, 'arguments');
+      // As for cycle: the suite an agent names is confined to the data directory and capped.
+      const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
+      return evaluateVersion(session, { ...(version === undefined ? {} : { version }), ...suite });
+    },
+  },
+  {
+    name: 'verify',
+    description: 'Check the whole log (every line\'s seal and schema, the sequence, the hash chain, time order) and the newest snapshot against it. An error result names the first bad line.',
+    input: NoArgs,
+    run: async (session, args) => {
+      parseArgs(NoArgs, args, 'arguments');
+      const report = await verifyLog(session.store);
+      if (!report.ok) throw new MemabraError('corrupt-log', report.error);
+      return report;
+    },
+  },
+  {
+    name: 'history',
+    description: `The audit trail, oldest first: the last ${MCP_HISTORY_LIMIT} events unless limit says otherwise (omitted counts the earlier ones), optionally of some types only; with asOf, the trail up to then and the state as it was then.`,
+    input: HistoryArgs,
+    run: async (session, args) => {
+      const { asOf, limit, types } = parseArgs(HistoryArgs, args, 'arguments');
+      return readHistory(session, { ...(asOf === undefined ? {} : { asOf }), limit: limit ?? MCP_HISTORY_LIMIT, ...(types ? { types } : {}) });
+    },
+  },
+  {
+    name: 'cases',
+    description: 'The case index (the best past trajectory per normalised request): look up the case for a request, list the cases, or rebuild the index from the log and check it.',
+    input: CasesArgs,
+    run: async (session, args) => {
+      const { action: given, input, limit } = parseArgs(CasesArgs, args, 'arguments');
+      const action = given ?? (input === undefined ? 'list' : 'lookup');
+      if ((action === 'lookup') !== (input !== undefined)) throw new MemabraError('input', action === 'lookup' ? 'arguments: lookup needs "input", the request' : `arguments: "input" is for lookup, not ${action}`);
+      if (limit !== undefined && action !== 'list') throw new MemabraError('input', `arguments: "limit" is for list, not ${action}`);
+      switch (action) {
+        case 'lookup': {
+          const result = await lookupCase(session, input!);
+          if (!result.entry) throw new MemabraError('not-found', `no case for "${result.key}"`);
+          return result;
+        }
+        case 'list':
+          return listCases(session, limit);
+        case 'rebuild': {
+          const result = await rebuildCases(session);
+          if (!result.matchesIncremental) throw new MemabraError('io', 'the rebuilt case index differs from the incremental one: please report this bug');
+          return result;
+        }
+        default:
+          return action satisfies never;
+      }
     },
   },
 ];

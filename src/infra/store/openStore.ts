@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MemabraError } from '../errors.js';
 import { openPostgresStore } from './postgresEventStore.js';
 import type { EventStore } from './eventStore.js';
 import { openJsonlStore, type JsonlStoreOptions } from './jsonlEventStore.js';
@@ -14,6 +15,11 @@ export function storeLocation(explicit?: string): string {
 /** A directory holds a JSONL log; a postgres:// URL names a PostgreSQL log. */
 export async function openStore(location: string, options: JsonlStoreOptions = {}): Promise<EventStore> {
   if (/^postgres(ql)?:\/\//.test(location)) return openPostgresStore(location, options);
+  // Any other URL is a mistake, not a directory to create (`mysql://x` would otherwise become ./mysql:/x/).
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
+  if (scheme && scheme.toLowerCase() !== 'file') {
+    throw new MemabraError('usage', `unknown store "${scheme}://...": a store is a directory, a file:// URL, or a postgres:// URL`);
+  }
   const pause = Number(process.env.MEMABRA_FAULT_PAUSE_MID_WRITE_MS ?? 0);
   return openJsonlStore(location.replace(/^file:\/\//, ''), { ...options, ...(pause > 0 ? { pauseMidWriteMs: pause } : {}) });
 }

@@ -45,6 +45,6 @@ describe('memabra demo', () => {
     runCli(['--dir', dir, 'init']);
     const result = runCli(['--dir', dir, 'demo']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^memabra: the demo needs an empty data directory, .* already holds 1 events; pass --dir with a new directory\n$/);
+    expect(result.stderr).toMatch(/^memabra: the demo needs an empty data directory, .* already holds 1 event; pass --dir with a new directory\n$/);
   });
 });

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describe('memabra mcp', () => {
     const mcp = await connect(dir);
 
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cycle', 'record', 'reports', 'rollback', 'route', 'status', 'versions']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['cases', 'cycle', 'evaluate', 'history', 'init', 'record', 'reports', 'rollback', 'route', 'status', 'verify', 'versions']);
     const record = tools.find((t) => t.name === 'record')!;
     expect(record.inputSchema).toMatchObject({ type: 'object', required: ['trajectories'], properties: { trajectories: { type: 'array' } } });
     const route = tools.find((t) => t.name === 'route')!;
@@ -59,6 +60,53 @@ describe('memabra mcp', () => {
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout).active.label).toBe('v1');
   });
 
+  it('serves init, evaluate, verify, history and cases as the CLI does, and routes many requests in one call', async () => {
+    const dir = tempDir();
+    const mcp = await connect(dir);
+    expect(resultOf(await mcp.callTool({ name: 'status', arguments: {} }))).toMatchObject({ initialised: false });
+    const init = resultOf(await mcp.callTool({ name: 'init', arguments: { explorationRate: 0 } }));
+    expect(init).toMatchObject({ version: { label: 'v1', kind: 'baseline', explorationRate: 0 }, seq: 1 });
+    expect(await mcp.callTool({ name: 'init', arguments: {} })).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^already initialised/) }] });
+
+    const candidates = trajectoryInput().candidates;
+    const many = resultOf(await mcp.callTool({ name: 'route', arguments: { requests: [{ input: 'text my mom that i am late', candidates }, { input: 'what is 2 + 2' }] } }));
+    expect(many).toHaveLength(2);
+    // With no exploration the answers are the CLI's, request for request.
+    const cli = runCli(['--dir', dir, 'route', '-'], { input: [JSON.stringify({ input: 'text my mom that i am late', candidates }), JSON.stringify({ input: 'what is 2 + 2' })].join('\n') });
+    expect(cli.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(many);
+    expect(resultOf(await mcp.callTool({ name: 'route', arguments: { input: 'what is 2 + 2' } }))).toEqual(many[1]);
+    await expect(mcp.callTool({ name: 'route', arguments: { requests: [{ input: 'a' }, { input: 'b', colour: 'red' }] } })).rejects.toHaveProperty(
+      'message',
+      'MCP error -32602: request 2: unknown field "colour"',
+    );
+
+    expect(resultOf(await mcp.callTool({ name: 'record', arguments: { trajectories: [trajectoryInput(), trajectoryInput()] } })).ids).toHaveLength(2);
+    expect(resultOf(await mcp.callTool({ name: 'evaluate', arguments: {} }))).toEqual(JSON.parse(runCli(['--dir', dir, 'evaluate', '--json']).stdout));
+    writeFileSync(join(dir, 'bench.json'), JSON.stringify(smallSuite(20)));
+    expect(resultOf(await mcp.callTool({ name: 'evaluate', arguments: { benchmark: 'bench.json', version: 'v1' } }))).toEqual(
+      JSON.parse(runCli(['--dir', dir, 'evaluate', '--benchmark', join(dir, 'bench.json'), '--json']).stdout),
+    );
+    // An agent is not the operator: as for cycle, a suite outside the data directory is refused.
+    await expect(mcp.callTool({ name: 'evaluate', arguments: { benchmark: '/etc/passwd' } })).rejects.toHaveProperty('message', expect.stringContaining('is not in the data directory'));
+    const { repairedBytes, ...verified } = JSON.parse(runCli(['--dir', dir, 'verify', '--json']).stdout);
+    expect({ repairedBytes, verified }).toMatchObject({ repairedBytes: 0, verified: { ok: true, events: 3 } });
+    expect(resultOf(await mcp.callTool({ name: 'verify', arguments: {} }))).toEqual(verified);
+
+    expect(resultOf(await mcp.callTool({ name: 'history', arguments: {} }))).toEqual(JSON.parse(runCli(['--dir', dir, 'history', '--json']).stdout));
+    expect(resultOf(await mcp.callTool({ name: 'history', arguments: { types: ['TrajectoryRecorded'], limit: 1 } }))).toMatchObject({ events: [{ seq: 3 }], omitted: 1 });
+    expect(resultOf(await mcp.callTool({ name: 'history', arguments: { asOf: 1 } }))).toMatchObject({ events: [{ seq: 1 }], state: { trajectoryCount: 0 } });
+    await expect(mcp.callTool({ name: 'history', arguments: { asOf: 9 } })).rejects.toHaveProperty('message', 'MCP error -32602: --as-of 9 is past the end of the log, whose last seq is 3');
+    await expect(mcp.callTool({ name: 'history', arguments: { asOf: '2026-02-30' } })).rejects.toHaveProperty('message', expect.stringMatching(/2026-02-30 is not a date in the calendar$/));
+
+    expect(resultOf(await mcp.callTool({ name: 'cases', arguments: {} }))).toEqual(JSON.parse(runCli(['--dir', dir, 'cases', 'list', '--json']).stdout));
+    const found = resultOf(await mcp.callTool({ name: 'cases', arguments: { input: 'Text my mom that I am late!' } }));
+    // Two equal trajectories: the more recent is the case.
+    expect(found).toMatchObject({ key: 'text my mom that i am late', entry: { seq: 3 } });
+    expect(await mcp.callTool({ name: 'cases', arguments: { action: 'lookup', input: 'never asked' } })).toMatchObject({ isError: true, content: [{ text: 'no case for "never asked"' }] });
+    expect(resultOf(await mcp.callTool({ name: 'cases', arguments: { action: 'rebuild' } }))).toMatchObject({ cases: 1, matchesIncremental: true });
+    await expect(mcp.callTool({ name: 'cases', arguments: { action: 'list', input: 'x' } })).rejects.toHaveProperty('message', 'MCP error -32602: arguments: "input" is for lookup, not list');
+  });
+
   it('answers bad input with an MCP error carrying the same message as the CLI, and appends nothing', async () => {
     const dir = tempDir();
     expect(runCli(['--dir', dir, 'init']).code).toBe(0);
@@ -69,8 +117,15 @@ describe('memabra mcp', () => {
     expect(cliMessage).toBe('trajectory 1: field "outcome.reward": must be in [0, 1]');
 
     const mcp = await connect(dir);
-    await expect(mcp.callTool({ name: 'record', arguments: { trajectories: [bad] } })).rejects.toThrow(cliMessage);
-    await expect(mcp.callTool({ name: 'route', arguments: { input: 'x', colour: 'red' } })).rejects.toThrow('unknown field "colour"');
+    // The client prefixes "MCP error <code>: " once; the server's message is the CLI's line, as it is.
+    await expect(mcp.callTool({ name: 'record', arguments: { trajectories: [bad] } })).rejects.toHaveProperty('message', `MCP error -32602: ${cliMessage}`);
+    await expect(mcp.callTool({ name: 'route', arguments: { input: 'x', colour: 'red' } })).rejects.toHaveProperty('message', 'MCP error -32602: request 1: unknown field "colour"');
+    // A malformed call (arguments that are not an object, a tool that does not exist) is one line too, never a zod dump.
+    await expect(mcp.request({ method: 'tools/call', params: { name: 'route', arguments: [1] } } as never, CallToolResultSchema)).rejects.toHaveProperty(
+      'message',
+      'MCP error -32602: the arguments of tool "route" must be a JSON object',
+    );
+    await expect(mcp.callTool({ name: 'nope', arguments: {} })).rejects.toHaveProperty('message', expect.stringMatching(/^MCP error -32602: unknown tool "nope"; the tools are route, record, /));
     const missing = await mcp.callTool({ name: 'rollback', arguments: { version: 'v9' } });
     expect(missing).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/router version "v9" does not exist/) }] });
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ trajectoryCount: 0, lastSeq: 1 });
