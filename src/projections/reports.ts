@@ -87,6 +87,8 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
     case 'TrajectoryRecorded':
     case 'RouterRolledBack':
       return;
+    case 'DecisionLogged':
+      return;
     default:
       return event satisfies never;
   }

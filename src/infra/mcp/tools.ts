@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PromotionPolicySchema } from '../../domain/promotionPolicy.js';
 import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
-import { validateItems } from '../../domain/trajectoryInput.js';
-import { RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
+import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
 import { runCycle } from '../app/cycle.js';
 import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { routeRequests } from '../app/routing.js';
@@ -23,11 +23,11 @@ export type ToolDefinition = {
 };
 
 function parseArgs<S extends z.ZodType>(schema: S, args: unknown, what: string): z.output<S> {
-  const [value] = unwrap(validateItems([args ?? {}], schema, what));
+  const [value] = unwrap(validateItems([args ?? {}], schemaCheck(schema), what));
   return value!;
 }
 
-const RecordArgs = z.strictObject({ trajectories: z.array(TrajectoryInputSchema).min(1) });
+const RecordArgs = z.strictObject({ trajectories: z.array(z.union([OutcomeReportSchema, TrajectoryInputSchema])).min(1) });
 /** The shape around the trajectories; each one is then checked as `record` checks it, with its messages. */
 const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1) });
 const CycleArgs = z.strictObject({
