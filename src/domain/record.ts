@@ -3,7 +3,7 @@ import { decisionStanding, trajectorySeq, type MemabraState } from '../projectio
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided, type DomainError } from './domainError.js';
 import { offeredCandidates, sameJson } from './recordInput.js';
-import { isOutcomeReport, type Decision, type RecordInput, type RouteAnswer, type Trajectory, type TrajectoryInput } from './vocabulary.js';
+import { isOutcomeReport, type Candidate, type Decision, type RecordInput, type RouteAnswer, type Trajectory, type TrajectoryInput } from './vocabulary.js';
 
 export type RecordCommand = { readonly trajectories: readonly RecordInput[] };
 
@@ -25,25 +25,40 @@ const shown = (value: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
-/** What a full trajectory says differently from the decision `route` logged, one phrase per field. */
+/** Candidates as a set: the same ids with the same content, in any order. */
+function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
+  if (a.length !== b.length) return false;
+  const byId = new Map(b.map((c) => [c.id, c]));
+  return a.every((c) => byId.has(c.id) && sameJson(c, byId.get(c.id)));
+}
+
+/**
+ * What a full trajectory says differently from the decision `route` logged, one phrase per field. The
+ * decision is compared field for field; its case memory may stay in it or have moved to the candidates
+ * (the same candidate either way), so what is compared is the whole of what was offered.
+ */
 function differences(input: TrajectoryInput, logged: DecisionLoggedData): string[] {
   const out: string[] = [];
-  const answer = loggedAnswer(logged) as Record<string, unknown>;
-  const given = input.decision as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(answer), ...Object.keys(given)])) {
-    if (!sameJson(given[key] ?? null, answer[key] ?? null) || (key in given) !== (key in answer)) {
-      out.push(`decision.${key} is ${shown(given[key])}, logged ${shown(answer[key])}`);
+  const { caseMemory: givenMemory, ...givenDecision } = input.decision;
+  const { caseMemory: loggedMemory, ...answer } = loggedAnswer(logged);
+  const given = givenDecision as Record<string, unknown>;
+  const expected = answer as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(expected), ...Object.keys(given)])) {
+    if (!sameJson(given[key] ?? null, expected[key] ?? null) || key in given !== key in expected) {
+      out.push(`decision.${key} is ${shown(given[key])}, logged ${shown(expected[key])}`);
     }
   }
+  if (givenMemory && !sameJson(givenMemory, loggedMemory ?? null)) out.push(`decision.caseMemory is ${shown(givenMemory)}, logged ${shown(loggedMemory)}`);
   const task = input.task as Record<string, unknown>;
   const request = logged.request as Record<string, unknown>;
   for (const key of new Set([...Object.keys(request), ...Object.keys(task)])) {
     if (!sameJson(task[key] ?? null, request[key] ?? null)) out.push(`task.${key} is ${shown(task[key])}, logged ${shown(request[key])}`);
   }
-  // The caller's own candidates, with or without the case memory the answer carried.
-  const callers = logged.candidates.filter((c) => c.id !== logged.caseMemoryId);
-  if (!sameJson(input.candidates, logged.candidates) && !sameJson(input.candidates, callers)) {
-    out.push(`candidates are not those offered (${logged.candidates.length} logged, ${input.candidates.length} given)`);
+  const offered = offeredCandidates(input.candidates, givenMemory);
+  if (!sameCandidates(offered, logged.candidates)) {
+    const missing = logged.candidates.filter((c) => !offered.some((o) => o.id === c.id)).map((c) => c.id);
+    const what = missing.length ? `; missing ${missing.map((id) => `"${id}"`).join(', ')}` : '';
+    out.push(`candidates are not those offered (${logged.candidates.length} logged, ${offered.length} given${what})`);
   }
   return out;
 }

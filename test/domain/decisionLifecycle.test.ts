@@ -97,6 +97,20 @@ describe('the decision lifecycle: route logs, record completes', () => {
     expect(decisionStanding(given(...history, ...second.events, event!), answer.decisionId!).status).toBe('completed');
   });
 
+  it('given a logged case hit, when the case memory moved from the decision to the candidates, then it completes the decision; when it was dropped, then it is refused', () => {
+    const first = whenRouted(given(baselineRegistered()));
+    const history = [baselineRegistered(), ...first.events, ...recorded(given(baselineRegistered(), ...first.events), [{ decisionId: first.answers[0]!.decisionId!, outcome }])];
+    const second = whenRouted(given(...history), [request], 6000);
+    const state = given(...history, ...second.events);
+    const { caseMemory, ...decision } = second.answers[0]!;
+    const task = { input: request.input, metadata: { channel: 'sms' } };
+    expect(whenRecorded(state, [{ task, candidates: [caseMemory!, ...request.candidates], decision, outcome }], 9500).ok).toBe(true);
+    expect(whenRecorded(state, [{ task, candidates: request.candidates, decision, outcome }], 9500)).toMatchObject({
+      ok: false,
+      error: { type: 'decision-mismatch', differences: [`candidates are not those offered (3 logged, 2 given; missing "${caseMemory!.id}")`] },
+    });
+  });
+
   it('given a completed decision, when a second outcome comes for it, then it is refused naming the id, in the log or twice in one batch', () => {
     const { answers, events } = whenRouted(given(baselineRegistered()));
     const id = answers[0]!.decisionId!;

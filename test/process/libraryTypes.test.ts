@@ -54,7 +54,7 @@ describe('the library declarations', () => {
     `;
     const errors = typeCheck({ 'good.ts': good, 'typo.ts': typo });
     const lines = errors.split('\n').filter((line) => /error TS/.test(line));
-    expect(lines.filter((line) => !line.startsWith('typo.ts'))).toEqual([]);
+    expect(lines.filter((line) => !/typo\.ts\(/.test(line))).toEqual([]);
     expect(lines.filter((line) => /colour/.test(line))).toHaveLength(1);
     expect(lines.filter((line) => /inptu/.test(line))).toHaveLength(1);
   });
