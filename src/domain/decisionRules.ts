@@ -4,7 +4,7 @@ import type { Candidate, CandidateKind, Route } from './vocabulary.js';
  * The rules that keep a decision consistent with the candidates it was made from, so the training data says
  * what was really brought in. They are the router's own habits (routing/routeContext.ts), so anything
  * `route` answers passes them:
- * - candidate ids are distinct, and every selected id is one of them, once;
+ * - every selected id is one of the candidates (whose ids the schema keeps distinct), selected once;
  * - `direct` selects nothing;
  * - `memory`, `tool` and `skill` select only candidates of that kind (none when none was offered);
  * - `composite` selects at least two candidates (all of them when fewer were offered), of at least two kinds
@@ -14,10 +14,8 @@ import type { Candidate, CandidateKind, Route } from './vocabulary.js';
 export function decisionProblems(candidates: readonly Candidate[], decision: { readonly route: Route; readonly selected: readonly string[] }): string[] {
   const problems: string[] = [];
   const byId = new Map<string, Candidate>();
-  for (const candidate of candidates) {
-    if (byId.has(candidate.id)) problems.push(`candidate id "${candidate.id}" is offered twice`);
-    else byId.set(candidate.id, candidate);
-  }
+  // Duplicate ids are the schema's to refuse (vocabulary.ts); here the first of them stands.
+  for (const candidate of candidates) if (!byId.has(candidate.id)) byId.set(candidate.id, candidate);
   const seen = new Set<string>();
   const kinds = new Set<CandidateKind>();
   for (const id of decision.selected) {

@@ -48,17 +48,5 @@ export const checkRecordItem: ItemCheck<RecordInput> = (value) => {
   return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, value: parsed.data };
 };
 
-const checkRouteRequestShape = schemaCheck(RouteRequestSchema);
-
-/** A route request: its shape, and distinct candidate ids (a selection must name one candidate). */
-export const checkRouteRequest: ItemCheck<CheckedRouteRequest> = (value) => {
-  const checked = checkRouteRequestShape(value);
-  if (!checked.ok) return checked;
-  const seen = new Set<string>();
-  const problems: string[] = [];
-  for (const { id } of checked.value.candidates) {
-    if (seen.has(id)) problems.push(`candidate id "${id}" is offered twice`);
-    seen.add(id);
-  }
-  return problems.length ? { ok: false, problems } : checked;
-};
+/** A route request (its candidate ids distinct, so that a selection names one candidate). */
+export const checkRouteRequest: ItemCheck<CheckedRouteRequest> = schemaCheck(RouteRequestSchema);
