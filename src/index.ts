@@ -6,29 +6,42 @@ import { summariseStatus, summariseVersion, type StatusSummary, type VersionSumm
 import type { AsOf } from './projections/fold.js';
 import type { MemabraState } from './projections/state.js';
 import { realEnvironment, type Environment } from './infra/app/clock.js';
-import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories } from './infra/app/operations.js';
+import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories, type RecordResult } from './infra/app/operations.js';
 import { loadState, settleSnapshots, type Session } from './infra/app/session.js';
-import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation } from './infra/app/routing.js';
+import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation, type RouteOptions } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
-import type { RouteAnswer } from './domain/routeRequests.js';
-import type { Candidate, Task } from './domain/vocabulary.js';
+import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './domain/vocabulary.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
 import { openStore, storeLocation } from './infra/store/openStore.js';
 
-export type { Candidate, Decision, Outcome, Route, Task, Trajectory, TrajectoryInput } from './domain/vocabulary.js';
+export type {
+  Candidate,
+  CandidateKind,
+  Decision,
+  Outcome,
+  OutcomeReport,
+  RecordInput,
+  Route,
+  RouteAnswer,
+  RouteRequest,
+  RouteScores,
+  Task,
+  Trajectory,
+  TrajectoryInput,
+} from './domain/vocabulary.js';
 export { ROUTES } from './domain/vocabulary.js';
 export type { RouterVersion } from './domain/routerVersion.js';
 export type { Metrics } from './domain/metrics.js';
 export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js';
 export type { MemabraState } from './projections/state.js';
 export type { StatusSummary, VersionSummary } from './domain/summaries.js';
-export type { RouteAnswer } from './domain/routeRequests.js';
 export type { TrainingReport } from './projections/state.js';
 export type { CycleRequest } from './infra/app/cycle.js';
 export type { Execute, TurnResult } from './infra/app/runner.js';
-export type { Evaluation } from './infra/app/routing.js';
+export type { Evaluation, RouteOptions } from './infra/app/routing.js';
+export type { RecordResult } from './infra/app/operations.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
@@ -44,11 +57,17 @@ export type MemabraOptions = {
 export type Memabra = {
   readonly session: Session;
   init(options?: { explorationRate?: number }): ReturnType<typeof initLog>;
-  /** Validates all, then appends all or nothing. Accepts objects or the text of JSON / JSON Lines. */
-  record(trajectories: readonly unknown[] | string): ReturnType<typeof recordTrajectories>;
+  /**
+   * Records outcomes of logged decisions (`{decisionId, outcome}`) and whole trajectories: validates all,
+   * then appends all or nothing. Accepts values or the text of JSON / JSON Lines.
+   */
+  record(items: readonly RecordInput[] | string): Promise<RecordResult>;
   rollback(version: string, reason?: string): ReturnType<typeof rollbackTo>;
-  /** Decides each request with the active router (exploration included); one answer per request, in order. */
-  route(requests: readonly unknown[] | string): Promise<RouteAnswer[]>;
+  /**
+   * Decides each request with the active router (exploration included) and logs the decisions in one
+   * append; one answer per request, in order, each with its `decisionId`. `{log: false}` logs nothing.
+   */
+  route(requests: readonly RouteRequest[] | string, options?: RouteOptions): Promise<RouteAnswer[]>;
   evaluate(options?: { benchmark?: string; version?: string }): Promise<Evaluation>;
   /** Runs one online-learning cycle and returns its report. */
   cycle(request?: CycleRequest): Promise<TrainingReport>;
@@ -71,9 +90,10 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
   return {
     session,
     init: (init) => initLog(session, init),
-    record: (trajectories) => recordTrajectories(session, typeof trajectories === 'string' ? parseTrajectories(trajectories) : validateTrajectories(trajectories)),
+    record: (items) => recordTrajectories(session, typeof items === 'string' ? parseTrajectories(items) : validateTrajectories(items)),
     rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
-    route: (requests) => routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests)),
+    route: (requests, routeOptions) =>
+      routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests), routeOptions),
     evaluate: (options) => evaluateVersion(session, options ?? {}),
     cycle: async (request) => (await runCycle(session, request)).report,
     run: (task, candidates, execute) => runTurn(session, task, candidates, execute),

@@ -179,6 +179,8 @@ export function createAuditReportBuilder(liveBucket: number) {
         timeline.push({ ...at, kind: 'rolled-back', subject: name(toVersionId), title: `rolled back from ${name(fromVersionId)} to ${name(toVersionId)}${reason ? `: ${reason}` : ''}`, details: [] });
         return;
       }
+      case 'DecisionLogged':
+        return;
       default:
         return event satisfies never;
     }

@@ -6,7 +6,10 @@ export type DomainError =
   | { readonly type: 'version-ambiguous'; readonly ref: string; readonly matches: readonly string[] }
   | { readonly type: 'already-active'; readonly versionId: string; readonly label: string }
   | { readonly type: 'duplicate-trajectory'; readonly trajectoryId: string; readonly where: string }
-  | { readonly type: 'invalid-input'; readonly message: string };
+  | { readonly type: 'invalid-input'; readonly message: string }
+  | { readonly type: 'decision-unknown'; readonly decisionId: string }
+  | { readonly type: 'decision-completed'; readonly decisionId: string; readonly where: string }
+  | { readonly type: 'decision-mismatch'; readonly decisionId: string; readonly item: number; readonly differences: readonly string[] };
 
 export type Decided<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
 
@@ -29,6 +32,15 @@ export function describeDomainError(error: DomainError): string {
       return `trajectory ${error.trajectoryId} is already recorded (${error.where}); nothing was appended`;
     case 'invalid-input':
       return error.message;
+    case 'decision-unknown':
+      return `no decision ${error.decisionId} was logged here (send the decisionId a \`route\` answer carries, to the same log); nothing was appended`;
+    case 'decision-completed':
+      return `decision ${error.decisionId} already has its outcome (${error.where}); a decision gets one; nothing was appended`;
+    case 'decision-mismatch':
+      return (
+        `item ${error.item}: not the decision ${error.decisionId} that route logged: ${error.differences.join('; ')} ` +
+        '(send the decision exactly as route returned it, or {"decisionId", "outcome"}); nothing was appended'
+      );
     default:
       return error satisfies never;
   }

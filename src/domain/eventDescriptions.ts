@@ -2,6 +2,7 @@ import type { StoredEvent } from '../events/catalogue.js';
 import { counted } from './plural.js';
 
 const short = (id: string) => id.slice(-8);
+const clip = (input: string) => (input.length > 50 ? `${input.slice(0, 47)}...` : input);
 
 /** One line per event for the audit trail. */
 export function describeEvent(event: StoredEvent): string {
@@ -10,10 +11,14 @@ export function describeEvent(event: StoredEvent): string {
       const { version, activate, reason } = event.data;
       return `${version.label} (${version.kind}) registered: ${reason}${activate ? ', activated' : ''}`;
     }
+    case 'DecisionLogged': {
+      const { request, route, propensity, decisionId } = event.data;
+      return `decision ${short(decisionId)}: "${clip(request.input)}" -> ${route} (propensity ${propensity.toFixed(2)})`;
+    }
     case 'TrajectoryRecorded': {
       const { task, decision, outcome } = event.data.trajectory;
-      const input = task.input.length > 50 ? `${task.input.slice(0, 47)}...` : task.input;
-      return `"${input}" -> ${decision.route}, reward ${outcome.reward}`;
+      const completes = decision.decisionId ? ` (decision ${short(decision.decisionId)})` : '';
+      return `"${clip(task.input)}" -> ${decision.route}, reward ${outcome.reward}${completes}`;
     }
     case 'CycleStarted':
       return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${event.data.benchmark.name}, ${counted(event.data.newTrajectories.count, 'new trajectory', 'new trajectories')}${event.data.options.dryRun ? ' (dry run)' : ''}`;

@@ -1,13 +1,14 @@
 import { normaliseInput, type CaseEntry } from './caseMemory.js';
+import type { EventOf } from '../events/catalogue.js';
 import type { MemabraState } from '../projections/state.js';
+import type { DecideContext } from './decideContext.js';
 import { refused, decided, type Decided } from './domainError.js';
 import type { RouterVersion } from './routerVersion.js';
 import { decideRoute } from './routing/routeDecision.js';
 import type { CaseHint } from './routing/routeContext.js';
-import type { Candidate, Decision, RouteRequest } from './vocabulary.js';
+import type { Candidate, CheckedRouteRequest, RouteAnswer } from './vocabulary.js';
 
-/** A route answer: the decision, and the episodic memory added when the case index knew the request. */
-export type RouteAnswer = Decision & { caseMemory?: Candidate };
+export type { RouteAnswer } from './vocabulary.js';
 
 /** The episodic memory candidate that a case-index hit brings: the summary of how it went last time. */
 export function caseCandidate(entry: CaseEntry): Candidate {
@@ -20,25 +21,57 @@ export function caseCandidate(entry: CaseEntry): Candidate {
   };
 }
 
+export type RoutedRequests = {
+  readonly version: RouterVersion;
+  readonly answers: RouteAnswer[];
+  /** One DecisionLogged per answer, in order; none when the decisions are not logged. */
+  readonly events: EventOf<'DecisionLogged'>[];
+};
+
 /**
  * Decides each request with the active router (exploration included: `uniforms` are its random draws).
- * A case hit adds its episodic memory as a candidate and gives the router the hint as a feature.
+ * A case hit adds its episodic memory as a candidate (unless the caller already offers it) and gives the
+ * router the hint as a feature. With a context, every decision is logged: it gets a decision id and a
+ * DecisionLogged event holding the request, the candidates as offered and what was chosen, with which
+ * probability, so the outcome can be reported later by that id alone.
  */
 export function decideRoutes(
-  requests: readonly RouteRequest[],
+  requests: readonly CheckedRouteRequest[],
   state: MemabraState,
   uniforms: () => number,
-): Decided<{ version: RouterVersion; answers: RouteAnswer[] }> {
+  log?: DecideContext,
+): Decided<RoutedRequests> {
   const active = state.active ? state.versions.get(state.active.versionId) : undefined;
   if (!active) return refused({ type: 'not-initialised' });
   const version = active.version;
+  const events: EventOf<'DecisionLogged'>[] = [];
   const answers = requests.map((request): RouteAnswer => {
     const hit = state.cases.get(normaliseInput(request.input));
-    const memory = hit ? caseCandidate(hit) : undefined;
+    const fresh = hit ? caseCandidate(hit) : undefined;
+    const memory = fresh && !request.candidates.some((c) => c.id === fresh.id) ? fresh : undefined;
     const candidates = memory ? [...request.candidates, memory] : request.candidates;
     const caseHint: CaseHint | null = hit ? { route: hit.route, reward: hit.reward } : null;
     const decision = decideRoute(version, { input: request.input, candidates, caseHint }, uniforms());
-    return memory ? { ...decision, caseMemory: memory } : decision;
+    const withMemory = memory ? { ...decision, caseMemory: memory } : decision;
+    if (!log) return withMemory;
+    const decisionId = log.newId();
+    const { input, category, metadata } = request;
+    events.push({
+      type: 'DecisionLogged',
+      data: {
+        decisionId,
+        decidedAt: log.now,
+        request: { input, ...(category !== undefined ? { category } : {}), ...(metadata !== undefined ? { metadata } : {}) },
+        candidates: [...candidates],
+        caseMemoryId: memory?.id ?? null,
+        route: decision.route,
+        selected: decision.selected,
+        routerVersionId: version.id,
+        propensity: decision.propensity!,
+        scores: decision.scores!,
+      },
+    });
+    return { decisionId, ...withMemory };
   });
-  return decided({ version, answers });
+  return decided({ version, answers, events });
 }

@@ -11,7 +11,8 @@ export type VersionSummary = {
   active: boolean;
   status: 'active' | 'promoted' | 'rejected' | 'registered' | 'trained';
   benchmark: { name: string; meanReward: number; errorRate: number; meanLatencyMs: number } | null;
-  live: { count: number; meanReward: number | null; errorRate: number | null };
+  /** Outcomes of this version's decisions; `logged` of them completed a decision memabra logged (its own propensity). */
+  live: { count: number; logged: number; meanReward: number | null; errorRate: number | null };
 };
 
 function describeOrigin(entry: VersionEntry): string {
@@ -49,6 +50,7 @@ export function summariseVersion(state: MemabraState, entry: VersionEntry): Vers
       : null,
     live: {
       count: live?.count ?? 0,
+      logged: live?.loggedCount ?? 0,
       meanReward: live && live.count ? live.rewardSum / live.count : null,
       errorRate: live && live.count ? live.errorCount / live.count : null,
     },
@@ -101,6 +103,8 @@ export type StatusSummary = {
   unseenTrajectoryCount: number;
   reportCount: number;
   caseCount: number;
+  /** Decisions `route` logged, and how many of them still await their outcome. */
+  decisions: { logged: number; awaitingOutcome: number };
   latestReport: ReportSummary | null;
 };
 
@@ -134,6 +138,7 @@ export function summariseStatus(state: MemabraState): StatusSummary {
     unseenTrajectoryCount: unseen,
     reportCount: state.reports.size,
     caseCount: state.cases.size,
+    decisions: { logged: state.decisions.logged, awaitingOutcome: state.decisions.pending.size },
     latestReport: latest ? summariseReport(latest) : null,
   };
 }

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { decided, refused, type Decided } from './domainError.js';
 
-/** One-line description of the first problem zod found, naming the field path and unknown keys. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
+function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
@@ -17,23 +14,51 @@ export function describeZodError(error: z.ZodError): string {
   return path ? `field "${path}": ${issue.message}` : issue.message.replace(/^Invalid input: /, '');
 }
 
-/** Validates items that are already values, naming the first bad one by its position (`what N`). */
-export function validateItems<S extends z.ZodType>(values: readonly unknown[], schema: S, what: string): Decided<z.output<S>[]> {
-  const out: z.output<S>[] = [];
-  for (const [index, value] of values.entries()) {
+/** One-line description of the first problem zod found, naming the field path and unknown keys. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? describeIssue(issue) : 'invalid';
+}
+
+/** Every problem zod found, each described as describeZodError does, in the order zod found them. */
+export function describeZodIssues(error: z.ZodError): string[] {
+  const described = error.issues.map(describeIssue);
+  return described.length ? [...new Set(described)] : ['invalid'];
+}
+
+/** Checks one item: its value, or every problem with it (a compiler names them all, not the first). */
+export type ItemCheck<T> = (value: unknown) => { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
+
+export function schemaCheck<S extends z.ZodType>(schema: S): ItemCheck<z.output<S>> {
+  return (value) => {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) return refused({ type: 'invalid-input', message: `${what} ${index + 1}: ${describeZodError(parsed.error)}` });
-    out.push(parsed.data);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problems: describeZodIssues(parsed.error) };
+  };
+}
+
+function asCheck<T>(schemaOrCheck: z.ZodType<T> | ItemCheck<T>): ItemCheck<T> {
+  return typeof schemaOrCheck === 'function' ? schemaOrCheck : (schemaCheck(schemaOrCheck) as ItemCheck<T>);
+}
+
+/** Validates items that are already values, naming the first bad one by its position (`what N`). */
+export function validateItems<T>(values: readonly unknown[], schema: z.ZodType<T> | ItemCheck<T>, what: string): Decided<T[]> {
+  const check = asCheck(schema);
+  const out: T[] = [];
+  for (const [index, value] of values.entries()) {
+    const checked = check(value);
+    if (!checked.ok) return refused({ type: 'invalid-input', message: `${what} ${index + 1}: ${checked.problems.join('; ')}` });
+    out.push(checked.value);
   }
   return decided(out);
 }
 
 /**
  * Parses input that is one JSON value (an object, or an array of objects) or JSON Lines, and validates
- * every item with `schema`. The first bad item refuses the whole input, naming its line (or, in an array,
- * its position) and field.
+ * every item with `schema` (or a check). The first bad item refuses the whole input, naming its line (or, in
+ * an array, its position) and every problem with it.
  */
-export function parseItems<S extends z.ZodType>(text: string, schema: S, what: string): Decided<z.output<S>[]> {
+export function parseItems<T>(text: string, schema: z.ZodType<T> | ItemCheck<T>, what: string): Decided<T[]> {
+  const check = asCheck(schema);
   if (text.trim() === '') return refused({ type: 'invalid-input', message: `no ${what} given: the input is empty` });
   let whole: unknown;
   let isWhole = true;
@@ -42,16 +67,16 @@ export function parseItems<S extends z.ZodType>(text: string, schema: S, what: s
   } catch {
     isWhole = false;
   }
-  const checkLine = (value: unknown, line: number): Decided<z.output<S>> => {
-    const parsed = schema.safeParse(value);
-    return parsed.success ? decided(parsed.data) : refused({ type: 'invalid-input', message: `line ${line}: ${describeZodError(parsed.error)}` });
+  const checkLine = (value: unknown, line: number): Decided<T> => {
+    const checked = check(value);
+    return checked.ok ? decided(checked.value) : refused({ type: 'invalid-input', message: `line ${line}: ${checked.problems.join('; ')}` });
   };
   if (isWhole) {
     if (Array.isArray(whole)) return validateItems(whole, schema, what);
     const checked = checkLine(whole, text.slice(0, text.length - text.trimStart().length).split('\n').length);
     return checked.ok ? decided([checked.value]) : checked;
   }
-  const out: z.output<S>[] = [];
+  const out: T[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     let value: unknown;

@@ -60,6 +60,12 @@ export const TaskSchema = z.strictObject({
 });
 export type Task = z.infer<typeof TaskSchema>;
 
+/**
+ * ULIDs are 26 Crockford base32 characters holding 128 bits, so the first is 0-7 (a larger one is not a
+ * ULID); imported ids must look like ours so they sort by time.
+ */
+export const UlidSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be a ULID (26 Crockford base32 characters, the first 0-7)');
+
 export const RouteScoresSchema = z.strictObject({
   direct: finite(),
   memory: finite(),
@@ -70,6 +76,8 @@ export const RouteScoresSchema = z.strictObject({
 export type RouteScores = z.infer<typeof RouteScoresSchema>;
 
 export const DecisionSchema = z.strictObject({
+  /** The DecisionLogged event this decision completes; absent for decisions made outside memabra (imports). */
+  decisionId: UlidSchema.optional(),
   route: RouteSchema,
   selected: z.array(z.string()),
   routerVersionId: z.string().optional(),
@@ -81,18 +89,21 @@ export const DecisionSchema = z.strictObject({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/**
+ * A decision as `route` answers it, and as `record` takes it back: the stored decision plus, on a case-index
+ * hit, `caseMemory`, the episodic memory candidate `route` offered the router beside the caller's own.
+ * It is one of the trajectory's candidates: `record` adds it to them (the stored trajectory holds it there,
+ * and its decision does not repeat it), so the answer can be recorded exactly as it was returned.
+ */
+export const RouteAnswerSchema = DecisionSchema.extend({ caseMemory: CandidateSchema.optional() });
+export type RouteAnswer = z.infer<typeof RouteAnswerSchema>;
+
 export const OutcomeSchema = z.strictObject({
   reward: unitInterval(),
   error: z.string().nullable().optional(),
   latencyMs: finite().min(0, 'must be >= 0'),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
-
-/**
- * ULIDs are 26 Crockford base32 characters holding 128 bits, so the first is 0-7 (a larger one is not a
- * ULID); imported ids must look like ours so they sort by time.
- */
-export const UlidSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be a ULID (26 Crockford base32 characters, the first 0-7)');
 
 export const IsoTimeSchema = z.iso.datetime({ offset: true });
 
@@ -131,8 +142,23 @@ export const TrajectoryInputSchema = TrajectorySchema.extend({
   id: UlidSchema.optional(),
   recordedAt: RecordedAtSchema.optional(),
   source: TrajectorySourceSchema.optional(),
+  decision: RouteAnswerSchema,
 });
 export type TrajectoryInput = z.infer<typeof TrajectoryInputSchema>;
+
+/** The outcome of a decision `route` logged, reported later by its id: the short form of `record`. */
+export const OutcomeReportSchema = z.strictObject({
+  decisionId: UlidSchema,
+  outcome: OutcomeSchema,
+});
+export type OutcomeReport = z.infer<typeof OutcomeReportSchema>;
+
+/** One item of `record`: a whole trajectory, or the outcome of a logged decision. */
+export type RecordInput = TrajectoryInput | OutcomeReport;
+
+export function isOutcomeReport(item: RecordInput): item is OutcomeReport {
+  return !('task' in item);
+}
 
 export const RouteRequestSchema = z.strictObject({
   input: z.string(),
@@ -140,4 +166,7 @@ export const RouteRequestSchema = z.strictObject({
   category: RouteSchema.optional(),
   metadata: MetadataSchema.optional(),
 });
-export type RouteRequest = z.infer<typeof RouteRequestSchema>;
+/** A route request once validated: candidates always present. */
+export type CheckedRouteRequest = z.output<typeof RouteRequestSchema>;
+/** A route request as the caller writes it: candidates may be left out. */
+export type RouteRequest = Omit<CheckedRouteRequest, 'candidates'> & { readonly candidates?: readonly Candidate[] };

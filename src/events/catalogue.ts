@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { MetricsSchema } from '../domain/metrics.js';
 import { GateResultSchema, PromotionPolicySchema } from '../domain/promotionPolicy.js';
 import { RouterVersionSchema } from '../domain/routerVersion.js';
-import { TrajectorySchema } from '../domain/vocabulary.js';
+import {
+  CandidateSchema,
+  DecisionSchema,
+  IsoTimeSchema,
+  RouteScoresSchema,
+  TaskSchema,
+  TrajectorySchema,
+  UlidSchema,
+} from '../domain/vocabulary.js';
 
 /**
  * The data of every event, at its current schema version. Older versions live in upcasters.ts.
@@ -60,12 +68,34 @@ export type OffPolicyReport = z.infer<typeof OffPolicyReportSchema>;
 
 export const ExclusionReasonSchema = z.enum(['benchmark-input']);
 
+/**
+ * A decision `route` made and logged, as memabra's own record of what it chose and how likely that was: the
+ * outcome that comes later is joined to this, so the propensity off-policy estimates rest on never depends
+ * on the caller sending it back. `candidates` are those the router was offered, in order: the caller's,
+ * then the case index's episodic memory when there was a hit (`caseMemoryId` names it).
+ */
+export const DecisionLoggedSchema = z.strictObject({
+  decisionId: UlidSchema,
+  decidedAt: IsoTimeSchema,
+  request: TaskSchema,
+  candidates: z.array(CandidateSchema),
+  caseMemoryId: z.string().nullable(),
+  route: DecisionSchema.shape.route,
+  selected: z.array(z.string()),
+  routerVersionId: z.string(),
+  propensity: z.number().gt(0).max(1),
+  scores: RouteScoresSchema,
+});
+export type DecisionLoggedData = z.infer<typeof DecisionLoggedSchema>;
+
 export const eventDataSchemas = {
   RouterRegistered: z.strictObject({
     version: RouterVersionSchema,
     activate: z.boolean(),
     reason: z.string(),
   }),
+  DecisionLogged: DecisionLoggedSchema,
+  /** When `trajectory.decision.decisionId` is set, it completes that DecisionLogged (whose fields it carries). */
   TrajectoryRecorded: z.strictObject({ trajectory: TrajectorySchema }),
   CycleStarted: z.strictObject({
     cycleId: z.string(),

@@ -21,9 +21,17 @@ function rolledBackV1toV2(data: unknown): unknown {
   return { ...rest, fromVersionId: from, toVersionId: to, reason: reason ?? null };
 }
 
+/**
+ * TrajectoryRecorded v2 lets `decision` carry `decisionId` (the logged decision it completes). A v1 line is
+ * a v2 line without one; the version is bumped so that an older memabra refuses a newer log by name
+ * instead of reading the field as an unknown one.
+ */
+const sameData: Upcaster = (data) => data;
+
 export const schemaHistory: Readonly<Record<EventType, SchemaHistory>> = {
   RouterRegistered: firstVersion,
-  TrajectoryRecorded: firstVersion,
+  DecisionLogged: firstVersion,
+  TrajectoryRecorded: { current: 2, steps: { 1: sameData } },
   CycleStarted: firstVersion,
   CycleSkipped: firstVersion,
   ChallengerTrained: firstVersion,

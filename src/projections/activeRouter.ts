@@ -40,6 +40,8 @@ export function evolveActiveRouter(state: StateDraft, event: StoredEvent): void 
     case 'ChallengerRejected':
     case 'CycleFailed':
       return;
+    case 'DecisionLogged':
+      return;
     default:
       return event satisfies never;
   }

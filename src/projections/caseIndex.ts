@@ -24,6 +24,8 @@ export function evolveCaseIndex(state: StateDraft, event: StoredEvent): void {
     case 'CycleFailed':
     case 'RouterRolledBack':
       return;
+    case 'DecisionLogged':
+      return;
     default:
       return event satisfies never;
   }

@@ -2,6 +2,7 @@ import { createDraft, enableMapSet, finishDraft, produce, setAutoFreeze } from '
 import type { StoredEvent } from '../events/catalogue.js';
 import { evolveActiveRouter } from './activeRouter.js';
 import { evolveCaseIndex } from './caseIndex.js';
+import { evolveDecisions } from './decisions.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
 import type { MemabraState, StateDraft } from './state.js';
@@ -22,6 +23,7 @@ export function evolve(state: StateDraft, event: StoredEvent): void {
   evolveTrajectories(state, event);
   evolveCaseIndex(state, event);
   evolveLiveStats(state, event);
+  evolveDecisions(state, event);
   state.lastSeq = event.seq;
   state.lastAt = event.at;
 }
@@ -38,11 +40,15 @@ function openIndexes(draft: StateDraft, base: MemabraState): void {
   draft.trajectories = { count, ids: openIdIndex(ids), seenThroughSeq };
   draft.liveStats = new Map(base.liveStats);
   draft.cases = draft.cases.asMutable();
+  const { logged, pending, completed } = base.decisions;
+  draft.decisions = { logged, pending: pending.asMutable(), completed: openIdIndex(completed) };
 }
 
 function sealIndexes(draft: StateDraft): void {
   (draft.trajectories as { ids: unknown }).ids = sealIdIndex(draft.trajectories.ids);
   draft.cases = draft.cases.asImmutable();
+  (draft.decisions as { completed: unknown }).completed = sealIdIndex(draft.decisions.completed);
+  draft.decisions.pending = draft.decisions.pending.asImmutable();
 }
 
 /** Folds a batch of events in one immer `produce` (one per event would copy large maps every time). */

@@ -28,7 +28,7 @@ export type IdIndex = {
  */
 type Level =
   | { readonly kind: 'map'; readonly map: ReadonlyMap<string, number>; readonly seqs: Float64Array }
-  | { readonly kind: 'sorted'; readonly ids: Buffer; readonly width: number; readonly seqs: Float64Array };
+  | { readonly kind: 'sorted'; readonly ids: Uint8Array; readonly width: number; readonly seqs: Float64Array };
 
 type SortedLevel = Extract<Level, { kind: 'sorted' }>;
 
@@ -41,13 +41,23 @@ function isAscii(text: string): boolean {
   return true;
 }
 
+/**
+ * The level's bytes as a Buffer, for its comparisons and decoding. Levels are made as Buffers, so this is the
+ * same object; the type says Uint8Array so the library's declarations need no Node.js types.
+ */
+function bytesOf(level: SortedLevel): Buffer {
+  const { ids } = level;
+  return Buffer.isBuffer(ids) ? ids : Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
+}
+
 /** Where `id` is in the level's sorted ids, or where it would go (as a negative number: -(place + 1)). */
 function sortedPosition(level: SortedLevel, id: Buffer): number {
+  const ids = bytesOf(level);
   let low = 0;
   let high = idCount(level) - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const order = level.ids.compare(id, 0, level.width, middle * level.width, (middle + 1) * level.width);
+    const order = ids.compare(id, 0, level.width, middle * level.width, (middle + 1) * level.width);
     if (order === 0) return middle;
     if (order < 0) low = middle + 1;
     else high = middle - 1;
@@ -113,7 +123,7 @@ function* levelEntries(level: Level): Generator<[string, number]> {
       yield* level.map;
       return;
     case 'sorted':
-      for (let i = 0; i < idCount(level); i++) yield [level.ids.toString('latin1', i * level.width, (i + 1) * level.width), level.seqs[i]!];
+      for (let i = 0, ids = bytesOf(level); i < idCount(level); i++) yield [ids.toString('latin1', i * level.width, (i + 1) * level.width), level.seqs[i]!];
       return;
     default:
       return level satisfies never;
@@ -249,7 +259,7 @@ export function serialiseIdIndex(index: IdIndex, attach: AttachSection): Seriali
   let from = 0; // the next base id to copy
   const copyBase = (until: number): void => {
     if (!base || until <= from) return;
-    base.ids.copy(ids, count * width, from * width, until * width);
+    ids.set(base.ids.subarray(from * width, until * width), count * width);
     seqs.set(base.seqs.subarray(from, until), count);
     count += until - from;
     from = until;

@@ -37,6 +37,17 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       if (!report) return;
       report.decision = 'skipped';
       report.endedAt = event.at;
+      // Why it skipped, as the one gate it did not pass, so every report says why it ended as it did.
+      const { newTrajectoryCount, minNewTrajectories } = event.data;
+      report.reasons = [
+        {
+          gate: 'min-new-trajectories',
+          passed: false,
+          value: newTrajectoryCount,
+          threshold: minNewTrajectories,
+          message: `${newTrajectoryCount} new trajector${newTrajectoryCount === 1 ? 'y' : 'ies'}, ${minNewTrajectories} needed`,
+        },
+      ];
       return;
     }
     case 'ChallengerTrained': {
@@ -86,6 +97,8 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
     case 'RouterRegistered':
     case 'TrajectoryRecorded':
     case 'RouterRolledBack':
+      return;
+    case 'DecisionLogged':
       return;
     default:
       return event satisfies never;

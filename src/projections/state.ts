@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import { Map as PersistentMap } from 'immutable';
-import type { BenchmarkRef, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type { BenchmarkRef, DecisionLoggedData, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import type { Metrics } from '../domain/metrics.js';
 import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
@@ -65,7 +65,8 @@ export type TrainingReport = {
   readonly error: string | null;
 };
 
-export type RewardStats = { readonly count: number; readonly rewardSum: number; readonly errorCount: number };
+/** `loggedCount`: outcomes of decisions memabra logged itself, whose version and propensity are the log's own. */
+export type RewardStats = { readonly count: number; readonly rewardSum: number; readonly errorCount: number; readonly loggedCount: number };
 
 /** Trajectories recorded without a router version (imported history) are counted under this key. */
 export const EXTERNAL_DECISIONS = '(external)';
@@ -76,6 +77,9 @@ export const EXTERNAL_DECISIONS = '(external)';
  * on a busy log, have an index of their own (idIndex.ts).
  */
 export type PersistentIndex<V> = PersistentMap<string, V>;
+
+/** A decision `route` logged that no outcome has completed yet. */
+export type PendingDecision = { readonly seq: number; readonly data: DecisionLoggedData };
 
 export type MemabraState = {
   readonly lastSeq: number;
@@ -92,15 +96,24 @@ export type MemabraState = {
   };
   readonly cases: PersistentIndex<CaseEntry>;
   readonly liveStats: ReadonlyMap<string, RewardStats>;
+  readonly decisions: {
+    /** DecisionLogged events in the log. */
+    readonly logged: number;
+    /** Logged decisions awaiting their outcome, by decision id. */
+    readonly pending: PersistentIndex<PendingDecision>;
+    /** Completed decision ids with the seq of the trajectory that completed each. */
+    readonly completed: IdIndex;
+  };
 };
 
 /**
  * What an evolve function may change: an immer draft of the state, except the persistent indexes, which
  * are replaced (never drafted) with their own O(log n) updates.
  */
-export type StateDraft = Draft<Omit<MemabraState, 'cases' | 'trajectories'>> & {
+export type StateDraft = Draft<Omit<MemabraState, 'cases' | 'trajectories' | 'decisions'>> & {
   cases: PersistentIndex<CaseEntry>;
   trajectories: { count: number; ids: IdIndexDraft; seenThroughSeq: number };
+  decisions: { logged: number; pending: PersistentIndex<PendingDecision>; completed: IdIndexDraft };
 };
 
 export const initialState: MemabraState = {
@@ -112,7 +125,21 @@ export const initialState: MemabraState = {
   trajectories: { count: 0, ids: emptyIdIndex, seenThroughSeq: 0 },
   cases: PersistentMap<string, CaseEntry>(),
   liveStats: new Map(),
+  decisions: { logged: 0, pending: PersistentMap<string, PendingDecision>(), completed: emptyIdIndex },
 };
+
+/** Where a decision id stands: awaiting its outcome, completed (by the trajectory at `seq`), or unknown. */
+export type DecisionStanding =
+  | { readonly status: 'pending'; readonly decision: PendingDecision }
+  | { readonly status: 'completed'; readonly seq: number }
+  | { readonly status: 'unknown' };
+
+export function decisionStanding(state: MemabraState, decisionId: string): DecisionStanding {
+  const pending = state.decisions.pending.get(decisionId);
+  if (pending) return { status: 'pending', decision: pending };
+  const seq = seqOfId(state.decisions.completed, decisionId);
+  return seq === undefined ? { status: 'unknown' } : { status: 'completed', seq };
+}
 
 /** The seq that recorded a trajectory id, or undefined when the log holds no such trajectory. */
 export function trajectorySeq(state: MemabraState, trajectoryId: string): number | undefined {

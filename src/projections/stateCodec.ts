@@ -2,10 +2,10 @@ import { Map as PersistentMap } from 'immutable';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import { canonicalJson } from '../events/canonicalJson.js';
 import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
-import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
+import type { MemabraState, PendingDecision, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 4;
+export const STATE_FORMAT = 5;
 
 export type SerialisedState = {
   format: number;
@@ -17,6 +17,7 @@ export type SerialisedState = {
   trajectories: { count: number; ids: SerialisedIdIndex; seenThroughSeq: number };
   cases: [string, CaseEntry][];
   liveStats: [string, RewardStats][];
+  decisions: { logged: number; pending: [string, PendingDecision][]; completed: SerialisedIdIndex };
 };
 
 /** A state as a snapshot holds it: JSON-able data, and binary sections that the data refers to by number. */
@@ -36,6 +37,11 @@ export function serialiseState(state: MemabraState): StateImage {
     trajectories: { count: state.trajectories.count, ids: serialiseIdIndex(state.trajectories.ids, attach), seenThroughSeq: state.trajectories.seenThroughSeq },
     cases: [...state.cases.entries()],
     liveStats: [...state.liveStats],
+    decisions: {
+      logged: state.decisions.logged,
+      pending: [...state.decisions.pending.entries()],
+      completed: serialiseIdIndex(state.decisions.completed, attach),
+    },
   };
   return { data, sections };
 }
@@ -44,7 +50,8 @@ export function serialiseState(state: MemabraState): StateImage {
 export function deserialiseState({ data, sections }: StateImage): MemabraState | null {
   if (data.format !== STATE_FORMAT) return null;
   const ids = deserialiseIdIndex(data.trajectories.ids, (section) => sections[section]);
-  if (!ids) return null;
+  const completed = deserialiseIdIndex(data.decisions.completed, (section) => sections[section]);
+  if (!ids || !completed) return null;
   return {
     lastSeq: data.lastSeq,
     lastAt: data.lastAt,
@@ -54,19 +61,31 @@ export function deserialiseState({ data, sections }: StateImage): MemabraState |
     trajectories: { count: data.trajectories.count, ids, seenThroughSeq: data.trajectories.seenThroughSeq },
     cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
+    decisions: { logged: data.decisions.logged, pending: PersistentMap(data.decisions.pending), completed },
   };
 }
 
 /**
- * Whether two states hold the same read models, whatever their layout: the id index by what it holds, the
+ * Whether two states hold the same read models, whatever their layout: the id indexes by what they hold, the
  * case index by its entries in key order, everything else by its canonical JSON (maps in fold order, which
  * a snapshot keeps). A state loaded from a snapshot and one folded from the start must be the same.
  */
 export function sameState(a: MemabraState, b: MemabraState): boolean {
   const plain = (state: MemabraState) => {
-    const { data } = serialiseState({ ...state, trajectories: { ...state.trajectories, ids: emptyIdIndex }, cases: PersistentMap() });
+    const { data } = serialiseState({
+      ...state,
+      trajectories: { ...state.trajectories, ids: emptyIdIndex },
+      cases: PersistentMap(),
+      decisions: { ...state.decisions, completed: emptyIdIndex, pending: PersistentMap() },
+    });
     return canonicalJson(data);
   };
-  const cases = (state: MemabraState) => canonicalJson([...state.cases.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-  return sameIdIndex(a.trajectories.ids, b.trajectories.ids) && plain(a) === plain(b) && cases(a) === cases(b);
+  const byKey = ([x]: [string, unknown], [y]: [string, unknown]) => (x < y ? -1 : x > y ? 1 : 0);
+  const cases = (state: MemabraState) => canonicalJson([[...state.cases.entries()].sort(byKey), [...state.decisions.pending.entries()].sort(byKey)]);
+  return (
+    sameIdIndex(a.trajectories.ids, b.trajectories.ids) &&
+    sameIdIndex(a.decisions.completed, b.decisions.completed) &&
+    plain(a) === plain(b) &&
+    cases(a) === cases(b)
+  );
 }

@@ -27,6 +27,8 @@ export function evolveTrajectories(state: StateDraft, event: StoredEvent): void 
     case 'CycleFailed':
     case 'RouterRolledBack':
       return;
+    case 'DecisionLogged':
+      return;
     default:
       return event satisfies never;
   }

@@ -54,6 +54,8 @@ export function evolveVersions(state: StateDraft, event: StoredEvent): void {
     case 'CycleFailed':
     case 'RouterRolledBack':
       return;
+    case 'DecisionLogged':
+      return;
     default:
       return event satisfies never;
   }

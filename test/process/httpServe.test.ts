@@ -50,15 +50,20 @@ describe('memabra serve', () => {
     expect(many.status).toBe(200);
     expect(many.body.decisions).toHaveLength(2);
 
+    // Each route logged its decisions (seq 2, then 3 and 4); the first is completed later by its id.
     const single = await call<Recorded>(server.url, 'POST', '/v1/record', trajectoryInput());
-    expect(single).toMatchObject({ status: 200, body: { ids: [expect.any(String)], firstSeq: 2, lastSeq: 2 } });
+    expect(single).toMatchObject({ status: 200, body: { ids: [expect.any(String)], firstSeq: 5, lastSeq: 5 } });
+    const decisionId = (one.body as { decisionId: string }).decisionId;
+    const outcome = { reward: 1, error: null, latencyMs: 900 };
+    expect(await call<Recorded>(server.url, 'POST', '/v1/record', { decisionId, outcome })).toMatchObject({ status: 200, body: { firstSeq: 6, lastSeq: 6 } });
+    expect(await call(server.url, 'POST', '/v1/record', { decisionId, outcome })).toMatchObject({ body: { error: expect.stringContaining(`decision ${decisionId} already has its outcome`) } });
     const seed = simulatedTrajectories(baselineVersion(), 0, 400, 5);
     const batch = await call<Recorded>(server.url, 'POST', '/v1/record', { trajectories: seed });
     expect(batch.status).toBe(200);
     expect(batch.body.ids).toHaveLength(400);
 
     const status = await call<Status>(server.url, 'GET', '/v1/status');
-    expect(status).toMatchObject({ status: 200, body: { trajectoryCount: 401, lastSeq: 402, active: { label: 'v1' } } });
+    expect(status).toMatchObject({ status: 200, body: { trajectoryCount: 402, lastSeq: 406, active: { label: 'v1' }, decisions: { logged: 3, awaitingOutcome: 2 } } });
 
     // A suite in the data directory, named relative to it; every policy field can be set over HTTP: a task
     // count no benchmark has makes its gate refuse.
@@ -89,7 +94,7 @@ describe('memabra serve', () => {
     expect(await call(server.url, 'GET', '/v1/nothing')).toMatchObject({ status: 404, body: { error: 'no endpoint GET /v1/nothing (see GET /openapi.json)' } });
 
     // The CLI sees what the server wrote: one log.
-    expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ active: { label: 'v2' }, trajectoryCount: 401 });
+    expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ active: { label: 'v2' }, trajectoryCount: 402 });
     const exit = await server.stop();
     expect(exit.code).toBe(0);
   });

@@ -33,8 +33,8 @@ describe('projections', () => {
 
   it('keeps per-version live reward statistics, with imported decisions apart', () => {
     const state = fold([trajectory('T1', 'a', 1, 'A'), trajectory('T2', 'b', 0, 'A'), trajectory('T3', 'c', 1)]);
-    expect(state.liveStats.get('A')).toEqual({ count: 2, rewardSum: 1, errorCount: 1 });
-    expect(state.liveStats.get(EXTERNAL_DECISIONS)).toEqual({ count: 1, rewardSum: 1, errorCount: 0 });
+    expect(state.liveStats.get('A')).toEqual({ count: 2, rewardSum: 1, errorCount: 1, loggedCount: 0 });
+    expect(state.liveStats.get(EXTERNAL_DECISIONS)).toEqual({ count: 1, rewardSum: 1, errorCount: 0, loggedCount: 0 });
   });
 
   it('indexes the best trajectory per normalised request', () => {

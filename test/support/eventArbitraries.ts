@@ -55,6 +55,29 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
   fc.record({ version: routerVersionArb, activate: fc.boolean(), reason: text }).map((data) => ({ type: 'RouterRegistered' as const, data })),
   fc.tuple(ulidArb, isoArb).chain(([id, at]) => trajectoryArb(id, at)).map((trajectory) => ({ type: 'TrajectoryRecorded' as const, data: { trajectory } })),
   fc
+    .record({
+      decisionId: ulidArb,
+      decidedAt: isoArb,
+      input: text,
+      route: fc.constantFrom(...ROUTES),
+      routerVersionId: ulidArb,
+      propensity: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      scores: fc.tuple(unit, unit, unit, unit, unit),
+      caseHit: fc.boolean(),
+    })
+    .map(({ input, route, scores: [direct, memory, tool, skill, composite], caseHit, ...rest }) => ({
+      type: 'DecisionLogged' as const,
+      data: {
+        ...rest,
+        request: { input },
+        candidates: [{ id: 'c1', kind: 'tool' as const, name: 'tool one' }, ...(caseHit ? [{ id: 'case:1', kind: 'memory' as const, name: 'episode', score: 1 }] : [])],
+        caseMemoryId: caseHit ? 'case:1' : null,
+        route,
+        selected: route === 'direct' ? [] : ['c1'],
+        scores: { direct, memory, tool, skill, composite },
+      },
+    })),
+  fc
     .record({ cycleId: ulidArb, baselineVersionId: ulidArb, benchmark: benchmarkArb, dryRun: fc.boolean(), minNewTrajectories: fc.nat(100), seed: fc.integer(), newTrajectories: rangeArb })
     .map(({ dryRun, minNewTrajectories, seed, ...rest }) => ({
       type: 'CycleStarted' as const,

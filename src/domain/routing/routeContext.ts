@@ -1,4 +1,4 @@
-import type { Candidate, CandidateKind, Route } from '../vocabulary.js';
+import { CANDIDATE_KINDS, type Candidate, type CandidateKind, type Route } from '../vocabulary.js';
 
 /** What a case-index hit tells the router: how a near-identical request went before. */
 export type CaseHint = { readonly route: Route; readonly reward: number };
@@ -47,11 +47,17 @@ export function selectCandidates(route: Route, candidates: readonly Candidate[])
     case 'composite': {
       const chosen = [...pick('memory'), ...pick('tool')];
       if (chosen.length >= 2) return chosen;
-      // Fewer than two of memory and tool: bring the best two of whatever there is.
-      return [...candidates]
-        .sort((a, b) => (b.score ?? 0.5) - (a.score ?? 0.5))
-        .slice(0, 2)
-        .map((c) => c.id);
+      // Fewer than two of memory and tool: the best of two kinds when there are two, else the best two of
+      // the one kind there is (a composite brings several sources in; see decisionRules.ts).
+      const bestOfEachKind = CANDIDATE_KINDS.flatMap(pick);
+      const ranked = (ids: readonly string[]) =>
+        ids
+          .map((id) => candidates.find((c) => c.id === id)!)
+          .sort((a, b) => (b.score ?? 0.5) - (a.score ?? 0.5))
+          .slice(0, 2)
+          .map((c) => c.id);
+      if (bestOfEachKind.length >= 2) return ranked(bestOfEachKind);
+      return ranked(candidates.map((c) => c.id));
     }
     default:
       return route satisfies never;

@@ -2,7 +2,7 @@ import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../d
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
 import { counted } from '../../domain/plural.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
-import type { TrajectoryInput } from '../../domain/vocabulary.js';
+import type { OutcomeReport } from '../../domain/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
 import { loadCatalogue, loadTrainRequests, type TrainRequest } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
@@ -45,13 +45,13 @@ async function play(session: Session, requests: readonly TrainRequest[], catalog
     const chunk = requests.slice(start, start + CHUNK);
     const asked = chunk.map((request) => ({ input: request.text, candidates: retrieveCandidates(catalogue, request.text) }));
     const answers = await routeRequests(session, asked);
-    const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => {
-      const outcome = sampledOutcome(chunk[i]!.route, decision.route, session.env.uniform());
+    // Each decision is logged by `route`; its outcome is reported later by its id, as an agent would.
+    const outcomes: OutcomeReport[] = answers.map((answer, i) => {
+      const outcome = sampledOutcome(chunk[i]!.route, answer.route, session.env.uniform());
       rewardSum += outcome.reward;
-      const candidates = caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates;
-      return { task: { input: asked[i]!.input }, candidates, decision, outcome };
+      return { decisionId: answer.decisionId!, outcome };
     });
-    await recordTrajectories(session, trajectories);
+    await recordTrajectories(session, outcomes);
     onRouted(chunk.length);
   }
   return rewardSum;

@@ -1,8 +1,9 @@
 import { decideInit, DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import { decideRecord } from '../../domain/record.js';
 import { decideRollback } from '../../domain/rollback.js';
+import { checkRecordItem } from '../../domain/recordInput.js';
 import { parseItems, validateItems } from '../../domain/trajectoryInput.js';
-import { TrajectoryInputSchema, type TrajectoryInput } from '../../domain/vocabulary.js';
+import type { RecordInput } from '../../domain/vocabulary.js';
 import type { RouterVersion } from '../../domain/routerVersion.js';
 import { MemabraError } from '../errors.js';
 import { decideAndAppend, decideContext, unwrap, type Session } from './session.js';
@@ -16,20 +17,23 @@ export async function initLog(session: Session, options: { explorationRate?: num
   );
 }
 
-/** Validates every item before anything is written; one bad item appends nothing. */
-export function parseTrajectories(text: string): TrajectoryInput[] {
-  return unwrap(parseItems(text, TrajectoryInputSchema, 'trajectory'));
+/**
+ * Validates every item (a trajectory, or an outcome by decision id) before anything is written; one bad
+ * item appends nothing.
+ */
+export function parseTrajectories(text: string): RecordInput[] {
+  return unwrap(parseItems(text, checkRecordItem, 'trajectory'));
 }
 
 /** The same checks for values that did not come as text (the library API). */
-export function validateTrajectories(values: readonly unknown[]): TrajectoryInput[] {
-  return unwrap(validateItems(values, TrajectoryInputSchema, 'trajectory'));
+export function validateTrajectories(values: readonly unknown[]): RecordInput[] {
+  return unwrap(validateItems(values, checkRecordItem, 'trajectory'));
 }
 
-export async function recordTrajectories(
-  session: Session,
-  trajectories: readonly TrajectoryInput[],
-): Promise<{ ids: string[]; firstSeq: number; lastSeq: number }> {
+export type RecordResult = { ids: string[]; firstSeq: number; lastSeq: number };
+
+/** Appends the trajectories, and the outcomes of logged decisions, all or nothing; answers their trajectory ids. */
+export async function recordTrajectories(session: Session, trajectories: readonly RecordInput[]): Promise<RecordResult> {
   if (trajectories.length === 0) throw new MemabraError('input', 'no trajectories given');
   return decideAndAppend(
     session,

@@ -3,25 +3,48 @@ import { suiteRef, type BenchmarkSuite } from '../../domain/benchmark/benchmarkS
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
 import type { Metrics } from '../../domain/metrics.js';
 import { decideRoutes, type RouteAnswer } from '../../domain/routeRequests.js';
+import { checkRouteRequest } from '../../domain/recordInput.js';
 import { parseItems, validateItems } from '../../domain/trajectoryInput.js';
 import { resolveVersion } from '../../domain/versionRef.js';
-import { RouteRequestSchema, type RouteRequest } from '../../domain/vocabulary.js';
+import type { CheckedRouteRequest } from '../../domain/vocabulary.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
-import { loadState, unwrap, type Session } from './session.js';
+import { decideAndAppend, decideContext, loadState, unwrap, type Session } from './session.js';
 
-export function parseRouteRequests(text: string): RouteRequest[] {
-  return unwrap(parseItems(text, RouteRequestSchema, 'request'));
+export function parseRouteRequests(text: string): CheckedRouteRequest[] {
+  return unwrap(parseItems(text, checkRouteRequest, 'request'));
 }
 
-export function validateRouteRequests(values: readonly unknown[]): RouteRequest[] {
-  return unwrap(validateItems(values, RouteRequestSchema, 'request'));
+export function validateRouteRequests(values: readonly unknown[]): CheckedRouteRequest[] {
+  return unwrap(validateItems(values, checkRouteRequest, 'request'));
 }
 
-/** Routes requests with the active router; reads the log once for the whole batch. */
-export async function routeRequests(session: Session, requests: readonly RouteRequest[]): Promise<RouteAnswer[]> {
-  const state = await loadState(session.store);
-  return unwrap(decideRoutes(requests, state, session.env.uniform)).answers;
+export type RouteOptions = {
+  /** false: decide without logging (previews, evaluation); the answers carry no decisionId. Default true. */
+  readonly log?: boolean;
+};
+
+/**
+ * Routes requests with the active router, reading the log once for the whole batch. Logged (the default),
+ * every decision is appended as a DecisionLogged, all of them in one append, and each answer carries its
+ * `decisionId`; should another writer get in first, the batch is decided again on the newer log.
+ */
+export async function routeRequests(session: Session, requests: readonly CheckedRouteRequest[], options: RouteOptions = {}): Promise<RouteAnswer[]> {
+  if (options.log === false || requests.length === 0) {
+    const state = await loadState(session.store);
+    return unwrap(decideRoutes(requests, state, session.env.uniform)).answers;
+  }
+  let answers: RouteAnswer[] = [];
+  return decideAndAppend(
+    session,
+    (state) => {
+      const routed = decideRoutes(requests, state, session.env.uniform, decideContext(session.env));
+      if (!routed.ok) return routed;
+      answers = routed.value.answers;
+      return { ok: true, value: routed.value.events };
+    },
+    () => answers,
+  );
 }
 
 export type Evaluation = { versionId: string; label: string; benchmark: BenchmarkRef; metrics: Metrics };

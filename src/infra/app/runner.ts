@@ -1,5 +1,5 @@
 import type { RouteAnswer } from '../../domain/routeRequests.js';
-import type { Candidate, Task } from '../../domain/vocabulary.js';
+import type { Candidate, Outcome, Task } from '../../domain/vocabulary.js';
 import { recordTrajectories, validateTrajectories } from './operations.js';
 import { routeRequests, validateRouteRequests } from './routing.js';
 import type { Session } from './session.js';
@@ -25,22 +25,17 @@ export async function runTurn<R>(
   const request = typeof task === 'string' ? { input: task } : task;
   const [checked] = validateRouteRequests([{ ...request, candidates }]);
   const [answer] = await routeRequests(session, [checked!]);
-  const { caseMemory, ...decision } = answer!;
-  const offered = caseMemory ? [...checked!.candidates, caseMemory] : checked!.candidates;
+  // The decision is logged: its outcome is all there is left to say, by its id.
+  const complete = (outcome: Outcome) => recordTrajectories(session, validateTrajectories([{ decisionId: answer!.decisionId, outcome }]));
   const started = clock();
   let turn: TurnResult<R>;
   try {
     turn = await execute(answer!);
   } catch (error) {
-    const latencyMs = Math.max(0, clock() - started);
-    await recordTrajectories(
-      session,
-      validateTrajectories([{ task: { input: checked!.input }, candidates: offered, decision, outcome: { reward: 0, error: error instanceof Error ? error.message : String(error), latencyMs } }]),
-    );
+    await complete({ reward: 0, error: error instanceof Error ? error.message : String(error), latencyMs: Math.max(0, clock() - started) });
     throw error;
   }
-  const latencyMs = Math.max(0, clock() - started);
   // The agent's own numbers are input like any other: checked with the same messages as `record`.
-  await recordTrajectories(session, validateTrajectories([{ task: { input: checked!.input }, candidates: offered, decision, outcome: { reward: turn.reward, error: turn.error ?? null, latencyMs } }]));
+  await complete({ reward: turn.reward, error: turn.error ?? null, latencyMs: Math.max(0, clock() - started) });
   return turn.result;
 }

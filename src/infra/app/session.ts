@@ -100,6 +100,9 @@ function errorKindOf(error: DomainError): ErrorKind {
   switch (error.type) {
     case 'invalid-input':
     case 'duplicate-trajectory':
+    case 'decision-unknown':
+    case 'decision-completed':
+    case 'decision-mismatch':
     case 'version-ambiguous':
       return 'input';
     case 'version-not-found':

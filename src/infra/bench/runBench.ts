@@ -16,6 +16,7 @@ import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/traine
 import { realEnvironment } from '../app/clock.js';
 import { runCycle } from '../app/cycle.js';
 import { recordTrajectories } from '../app/operations.js';
+import { routeRequests } from '../app/routing.js';
 import { loadState, settleSnapshots, type Session } from '../app/session.js';
 import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 import type { NewEvent } from '../store/eventStore.js';
@@ -194,6 +195,45 @@ async function main(): Promise<void> {
     const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
     figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
     rows.push({ measure: 'one durable record (process already open)', memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`, raw: `${fmt((rawAppend / batches) * 1000)} ms per raw write + fdatasync`, ratio: '', target: '', met: null });
+
+    // 5b. Route through the log (the process already open), decided without logging and with it: logging
+    // adds one durable append per call, whatever the number of requests in it.
+    say('route, with and without logging...');
+    const benchCatalogue = indexCatalogue(loadCatalogue());
+    const asked = loadTrainRequests()
+      .slice(0, 1000)
+      .map((r) => ({ input: r.text, candidates: retrieveCandidates(benchCatalogue, r.text) }));
+    const routeOne = async (log: boolean) => latencies(300, (i) => routeRequests(session, [asked[i % asked.length]!], { log }));
+    const unloggedTimes = await routeOne(false);
+    const loggedTimes = await routeOne(true);
+    const batchSeconds = async (log: boolean) => {
+      const begin = process.hrtime.bigint();
+      await routeRequests(session, asked, { log });
+      return seconds(begin);
+    };
+    const unloggedBatch = Math.min(await batchSeconds(false), await batchSeconds(false));
+    const loggedBatch = Math.min(await batchSeconds(true), await batchSeconds(true));
+    figures.route = {
+      one: { unlogged: { p50us: percentile(unloggedTimes, 0.5), p99us: percentile(unloggedTimes, 0.99) }, logged: { p50us: percentile(loggedTimes, 0.5), p99us: percentile(loggedTimes, 0.99) } },
+      batch: { requests: asked.length, unloggedSeconds: unloggedBatch, loggedSeconds: loggedBatch },
+    };
+    const ms = (us: number) => fmt(us / 1000);
+    rows.push({
+      measure: 'route one request, logged (process already open)',
+      memabra: `p50 ${ms(percentile(loggedTimes, 0.5))} ms, p99 ${ms(percentile(loggedTimes, 0.99))} ms`,
+      raw: `p50 ${ms(percentile(unloggedTimes, 0.5))} ms, p99 ${ms(percentile(unloggedTimes, 0.99))} ms with --no-log`,
+      ratio: `${fmt(percentile(unloggedTimes, 0.5) / percentile(loggedTimes, 0.5))}x`,
+      target: '',
+      met: null,
+    });
+    rows.push({
+      measure: `route ${asked.length} requests in one call, logged (one append)`,
+      memabra: `${fmt(loggedBatch * 1000, 0)} ms`,
+      raw: `${fmt(unloggedBatch * 1000, 0)} ms with --no-log`,
+      ratio: `${fmt(unloggedBatch / loggedBatch)}x`,
+      target: '',
+      met: null,
+    });
 
     // 6. Training on 100,000 trajectories, and routing with 20 candidates.
     say('training...');

@@ -43,6 +43,7 @@ export async function statusCommand(options: GlobalOptions & Json): Promise<void
   printLine(`Trajectories    ${status.trajectoryCount} (${status.unseenTrajectoryCount} not yet used by a cycle)`);
   printLine(`Reports         ${status.reportCount}`);
   printLine(`Cases           ${status.caseCount}`);
+  printLine(`Decisions       ${status.decisions.logged} logged, ${status.decisions.awaitingOutcome} awaiting an outcome`);
   printLine(`Log             seq ${status.lastSeq}${status.lastAt ? ` at ${status.lastAt}` : ''}`);
   const r = status.latestReport;
   if (r) {

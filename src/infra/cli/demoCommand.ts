@@ -50,5 +50,5 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
   printLine(`Now active: ${active.label} (${active.kind}), ${active.source}; ${counted(status.versionCount, 'version')}, ${counted(status.trajectoryCount, 'trajectory', 'trajectories')}, ${counted(status.reportCount, 'report')}.`);
   // The same location flag the demo was given, if any (never a store URL: it may hold a password).
   const where = flags.dir ? ` --dir ${flags.dir}` : flags.store ? ' --store <url>' : '';
-  printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: memabra${where} history | versions | reports | rollback v1`);
+  printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: npx memabra${where} history, versions, reports, rollback v1`);
 }

@@ -52,7 +52,7 @@ export function buildProgram(): Command {
   command('init', 'create the data directory and log, and register and activate the baseline router')
     .addOption(new Option('--exploration-rate <RATE>', 'probability of a random route at route time').argParser(numberIn(0, 1)))
     .action((options) => initCommand(globals(options)));
-  command('record', 'append trajectories (JSON or JSON Lines), all or nothing').argument('[file]', 'input file, or - for stdin').action((file, options) => recordCommand(file, globals(options)));
+  command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing').argument('[file]', 'input file, or - for stdin').action((file, options) => recordCommand(file, globals(options)));
   command('status', 'active version, counts, latest report').action((options) => statusCommand(globals(options)));
   command('versions', 'every router version with lineage and metrics').action((options) => versionsCommand(globals(options)));
   command('history', 'the audit trail; with --as-of, the state as it was then')
@@ -67,11 +67,12 @@ export function buildProgram(): Command {
     .argument('<version>', 'version label (v2), id, or id prefix')
     .option('--reason <TEXT>', 'why, for the audit trail')
     .action((version, options) => rollbackCommand(version, globals(options)));
-  command('route', 'decide with the active router for each request (JSON or JSON Lines); one answer line each')
+  command('route', 'decide with the active router for each request (JSON or JSON Lines) and log it; one answer line each, with its decisionId')
     .argument('[file]', 'input file, or - for stdin')
+    .option('--no-log', 'decide without logging (previews, evaluation): the answers carry no decisionId')
     .addHelpText(
       'after',
-      '\nEach answer: route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route\'s score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline\'s composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.',
+      '\nEach answer: decisionId (absent with --no-log), route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route\'s score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline\'s composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.',
     )
     .action((file, options) => routeCommand(file, globals(options)));
   command('evaluate', 'score a router version on a benchmark suite (greedy, no exploration)')

@@ -6,10 +6,10 @@ import { openSession, readInput, type GlobalOptions } from './runtime.js';
 type Json = { json?: boolean };
 
 /** One JSON line per request, in input order, with or without --json (the answer is machine-first). */
-export async function routeCommand(file: string | undefined, options: GlobalOptions & Json): Promise<void> {
+export async function routeCommand(file: string | undefined, options: GlobalOptions & Json & { log?: boolean }): Promise<void> {
   const requests = parseRouteRequests(readInput(file));
   const session = await openSession(options);
-  const answers = await routeRequests(session, requests);
+  const answers = await routeRequests(session, requests, { log: options.log !== false });
   writeOut(answers.map((answer) => `${JSON.stringify(answer)}\n`).join(''));
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PromotionPolicySchema } from '../../domain/promotionPolicy.js';
 import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
-import { describeZodError, validateItems } from '../../domain/trajectoryInput.js';
-import { RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
+import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { runCycle } from '../app/cycle.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';
@@ -31,27 +31,32 @@ function parseArgs<S extends z.ZodType>(schema: S, args: unknown, what: string):
     if (!parsed.success) throw new MemabraError('input', `arguments: ${describeZodError(parsed.error)}`);
     return parsed.data;
   }
-  const [value] = unwrap(validateItems([args ?? {}], schema, what));
+  const [value] = unwrap(validateItems([args ?? {}], schemaCheck(schema), what));
   return value!;
 }
 
 /** One request with its fields at the top level (as before), or many as `requests`: the same answers. */
 const RouteArgs = RouteRequestSchema.partial({ input: true }).extend({
   requests: z.array(RouteRequestSchema).min(1).optional().describe('many requests in one call (instead of input and candidates): one answer each, in order'),
+  log: z.boolean().optional().describe('false: decide without logging (previews, evaluation); the answers carry no decisionId'),
 });
 async function routeTool(session: Session, args: unknown): Promise<unknown> {
-  if (typeof args === 'object' && args !== null && 'requests' in args) {
-    const { requests, ...single } = args as { requests: unknown };
+  const { log, ...rest } = typeof args === 'object' && args !== null ? (args as { log?: unknown }) : { log: undefined };
+  if (log !== undefined && typeof log !== 'boolean') throw new MemabraError('input', 'arguments: field "log": must be true or false');
+  const options = { log: log !== false };
+  const request: unknown = typeof args === 'object' && args !== null ? rest : args;
+  if (typeof request === 'object' && request !== null && 'requests' in request) {
+    const { requests, ...single } = request as { requests: unknown };
     if (Object.keys(single).length) {
       throw new MemabraError('input', `arguments: give one request (input, candidates) or "requests", not both; found ${Object.keys(single).map((k) => `"${k}"`).join(', ')} beside "requests"`);
     }
     if (!Array.isArray(requests) || requests.length === 0) throw new MemabraError('input', 'arguments: field "requests": must be a non-empty array of requests');
-    return routeRequests(session, validateRouteRequests(requests));
+    return routeRequests(session, validateRouteRequests(requests), options);
   }
-  return (await routeRequests(session, [parseArgs(RouteRequestSchema, args, 'request')]))[0];
+  return (await routeRequests(session, [parseArgs(RouteRequestSchema, request, 'request')], options))[0];
 }
 
-const RecordArgs = z.strictObject({ trajectories: z.array(TrajectoryInputSchema).min(1) });
+const RecordArgs = z.strictObject({ trajectories: z.array(z.union([OutcomeReportSchema, TrajectoryInputSchema])).min(1) });
 /** The shape around the trajectories; each one is then checked as `record` checks it, with its messages. */
 const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1) });
 const CycleArgs = z.strictObject({
@@ -89,13 +94,13 @@ export const TOOLS: readonly ToolDefinition[] = [
   {
     name: 'route',
     description:
-      'Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; record the outcome after the turn with the decision exactly as returned. Give one request (input, candidates) or many as requests (an array of answers, in order). An answer\'s scores rank the routes under the active router (higher is better; not probabilities: propensity is the chance of the route taken).',
+      'Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; after the turn, record {decisionId, outcome} (or the trajectory with the decision exactly as returned); log: false decides without logging. Give one request (input, candidates) or many as requests (an array of answers, in order). An answer\'s scores rank the routes under the active router (higher is better; not probabilities: propensity is the chance of the route taken).',
     input: RouteArgs,
     run: routeTool,
   },
   {
     name: 'record',
-    description: 'Record trajectories (task, candidates, decision, outcome) after the turn: all or nothing. Returns their ids.',
+    description: 'Record outcomes after the turn, now or later: {decisionId, outcome} for a decision route logged, or whole trajectories (task, candidates, decision, outcome) for imports: all or nothing. Returns their ids.',
     input: RecordArgs,
     run: async (session, args) => {
       const { trajectories } = parseArgs(RecordEnvelope, args, 'arguments');

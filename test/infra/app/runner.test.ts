@@ -33,7 +33,7 @@ describe('the agent runner (library API)', () => {
     ).rejects.toThrow('booking API timed out');
     const state = await memabra.state();
     expect(state.cases.get('book my usual hotel')).toMatchObject({ reward: 0, summary: expect.stringContaining('error: booking API timed out') });
-    expect(state.liveStats.get(state.active!.versionId)).toEqual({ count: 1, rewardSum: 0, errorCount: 1 });
+    expect(state.liveStats.get(state.active!.versionId)).toEqual({ count: 1, rewardSum: 0, errorCount: 1, loggedCount: 1 });
   });
 
   it('refuses a bad reward from the agent like any bad trajectory, naming the field', async () => {

@@ -19,7 +19,7 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
     expect(status).toMatchObject({ initialised: true, versionCount: 1, trajectoryCount: 2, reportCount: 0, caseCount: 1, active: { id: version.id } });
 
     const versions = JSON.parse(runCli(['--dir', dir, 'versions', '--json']).stdout);
-    expect(versions).toEqual([expect.objectContaining({ id: version.id, active: true, live: { count: 0, meanReward: null, errorRate: null } })]);
+    expect(versions).toEqual([expect.objectContaining({ id: version.id, active: true, live: { count: 0, logged: 0, meanReward: null, errorRate: null } })]);
 
     const history = JSON.parse(runCli(['--dir', dir, 'history', '--json']).stdout);
     expect(history.events.map((e: { type: string }) => e.type)).toEqual(['RouterRegistered', 'TrajectoryRecorded', 'TrajectoryRecorded']);

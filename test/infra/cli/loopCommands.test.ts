@@ -47,7 +47,7 @@ describe('the learning loop through the CLI', () => {
     const answers = routed.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(answers).toHaveLength(2);
     for (const answer of answers) {
-      expect(answer).toMatchObject({ routerVersionId: status.active.id, route: expect.any(String) });
+      expect(answer).toMatchObject({ decisionId: expect.stringMatching(/^[0-9A-Z]{26}$/), routerVersionId: status.active.id, route: expect.any(String) });
       expect(answer.propensity).toBeGreaterThan(0);
     }
 
@@ -73,6 +73,7 @@ describe('the learning loop through the CLI', () => {
       'CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerRejected',
       'CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted',
       'CycleStarted', 'CycleSkipped',
+      'DecisionLogged', 'DecisionLogged',
       'RouterRolledBack',
     ]);
     const promotedSeq = history.events.find((e: { type: string }) => e.type === 'ChallengerPromoted').seq;
