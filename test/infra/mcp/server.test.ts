@@ -71,10 +71,12 @@ describe('memabra mcp', () => {
     const candidates = trajectoryInput().candidates;
     const many = resultOf(await mcp.callTool({ name: 'route', arguments: { requests: [{ input: 'text my mom that i am late', candidates }, { input: 'what is 2 + 2' }] } }));
     expect(many).toHaveLength(2);
-    // With no exploration the answers are the CLI's, request for request.
-    const cli = runCli(['--dir', dir, 'route', '-'], { input: [JSON.stringify({ input: 'text my mom that i am late', candidates }), JSON.stringify({ input: 'what is 2 + 2' })].join('\n') });
-    expect(cli.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(many);
-    expect(resultOf(await mcp.callTool({ name: 'route', arguments: { input: 'what is 2 + 2' } }))).toEqual(many[1]);
+    // With no exploration the answers are the CLI's, request for request; each logged decision has its own id.
+    const withoutId = ({ decisionId, ...answer }: Record<string, unknown>) => (expect(decisionId).toMatch(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/), answer);
+    const cli = runCli(['--dir', dir, 'route', '-', '--no-log'], { input: [JSON.stringify({ input: 'text my mom that i am late', candidates }), JSON.stringify({ input: 'what is 2 + 2' })].join('\n') });
+    expect(cli.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(many.map(withoutId));
+    expect(withoutId(resultOf(await mcp.callTool({ name: 'route', arguments: { input: 'what is 2 + 2' } })))).toEqual(withoutId(many[1]));
+    expect(resultOf(await mcp.callTool({ name: 'route', arguments: { input: 'what is 2 + 2', log: false } }))).toEqual(withoutId(many[1]));
     await expect(mcp.callTool({ name: 'route', arguments: { requests: [{ input: 'a' }, { input: 'b', colour: 'red' }] } })).rejects.toHaveProperty(
       'message',
       'MCP error -32602: request 2: unknown field "colour"',
@@ -88,20 +90,21 @@ describe('memabra mcp', () => {
     );
     // An agent is not the operator: as for cycle, a suite outside the data directory is refused.
     await expect(mcp.callTool({ name: 'evaluate', arguments: { benchmark: '/etc/passwd' } })).rejects.toHaveProperty('message', expect.stringContaining('is not in the data directory'));
+    // init, the three logged decisions (two in one append), then the two trajectories.
     const { repairedBytes, ...verified } = JSON.parse(runCli(['--dir', dir, 'verify', '--json']).stdout);
-    expect({ repairedBytes, verified }).toMatchObject({ repairedBytes: 0, verified: { ok: true, events: 3 } });
+    expect({ repairedBytes, verified }).toMatchObject({ repairedBytes: 0, verified: { ok: true, events: 6 } });
     expect(resultOf(await mcp.callTool({ name: 'verify', arguments: {} }))).toEqual(verified);
 
     expect(resultOf(await mcp.callTool({ name: 'history', arguments: {} }))).toEqual(JSON.parse(runCli(['--dir', dir, 'history', '--json']).stdout));
-    expect(resultOf(await mcp.callTool({ name: 'history', arguments: { types: ['TrajectoryRecorded'], limit: 1 } }))).toMatchObject({ events: [{ seq: 3 }], omitted: 1 });
+    expect(resultOf(await mcp.callTool({ name: 'history', arguments: { types: ['TrajectoryRecorded'], limit: 1 } }))).toMatchObject({ events: [{ seq: 6 }], omitted: 1 });
     expect(resultOf(await mcp.callTool({ name: 'history', arguments: { asOf: 1 } }))).toMatchObject({ events: [{ seq: 1 }], state: { trajectoryCount: 0 } });
-    await expect(mcp.callTool({ name: 'history', arguments: { asOf: 9 } })).rejects.toHaveProperty('message', 'MCP error -32602: --as-of 9 is past the end of the log, whose last seq is 3');
+    await expect(mcp.callTool({ name: 'history', arguments: { asOf: 9 } })).rejects.toHaveProperty('message', 'MCP error -32602: --as-of 9 is past the end of the log, whose last seq is 6');
     await expect(mcp.callTool({ name: 'history', arguments: { asOf: '2026-02-30' } })).rejects.toHaveProperty('message', expect.stringMatching(/2026-02-30 is not a date in the calendar$/));
 
     expect(resultOf(await mcp.callTool({ name: 'cases', arguments: {} }))).toEqual(JSON.parse(runCli(['--dir', dir, 'cases', 'list', '--json']).stdout));
     const found = resultOf(await mcp.callTool({ name: 'cases', arguments: { input: 'Text my mom that I am late!' } }));
     // Two equal trajectories: the more recent is the case.
-    expect(found).toMatchObject({ key: 'text my mom that i am late', entry: { seq: 3 } });
+    expect(found).toMatchObject({ key: 'text my mom that i am late', entry: { seq: 6 } });
     expect(await mcp.callTool({ name: 'cases', arguments: { action: 'lookup', input: 'never asked' } })).toMatchObject({ isError: true, content: [{ text: 'no case for "never asked"' }] });
     expect(resultOf(await mcp.callTool({ name: 'cases', arguments: { action: 'rebuild' } }))).toMatchObject({ cases: 1, matchesIncremental: true });
     await expect(mcp.callTool({ name: 'cases', arguments: { action: 'list', input: 'x' } })).rejects.toHaveProperty('message', 'MCP error -32602: arguments: "input" is for lookup, not list');
