@@ -10,6 +10,8 @@ import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTra
 import { loadState, settleSnapshots, type Session } from './infra/app/session.js';
 import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
+import { registerBenchmark } from './infra/app/benchmarks.js';
+import type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
 import type { RouteAnswer } from './domain/routeRequests.js';
 import type { Candidate, Task } from './domain/vocabulary.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
@@ -32,6 +34,11 @@ export type { Evaluation } from './infra/app/routing.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
+export { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema } from './domain/promotionPolicy.js';
+export type { PolicyOverrides, PromotionPolicy, GateResult } from './domain/promotionPolicy.js';
+export type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
+export { buildSuite, LabelledTaskSchema } from './domain/benchmark/buildSuite.js';
+export type { LabelledTask } from './domain/benchmark/buildSuite.js';
 export { initialState } from './projections/state.js';
 
 export type MemabraOptions = {
@@ -43,7 +50,10 @@ export type MemabraOptions = {
 
 export type Memabra = {
   readonly session: Session;
-  init(options?: { explorationRate?: number }): ReturnType<typeof initLog>;
+  /** Registers and activates the baseline router; with `benchmark`, also registers that suite as the log's gate. */
+  init(options?: { explorationRate?: number; benchmark?: string | BenchmarkSuite }): ReturnType<typeof initLog>;
+  /** Registers a labelled suite (a file or a suite) as this log's gate: later cycles judge on it. */
+  useBenchmark(benchmark: string | BenchmarkSuite): ReturnType<typeof registerBenchmark>;
   /** Validates all, then appends all or nothing. Accepts objects or the text of JSON / JSON Lines. */
   record(trajectories: readonly unknown[] | string): ReturnType<typeof recordTrajectories>;
   rollback(version: string, reason?: string): ReturnType<typeof rollbackTo>;
@@ -71,6 +81,7 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
   return {
     session,
     init: (init) => initLog(session, init),
+    useBenchmark: (benchmark) => registerBenchmark(session, benchmark),
     record: (trajectories) => recordTrajectories(session, typeof trajectories === 'string' ? parseTrajectories(trajectories) : validateTrajectories(trajectories)),
     rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
     route: (requests) => routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests)),

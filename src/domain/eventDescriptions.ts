@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/catalogue.js';
+import { evidenceLabel } from './evaluation/evidenceName.js';
 
 const short = (id: string) => id.slice(-8);
 
@@ -15,9 +16,12 @@ export function describeEvent(event: StoredEvent): string {
       return `"${input}" -> ${decision.route}, reward ${outcome.reward}`;
     }
     case 'CycleStarted':
-      return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${event.data.benchmark.name}, ${event.data.newTrajectories.count} new trajectories${event.data.options.dryRun ? ' (dry run)' : ''}`;
-    case 'CycleSkipped':
+      return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${evidenceLabel(event.data.evidence)}, ${event.data.newTrajectories.count} new trajectories${event.data.options.dryRun ? ' (dry run)' : ''}`;
+    case 'CycleSkipped': {
+      const thin = event.data.thinEvidence;
+      if (thin) return `cycle ${short(event.data.cycleId)} skipped: ${thin.heldOutCount} held-out trajectories, ${thin.requiredCount} needed to judge`;
       return `cycle ${short(event.data.cycleId)} skipped: ${event.data.newTrajectoryCount} new trajectories, ${event.data.minNewTrajectories} needed`;
+    }
     case 'ChallengerTrained':
       return `cycle ${short(event.data.cycleId)} trained ${event.data.challenger.label} on ${event.data.trainingSet.count} trajectories (${event.data.excluded.length} excluded)`;
     case 'ChallengerEvaluated':
@@ -33,6 +37,10 @@ export function describeEvent(event: StoredEvent): string {
       return `cycle ${short(event.data.cycleId)} failed in ${event.data.stage}: ${event.data.error}`;
     case 'RouterRolledBack':
       return `rolled back from ${short(event.data.fromVersionId)} to ${short(event.data.toVersionId)}${event.data.reason ? `: ${event.data.reason}` : ''}`;
+    case 'BenchmarkRegistered': {
+      const { name, version, taskCount, hash } = event.data.benchmark;
+      return `benchmark ${name} v${version} registered (${taskCount} tasks, sha256 ${hash.slice(0, 12)}, ${event.data.storage.type})`;
+    }
     default:
       return event satisfies never;
   }

@@ -4,7 +4,25 @@ import { decided, refused, type Decided } from './domainError.js';
 /** One-line description of the first problem zod found, naming the field path and unknown keys. */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
-  if (!issue) return 'invalid';
+  return issue ? describeZodIssue(issue) : 'invalid';
+}
+
+/** Problems named in one line, at most this many; the rest are counted. */
+const MAX_NAMED_PROBLEMS = 20;
+
+/** Every problem of a list, on one line: the first MAX_NAMED_PROBLEMS named, the rest counted. */
+export function joinProblems(problems: readonly string[]): string {
+  const named = problems.slice(0, MAX_NAMED_PROBLEMS).join('; ');
+  return problems.length > MAX_NAMED_PROBLEMS ? `${named}; and ${problems.length - MAX_NAMED_PROBLEMS} more` : named;
+}
+
+/** One line naming every problem zod found (for files, where fixing one problem at a time is tedious). */
+export function describeZodIssues(error: z.ZodError, separator = '; '): string {
+  const problems = error.issues.map(describeZodIssue);
+  return separator === '; ' ? joinProblems(problems) : problems.join(separator);
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));

@@ -2,6 +2,7 @@ import { createDraft, enableMapSet, finishDraft, produce, setAutoFreeze } from '
 import type { StoredEvent } from '../events/catalogue.js';
 import { evolveActiveRouter } from './activeRouter.js';
 import { evolveCaseIndex } from './caseIndex.js';
+import { evolveEvidence } from './evidence.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
 import type { MemabraState, StateDraft } from './state.js';
@@ -22,6 +23,7 @@ export function evolve(state: StateDraft, event: StoredEvent): void {
   evolveTrajectories(state, event);
   evolveCaseIndex(state, event);
   evolveLiveStats(state, event);
+  evolveEvidence(state, event);
   state.lastSeq = event.seq;
   state.lastAt = event.at;
 }

@@ -24,6 +24,7 @@ export function evolveLiveStats(state: StateDraft, event: StoredEvent): void {
     case 'ChallengerRejected':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     default:
       return event satisfies never;

@@ -5,14 +5,14 @@ import type { StateDraft } from './state.js';
 export function evolveReports(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'CycleStarted': {
-      const { cycleId, baselineVersionId, benchmark, policy, options, newTrajectories } = event.data;
+      const { cycleId, baselineVersionId, evidence, policy, options, newTrajectories } = event.data;
       state.reports.set(cycleId, {
         cycleId,
         startedSeq: event.seq,
         startedAt: event.at,
         endedAt: null,
         baselineVersionId,
-        benchmark,
+        evidence,
         policy,
         dryRun: options.dryRun,
         minNewTrajectories: options.minNewTrajectories,
@@ -23,6 +23,10 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
         baselineMetrics: null,
         challengerMetrics: null,
         paired: null,
+        comparison: null,
+        judged: null,
+        heldOut: null,
+        thinEvidence: null,
         offPolicy: null,
         decision: 'running',
         wouldPromote: false,
@@ -36,6 +40,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       const report = state.reports.get(event.data.cycleId);
       if (!report) return;
       report.decision = 'skipped';
+      report.thinEvidence = event.data.thinEvidence ?? null;
       report.endedAt = event.at;
       return;
     }
@@ -45,6 +50,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       report.challengerVersionId = event.data.challenger.id;
       report.trainingSet = event.data.trainingSet;
       report.excludedCount = event.data.excluded.length;
+      report.heldOut = event.data.heldOut;
       return;
     }
     case 'ChallengerEvaluated': {
@@ -53,6 +59,8 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       report.baselineMetrics = event.data.baseline.metrics;
       report.challengerMetrics = event.data.challenger.metrics;
       report.paired = event.data.paired;
+      report.comparison = event.data.comparison;
+      report.judged = event.data.judged;
       report.offPolicy = event.data.offPolicy;
       return;
     }
@@ -86,6 +94,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
     case 'RouterRegistered':
     case 'TrajectoryRecorded':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     default:
       return event satisfies never;

@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import { Map as PersistentMap } from 'immutable';
-import type { BenchmarkRef, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type { BenchmarkRef, BenchmarkStorage, EventData, Evidence, HeldOutRule, OffPolicyReport, OutcomeComparison, PairedComparison, SeqRange } from '../events/catalogue.js';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import type { Metrics } from '../domain/metrics.js';
 import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
@@ -11,7 +11,17 @@ export type VersionOrigin =
   | { readonly type: 'registered'; readonly reason: string }
   | { readonly type: 'trained'; readonly cycleId: string };
 
-export type BenchmarkResult = { readonly benchmark: BenchmarkRef; readonly metrics: Metrics; readonly seq: number };
+/** A version's latest evaluation: what judged it (a suite, or held-out traffic off-policy) and its metrics. */
+export type BenchmarkResult = { readonly evidence: Evidence; readonly metrics: Metrics; readonly seq: number };
+
+/** The suite registered as this log's gate; an embedded suite stays in its event (read back by seq). */
+export type RegisteredBenchmark = {
+  readonly ref: BenchmarkRef;
+  readonly storage: { readonly type: 'bundled' } | { readonly type: 'file'; readonly path: string } | { readonly type: 'embedded' };
+  readonly seq: number;
+  readonly at: string;
+};
+export type { BenchmarkStorage };
 
 export type VersionEntry = {
   readonly version: RouterVersion;
@@ -46,7 +56,8 @@ export type TrainingReport = {
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly baselineVersionId: string;
-  readonly benchmark: BenchmarkRef;
+  /** What judged (or was to judge) the challenger. */
+  readonly evidence: Evidence;
   readonly policy: PromotionPolicy;
   readonly dryRun: boolean;
   readonly minNewTrajectories: number;
@@ -57,6 +68,14 @@ export type TrainingReport = {
   readonly baselineMetrics: Metrics | null;
   readonly challengerMetrics: Metrics | null;
   readonly paired: PairedComparison | null;
+  /** The paired differences every gate read (null before evaluation, and in cycles of older versions). */
+  readonly comparison: OutcomeComparison | null;
+  /** On held-out traffic, the seq range of the held-out trajectories judged. */
+  readonly judged: SeqRange | null;
+  /** The held-out share kept out of training, when one was. */
+  readonly heldOut: EventData<'ChallengerTrained'>['heldOut'];
+  /** Set when the cycle was skipped because the held-out evidence was too thin. */
+  readonly thinEvidence: NonNullable<EventData<'CycleSkipped'>['thinEvidence']> | null;
   readonly offPolicy: OffPolicyReport | null;
   readonly decision: ReportDecision;
   readonly wouldPromote: boolean;
@@ -92,6 +111,10 @@ export type MemabraState = {
   };
   readonly cases: PersistentIndex<CaseEntry>;
   readonly liveStats: ReadonlyMap<string, RewardStats>;
+  /** The suite registered as this log's gate (BenchmarkRegistered), or null: judged on its own traffic. */
+  readonly benchmark: RegisteredBenchmark | null;
+  /** The held-out rule as first used by a cycle of this log, so the share never moves. */
+  readonly heldOutRule: HeldOutRule | null;
 };
 
 /**
@@ -112,6 +135,8 @@ export const initialState: MemabraState = {
   trajectories: { count: 0, ids: emptyIdIndex, seenThroughSeq: 0 },
   cases: PersistentMap<string, CaseEntry>(),
   liveStats: new Map(),
+  benchmark: null,
+  heldOutRule: null,
 };
 
 /** The seq that recorded a trajectory id, or undefined when the log holds no such trajectory. */

@@ -5,7 +5,7 @@ import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type S
 import type { MemabraState, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
 /** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 4;
+export const STATE_FORMAT = 5;
 
 export type SerialisedState = {
   format: number;
@@ -17,6 +17,8 @@ export type SerialisedState = {
   trajectories: { count: number; ids: SerialisedIdIndex; seenThroughSeq: number };
   cases: [string, CaseEntry][];
   liveStats: [string, RewardStats][];
+  benchmark: MemabraState['benchmark'];
+  heldOutRule: MemabraState['heldOutRule'];
 };
 
 /** A state as a snapshot holds it: JSON-able data, and binary sections that the data refers to by number. */
@@ -36,6 +38,8 @@ export function serialiseState(state: MemabraState): StateImage {
     trajectories: { count: state.trajectories.count, ids: serialiseIdIndex(state.trajectories.ids, attach), seenThroughSeq: state.trajectories.seenThroughSeq },
     cases: [...state.cases.entries()],
     liveStats: [...state.liveStats],
+    benchmark: state.benchmark,
+    heldOutRule: state.heldOutRule,
   };
   return { data, sections };
 }
@@ -54,6 +58,8 @@ export function deserialiseState({ data, sections }: StateImage): MemabraState |
     trajectories: { count: data.trajectories.count, ids, seenThroughSeq: data.trajectories.seenThroughSeq },
     cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
+    benchmark: data.benchmark,
+    heldOutRule: data.heldOutRule,
   };
 }
 

@@ -9,6 +9,7 @@ import { openJsonlStore } from '../../src/infra/store/jsonlEventStore.js';
 import type { Trajectory, TrajectoryInput } from '../../src/domain/vocabulary.js';
 import { ROUTES } from '../../src/domain/vocabulary.js';
 import { propensityArb, retrievalScoreArb, rewardArb } from './unitArbitraries.js';
+import { currentVersion } from '../../src/events/upcasters.js';
 
 export function tempDir(prefix = 'memabra-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -95,6 +96,6 @@ export function stored(events: readonly DomainEvent[], firstSeq = 1, startMs = D
     seq: firstSeq + i,
     id: `E${String(firstSeq + i).padStart(25, '0')}`,
     at: new Date(startMs + (firstSeq + i) * 1000).toISOString(),
-    v: event.type === 'RouterRolledBack' ? 2 : 1,
+    v: currentVersion(event.type),
   })) as StoredEvent[];
 }

@@ -9,6 +9,7 @@ import { RouteRequestSchema, type RouteRequest } from '../../domain/vocabulary.j
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { loadState, unwrap, type Session } from './session.js';
+import { loadRegisteredBenchmark } from './benchmarks.js';
 
 export function parseRouteRequests(text: string): RouteRequest[] {
   return unwrap(parseItems(text, RouteRequestSchema, 'request'));
@@ -26,10 +27,10 @@ export async function routeRequests(session: Session, requests: readonly RouteRe
 
 export type Evaluation = { versionId: string; label: string; benchmark: BenchmarkRef; metrics: Metrics };
 
-/** Scores a version (default: the active one) on a benchmark suite (default: the bundled one). */
+/** Scores a version (default: the active one) on a suite (default: the one registered for the log, else the bundled one). */
 export async function evaluateVersion(session: Session, options: { benchmark?: string; version?: string }): Promise<Evaluation> {
-  const suite = loadBenchmark(options.benchmark);
   const state = await loadState(session.store);
+  const suite = options.benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : loadBenchmark(options.benchmark);
   const ref = options.version ?? state.active?.versionId;
   if (!ref) throw new MemabraError('not-initialised', 'no router is registered yet: run `memabra init` first');
   const entry = unwrap(resolveVersion(state, ref));
