@@ -13,6 +13,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
         endedAt: null,
         baselineVersionId,
         evidence,
+        benchmark: evidence.type === 'suite' ? evidence.benchmark : null,
         policy,
         dryRun: options.dryRun,
         minNewTrajectories: options.minNewTrajectories,

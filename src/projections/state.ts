@@ -58,6 +58,8 @@ export type TrainingReport = {
   readonly baselineVersionId: string;
   /** What judged (or was to judge) the challenger. */
   readonly evidence: Evidence;
+  /** The suite that judged it, as `evidence` names it; null when the log's held-out traffic did. */
+  readonly benchmark: BenchmarkRef | null;
   readonly policy: PromotionPolicy;
   readonly dryRun: boolean;
   readonly minNewTrajectories: number;
