@@ -11,6 +11,8 @@ import { loadState, settleSnapshots, type Session } from './infra/app/session.js
 import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation, type RouteOptions } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
 import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './domain/vocabulary.js';
+import { registerBenchmark } from './infra/app/benchmarks.js';
+import type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
@@ -45,6 +47,11 @@ export type { RecordResult } from './infra/app/operations.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
+export { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema } from './domain/promotionPolicy.js';
+export type { PolicyOverrides, PromotionPolicy, GateResult } from './domain/promotionPolicy.js';
+export type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
+export { buildSuite, LabelledTaskSchema } from './domain/benchmark/buildSuite.js';
+export type { LabelledTask } from './domain/benchmark/buildSuite.js';
 export { initialState } from './projections/state.js';
 
 export type MemabraOptions = {
@@ -56,7 +63,10 @@ export type MemabraOptions = {
 
 export type Memabra = {
   readonly session: Session;
-  init(options?: { explorationRate?: number }): ReturnType<typeof initLog>;
+  /** Registers and activates the baseline router; with `benchmark`, also registers that suite as the log's gate. */
+  init(options?: { explorationRate?: number; benchmark?: string | BenchmarkSuite }): ReturnType<typeof initLog>;
+  /** Registers a labelled suite (a file or a suite) as this log's gate: later cycles judge on it. */
+  useBenchmark(benchmark: string | BenchmarkSuite): ReturnType<typeof registerBenchmark>;
   /**
    * Records outcomes of logged decisions (`{decisionId, outcome}`) and whole trajectories: validates all,
    * then appends all or nothing. Accepts values or the text of JSON / JSON Lines.
@@ -90,6 +100,7 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
   return {
     session,
     init: (init) => initLog(session, init),
+    useBenchmark: (benchmark) => registerBenchmark(session, benchmark),
     record: (items) => recordTrajectories(session, typeof items === 'string' ? parseTrajectories(items) : validateTrajectories(items)),
     rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
     route: (requests, routeOptions) =>

@@ -139,8 +139,8 @@ export function createAuditReportBuilder(liveBucket: number) {
         label.set(event.data.challenger.id, event.data.challenger.label);
         return;
       case 'ChallengerEvaluated': {
-        const { cycleId, benchmark, challenger } = event.data;
-        benchmarks.add(`${benchmark.name} v${benchmark.version}, ${benchmark.taskCount} tasks`);
+        const { cycleId, evidence, judged, challenger } = event.data;
+        benchmarks.add(evidence.type === 'suite' ? `${evidence.benchmark.name} v${evidence.benchmark.version}, ${evidence.benchmark.taskCount} tasks` : `held-out traffic, ${judged?.count ?? 0} trajectories`);
         challengers.set(cycleId, { seq: event.seq, versionId: challenger.versionId, value: challenger.metrics.meanReward, outcome: 'undecided' });
         return;
       }
@@ -168,7 +168,15 @@ export function createAuditReportBuilder(liveBucket: number) {
         return;
       }
       case 'CycleSkipped':
-        timeline.push({ ...at, kind: 'skipped', subject: null, title: `cycle skipped: ${event.data.newTrajectoryCount} new trajectories, ${event.data.minNewTrajectories} needed`, details: [] });
+        timeline.push({
+          ...at,
+          kind: 'skipped',
+          subject: null,
+          title: event.data.thinEvidence
+            ? `cycle skipped: ${event.data.thinEvidence.heldOutCount} held-out trajectories, ${event.data.thinEvidence.requiredCount} needed to judge`
+            : `cycle skipped: ${event.data.newTrajectoryCount} new trajectories, ${event.data.minNewTrajectories} needed`,
+          details: [],
+        });
         return;
       case 'CycleFailed':
         timeline.push({ ...at, kind: 'failed', subject: null, title: `cycle failed in ${event.data.stage}`, details: [event.data.error] });
@@ -181,6 +189,11 @@ export function createAuditReportBuilder(liveBucket: number) {
       }
       case 'DecisionLogged':
         return;
+      case 'BenchmarkRegistered': {
+        const { name: suite, version, taskCount, hash } = event.data.benchmark;
+        timeline.push({ ...at, kind: 'registered', subject: null, title: `benchmark ${suite} v${version} registered as this log's gate`, details: [`${taskCount} tasks, sha256 ${hash.slice(0, 12)}`] });
+        return;
+      }
       default:
         return event satisfies never;
     }

@@ -1,11 +1,13 @@
-import type { DomainEvent, EventOf, OffPolicyReport, SeqRange } from '../events/catalogue.js';
+import type { DomainEvent, EventOf, Evidence, HeldOutRule, OffPolicyReport, SeqRange } from '../events/catalogue.js';
 import { unseenTrajectoryCount, type MemabraState } from '../projections/state.js';
 import { suiteRef, type BenchmarkSuite } from './benchmark/benchmarkSuite.js';
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided } from './domainError.js';
+import { DEFAULT_HELD_OUT_RULE, trajectoriesForHeldOut } from './evaluation/heldOutShare.js';
+import { judgeOnHeldOut } from './evaluation/judgeOnHeldOut.js';
+import { judgeOnSuite } from './evaluation/judgeOnSuite.js';
+import type { Judgement } from './evaluation/judgement.js';
 import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.js';
-import { pairedBootstrap } from './evaluation/pairedComparison.js';
-import { scoreSuite } from './evaluation/scoreSuite.js';
 import { evaluatePromotion, type PromotionPolicy, type PromotionVerdict } from './promotionPolicy.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from './routerVersion.js';
 import { greedyRoute, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
@@ -37,11 +39,48 @@ export type CycleInputs = {
   readonly state: MemabraState;
   /** Every recorded trajectory up to state.lastSeq, in log order; read as a stream, never held whole. */
   readonly trajectories: Iterable<LoggedTrajectory> | AsyncIterable<LoggedTrajectory>;
-  readonly benchmark: BenchmarkSuite;
+  /** A suite passed to this cycle (`cycle --benchmark FILE`): it judges, whatever the log registered. */
+  readonly benchmark?: BenchmarkSuite;
+  /** The suite registered for this log (state.benchmark), read back by the shell; needed only when one is. */
+  readonly registered?: BenchmarkSuite;
   readonly options: CycleOptions;
   readonly context: DecideContext;
   readonly learner?: Learner;
 };
+
+/** A suite to judge on, or the log's held-out share: what `selectEvidence` chose. */
+export type CycleEvidence =
+  | { readonly type: 'suite'; readonly source: 'option' | 'registered'; readonly suite: BenchmarkSuite }
+  | { readonly type: 'held-out'; readonly rule: HeldOutRule };
+
+/**
+ * The held-out share this log keeps out of training: its rule as first recorded (so it never moves once a
+ * cycle used it), or the default; none once the log has a registered suite, which judges instead.
+ */
+export function heldOutRuleOf(state: MemabraState): HeldOutRule | null {
+  return state.benchmark ? null : (state.heldOutRule ?? DEFAULT_HELD_OUT_RULE);
+}
+
+/**
+ * What a cycle judges a challenger on, in this order: the suite passed to the cycle; else the suite
+ * registered for the log; else the log's own held-out traffic. Refused when the log registered a suite
+ * that the shell could not hand over as registered (its content hash differs).
+ */
+export function selectEvidence(state: MemabraState, option: BenchmarkSuite | undefined, registered: BenchmarkSuite | undefined): Decided<CycleEvidence> {
+  if (option) return decided({ type: 'suite', source: 'option', suite: option });
+  if (state.benchmark) {
+    const expected = state.benchmark.ref;
+    if (!registered || suiteRef(registered).hash !== expected.hash) {
+      return refused({ type: 'invalid-input', message: `the registered benchmark ${expected.name} v${expected.version} (sha256 ${expected.hash.slice(0, 12)}) could not be read back as registered; register it again with \`memabra benchmark use FILE\`` });
+    }
+    return decided({ type: 'suite', source: 'registered', suite: registered });
+  }
+  return decided({ type: 'held-out', rule: state.heldOutRule ?? DEFAULT_HELD_OUT_RULE });
+}
+
+function evidenceRef(evidence: CycleEvidence): Evidence {
+  return evidence.type === 'suite' ? { type: 'suite', source: evidence.source, benchmark: suiteRef(evidence.suite) } : { type: 'held-out', rule: evidence.rule };
+}
 
 /** Logged decisions used for the off-policy estimates: the latest ones, to bound the cost of a cycle. */
 const OFF_POLICY_SAMPLES = 20_000;
@@ -67,27 +106,30 @@ function message(error: unknown): string {
 }
 
 /**
- * One online-learning cycle, as events: CycleStarted, then either CycleSkipped, or ChallengerTrained,
- * ChallengerEvaluated and exactly one of ChallengerPromoted / ChallengerRejected; a failure in any stage
- * after the start becomes CycleFailed instead. The active router changes only through ChallengerPromoted.
+ * One online-learning cycle, as events: CycleStarted, then either CycleSkipped (too few new trajectories,
+ * or too little held-out evidence to judge), or ChallengerTrained, ChallengerEvaluated and exactly one of
+ * ChallengerPromoted / ChallengerRejected; a failure in any stage after the start becomes CycleFailed
+ * instead. The active router changes only through ChallengerPromoted.
  */
 export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEvent[]>> {
-  const { state, benchmark, options, context } = inputs;
+  const { state, options, context } = inputs;
   if (!state.active) return refused({ type: 'not-initialised' });
   const baselineEntry = resolveVersion(state, options.baselineVersion ?? state.active.versionId);
   if (!baselineEntry.ok) return baselineEntry;
   const baseline = baselineEntry.value.version;
+  const chosen = selectEvidence(state, inputs.benchmark, inputs.registered);
+  if (!chosen.ok) return chosen;
+  const evidence = chosen.value;
   const cycleId = context.newId();
 
   const newCount = unseenTrajectoryCount(state);
   const newTrajectories: SeqRange = { fromSeq: state.trajectories.seenThroughSeq + 1, toSeq: state.lastSeq, count: newCount };
-  const benchmarkRef = suiteRef(benchmark);
   const started: EventOf<'CycleStarted'> = {
     type: 'CycleStarted',
     data: {
       cycleId,
       baselineVersionId: baseline.id,
-      benchmark: benchmarkRef,
+      evidence: evidenceRef(evidence),
       policy: options.policy,
       options: { dryRun: options.dryRun, minNewTrajectories: options.minNewTrajectories, seed: options.seed },
       newTrajectories,
@@ -99,14 +141,16 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   const failed = (stage: EventOf<'CycleFailed'>['data']['stage'], error: unknown): Decided<DomainEvent[]> =>
     decided([started, { type: 'CycleFailed', data: { cycleId, stage, error: message(error) } }]);
 
-  // Dataset: every eligible trajectory, old and new; benchmark inputs kept out. Only the latest few are
-  // kept whole, for the off-policy estimates; the rest live on as training samples.
-  // A failure to read the log is the shell's to report, not a cycle outcome: only building samples is caught.
+  // Dataset: every eligible trajectory, old and new; a judging suite's inputs and the held-out share kept
+  // out. Only the latest few are kept whole, for the off-policy estimates; the rest live on as training
+  // samples. A failure to read the log is the shell's to report, not a cycle outcome: only building
+  // samples is caught.
+  const heldOutRule = heldOutRuleOf(state);
   const logged: Trajectory[] = [];
-  const builder = createDatasetBuilder(options.features, benchmarkInputSet(benchmark.tasks.map((t) => t.input)));
-  for await (const { trajectory } of inputs.trajectories) {
+  const builder = createDatasetBuilder(options.features, benchmarkInputSet(evidence.type === 'suite' ? evidence.suite.tasks.map((t) => t.input) : []), heldOutRule);
+  for await (const { seq, trajectory } of inputs.trajectories) {
     try {
-      builder.add(trajectory);
+      builder.add(trajectory, seq);
     } catch (error) {
       return failed('dataset', error);
     }
@@ -116,6 +160,14 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
     }
   }
   const dataset: Dataset = builder.build();
+
+  if (evidence.type === 'held-out' && dataset.heldOut.samples.length < options.policy.requiredTaskCount) {
+    // Judging on a handful of trajectories would promote on noise: say how much more it takes, change nothing.
+    const heldOutCount = dataset.heldOut.samples.length;
+    const requiredCount = options.policy.requiredTaskCount;
+    const thinEvidence = { heldOutCount, requiredCount, moreTrajectoriesNeeded: trajectoriesForHeldOut(evidence.rule, requiredCount - heldOutCount) };
+    return decided([started, { type: 'CycleSkipped', data: { cycleId, newTrajectoryCount: newCount, minNewTrajectories: options.minNewTrajectories, thinEvidence } }]);
+  }
 
   let challenger: RouterVersion;
   try {
@@ -134,31 +186,46 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   }
   const trained: EventOf<'ChallengerTrained'> = {
     type: 'ChallengerTrained',
-    data: { cycleId, challenger, trainingSet: { fromSeq: 1, toSeq: state.lastSeq, count: dataset.used }, excluded: dataset.excluded },
+    data: {
+      cycleId,
+      challenger,
+      trainingSet: { fromSeq: 1, toSeq: state.lastSeq, count: dataset.used },
+      excluded: dataset.excluded,
+      heldOut: heldOutRule ? { rule: heldOutRule, count: dataset.heldOut.count } : null,
+    },
   };
 
   let evaluated: EventOf<'ChallengerEvaluated'>;
   let verdict: PromotionVerdict;
   try {
-    const before = scoreSuite(baseline, benchmark);
-    const after = scoreSuite(challenger, benchmark);
-    const paired = pairedBootstrap(before.rewards, after.rewards, {
-      resamples: options.policy.bootstrapResamples,
-      confidenceLevel: options.policy.confidenceLevel,
-      seed: options.policy.seed,
-    });
+    const bootstrap = { resamples: options.policy.bootstrapResamples, confidenceLevel: options.policy.confidenceLevel, seed: options.policy.seed };
+    let judgement: Judgement;
+    let offPolicy: OffPolicyReport;
+    let judged: SeqRange | null = null;
+    if (evidence.type === 'suite') {
+      judgement = judgeOnSuite(baseline, challenger, evidence.suite, bootstrap);
+      offPolicy = offPolicyReport(logged, baseline, challenger);
+    } else {
+      const samples = dataset.heldOut.samples;
+      const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap);
+      judgement = held;
+      offPolicy = held.offPolicy;
+      judged = { fromSeq: samples[0]!.seq, toSeq: samples[samples.length - 1]!.seq, count: samples.length };
+    }
     evaluated = {
       type: 'ChallengerEvaluated',
       data: {
         cycleId,
-        benchmark: benchmarkRef,
-        baseline: { versionId: baseline.id, metrics: before.metrics },
-        challenger: { versionId: challenger.id, metrics: after.metrics },
-        paired,
-        offPolicy: offPolicyReport(logged, baseline, challenger),
+        evidence: started.data.evidence,
+        judged,
+        baseline: { versionId: baseline.id, metrics: judgement.baseline },
+        challenger: { versionId: challenger.id, metrics: judgement.challenger },
+        paired: judgement.paired,
+        comparison: judgement.comparison,
+        offPolicy,
       },
     };
-    verdict = evaluatePromotion({ baseline: before.metrics, challenger: after.metrics, paired }, options.policy);
+    verdict = evaluatePromotion(judgement, options.policy);
   } catch (error) {
     return decided([started, trained, { type: 'CycleFailed', data: { cycleId, stage: 'evaluation', error: message(error) } }]);
   }

@@ -1,5 +1,6 @@
 import { unseenTrajectoryCount, type MemabraState, type TrainingReport, type VersionEntry } from '../projections/state.js';
 import type { Metrics } from './metrics.js';
+import { evidenceLabel } from './evaluation/evidenceName.js';
 
 export type VersionSummary = {
   id: string;
@@ -42,7 +43,7 @@ export function summariseVersion(state: MemabraState, entry: VersionEntry): Vers
             : 'trained',
     benchmark: entry.benchmark
       ? {
-          name: entry.benchmark.benchmark.name,
+          name: evidenceLabel(entry.benchmark.evidence),
           meanReward: entry.benchmark.metrics.meanReward,
           errorRate: entry.benchmark.metrics.errorRate,
           meanLatencyMs: entry.benchmark.metrics.meanLatencyMs,

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { decided, refused, type Decided } from './domainError.js';
 
+/** Problems named in one line, at most this many; the rest are counted. */
+const MAX_NAMED_PROBLEMS = 20;
+
+/** Every problem of a list, on one line: the first MAX_NAMED_PROBLEMS named, the rest counted. */
+export function joinProblems(problems: readonly string[]): string {
+  const named = problems.slice(0, MAX_NAMED_PROBLEMS).join('; ');
+  return problems.length > MAX_NAMED_PROBLEMS ? `${named}; and ${problems.length - MAX_NAMED_PROBLEMS} more` : named;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
@@ -46,7 +55,7 @@ export function validateItems<T>(values: readonly unknown[], schema: z.ZodType<T
   const out: T[] = [];
   for (const [index, value] of values.entries()) {
     const checked = check(value);
-    if (!checked.ok) return refused({ type: 'invalid-input', message: `${what} ${index + 1}: ${checked.problems.join('; ')}` });
+    if (!checked.ok) return refused({ type: 'invalid-input', message: `${what} ${index + 1}: ${joinProblems(checked.problems)}` });
     out.push(checked.value);
   }
   return decided(out);
@@ -69,7 +78,7 @@ export function parseItems<T>(text: string, schema: z.ZodType<T> | ItemCheck<T>,
   }
   const checkLine = (value: unknown, line: number): Decided<T> => {
     const checked = check(value);
-    return checked.ok ? decided(checked.value) : refused({ type: 'invalid-input', message: `line ${line}: ${checked.problems.join('; ')}` });
+    return checked.ok ? decided(checked.value) : refused({ type: 'invalid-input', message: `line ${line}: ${joinProblems(checked.problems)}` });
   };
   if (isWhole) {
     if (Array.isArray(whole)) return validateItems(whole, schema, what);

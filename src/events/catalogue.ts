@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BenchmarkSuiteSchema } from '../domain/benchmark/benchmarkSuite.js';
 import { MetricsSchema } from '../domain/metrics.js';
 import { GateResultSchema, PromotionPolicySchema } from '../domain/promotionPolicy.js';
 import { RouterVersionSchema } from '../domain/routerVersion.js';
@@ -35,8 +36,14 @@ export const SeqRangeSchema = z.strictObject({
 });
 export type SeqRange = z.infer<typeof SeqRangeSchema>;
 
+/**
+ * How the per-unit differences of a paired comparison were formed: outcomes of benchmark tasks looked up
+ * for both routers, or doubly robust off-policy terms of held-out logged trajectories.
+ */
+export const PairedMethodSchema = z.enum(['paired-bootstrap', 'paired-dr-bootstrap']);
+
 export const PairedComparisonSchema = z.strictObject({
-  method: z.literal('paired-bootstrap'),
+  method: PairedMethodSchema,
   meanDelta: z.number(),
   lower: z.number(),
   upper: z.number(),
@@ -87,6 +94,71 @@ export const DecisionLoggedSchema = z.strictObject({
   scores: RouteScoresSchema,
 });
 export type DecisionLoggedData = z.infer<typeof DecisionLoggedSchema>;
+/** A paired difference (challenger - baseline) with its bootstrap interval, over `count` units. */
+export const PairedIntervalSchema = z.strictObject({
+  meanDelta: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  count: z.number().int().min(0),
+});
+export type PairedInterval = z.infer<typeof PairedIntervalSchema>;
+
+/** Every paired difference the gates read, from one joint bootstrap over the same units. */
+export const OutcomeComparisonSchema = z.strictObject({
+  method: PairedMethodSchema,
+  confidenceLevel: z.number(),
+  resamples: z.number().int(),
+  seed: z.number().int(),
+  reward: PairedIntervalSchema,
+  /** Differences of error rate (a share) and mean latency (ms). */
+  errorRate: PairedIntervalSchema,
+  latencyMs: PairedIntervalSchema,
+  /** Mean reward per category, over the units that have one. */
+  byCategory: z.strictObject({
+    direct: PairedIntervalSchema.optional(),
+    memory: PairedIntervalSchema.optional(),
+    tool: PairedIntervalSchema.optional(),
+    skill: PairedIntervalSchema.optional(),
+    composite: PairedIntervalSchema.optional(),
+  }),
+  /** On held-out traffic: the self-normalised (SNIPS) estimate of the reward difference; null on a suite. */
+  snipsReward: PairedIntervalSchema.nullable(),
+});
+export type OutcomeComparison = z.infer<typeof OutcomeComparisonSchema>;
+
+/**
+ * Which trajectories are the log's held-out share: those that carry a propensity and whose id hashes below
+ * `share` (the first four bytes of sha256 of the id, big-endian, over 2^32). A function of the id alone, so
+ * a trajectory is on the same side in every cycle, whatever else the log holds.
+ */
+export const HeldOutRuleSchema = z.strictObject({
+  method: z.literal('sha256-trajectory-id'),
+  share: z.number().gt(0).lt(1),
+});
+export type HeldOutRule = z.infer<typeof HeldOutRuleSchema>;
+
+/**
+ * What a cycle judges the challenger on. `option`: the suite passed to this cycle; `registered`: the suite
+ * registered for the log (BenchmarkRegistered); `unrecorded`: a cycle of an older version, which did not
+ * say. `held-out`: the log's own held-out traffic, judged off-policy.
+ */
+export const EvidenceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('suite'), source: z.enum(['option', 'registered', 'unrecorded']), benchmark: BenchmarkRefSchema }),
+  z.strictObject({ type: z.literal('held-out'), rule: HeldOutRuleSchema }),
+]);
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+/**
+ * Where a registered suite lives: shipped with memabra (`bundled`), in a file beside a JSONL log (`file`,
+ * relative to the data directory), or in the event itself (`embedded`, a PostgreSQL log's way, within the
+ * per-event size limit). The hash in the reference is checked whenever the suite is read back.
+ */
+export const BenchmarkStorageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('bundled') }),
+  z.strictObject({ type: z.literal('file'), path: z.string().min(1) }),
+  z.strictObject({ type: z.literal('embedded'), suite: BenchmarkSuiteSchema }),
+]);
+export type BenchmarkStorage = z.infer<typeof BenchmarkStorageSchema>;
 
 export const eventDataSchemas = {
   RouterRegistered: z.strictObject({
@@ -100,7 +172,7 @@ export const eventDataSchemas = {
   CycleStarted: z.strictObject({
     cycleId: z.string(),
     baselineVersionId: z.string(),
-    benchmark: BenchmarkRefSchema,
+    evidence: EvidenceSchema,
     policy: PromotionPolicySchema,
     options: z.strictObject({
       dryRun: z.boolean(),
@@ -114,6 +186,18 @@ export const eventDataSchemas = {
     cycleId: z.string(),
     newTrajectoryCount: z.number().int().min(0),
     minNewTrajectories: z.number().int().min(0),
+    /**
+     * Present when the cycle had enough new trajectories but too little held-out evidence to judge a
+     * challenger: how many held-out trajectories it found, how many it needs, and about how many more
+     * trajectories with a propensity must be recorded to get there.
+     */
+    thinEvidence: z
+      .strictObject({
+        heldOutCount: z.number().int().min(0),
+        requiredCount: z.number().int().min(1),
+        moreTrajectoriesNeeded: z.number().int().min(1),
+      })
+      .optional(),
   }),
   ChallengerTrained: z.strictObject({
     cycleId: z.string(),
@@ -121,13 +205,23 @@ export const eventDataSchemas = {
     /** Every eligible trajectory in this range was used: training is on all of them, not only new ones. */
     trainingSet: SeqRangeSchema,
     excluded: z.array(z.strictObject({ trajectoryId: z.string(), reason: ExclusionReasonSchema })),
+    /**
+     * The held-out share kept out of training (not listed: the rule names it), or null when the log judges
+     * on a registered suite and trains on everything.
+     */
+    heldOut: z.strictObject({ rule: HeldOutRuleSchema, count: z.number().int().min(0) }).nullable(),
   }),
   ChallengerEvaluated: z.strictObject({
     cycleId: z.string(),
-    benchmark: BenchmarkRefSchema,
+    /** What judged it; on held-out traffic the metrics below are doubly robust off-policy estimates. */
+    evidence: EvidenceSchema,
+    /** On held-out traffic, the seq range of the held-out trajectories judged; null on a suite. */
+    judged: SeqRangeSchema.nullable(),
     baseline: z.strictObject({ versionId: z.string(), metrics: MetricsSchema }),
     challenger: z.strictObject({ versionId: z.string(), metrics: MetricsSchema }),
     paired: PairedComparisonSchema,
+    /** The paired differences every gate reads; null in cycles of an older version. */
+    comparison: OutcomeComparisonSchema.nullable(),
     offPolicy: OffPolicyReportSchema,
   }),
   ChallengerPromoted: z.strictObject({
@@ -154,6 +248,11 @@ export const eventDataSchemas = {
     fromVersionId: z.string(),
     toVersionId: z.string(),
     reason: z.string().nullable(),
+  }),
+  /** A labelled suite chosen as this log's gate; a later registration replaces it. */
+  BenchmarkRegistered: z.strictObject({
+    benchmark: BenchmarkRefSchema,
+    storage: BenchmarkStorageSchema,
   }),
 } as const;
 

@@ -39,6 +39,7 @@ export function evolveActiveRouter(state: StateDraft, event: StoredEvent): void 
     case 'ChallengerEvaluated':
     case 'ChallengerRejected':
     case 'CycleFailed':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

@@ -23,6 +23,7 @@ export function evolveCaseIndex(state: StateDraft, event: StoredEvent): void {
     case 'ChallengerRejected':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

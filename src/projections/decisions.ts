@@ -29,6 +29,7 @@ export function evolveDecisions(state: StateDraft, event: StoredEvent): void {
     case 'ChallengerRejected':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     default:
       return event satisfies never;

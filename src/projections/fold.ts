@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/catalogue.js';
 import { evolveActiveRouter } from './activeRouter.js';
 import { evolveCaseIndex } from './caseIndex.js';
 import { evolveDecisions } from './decisions.js';
+import { evolveEvidence } from './evidence.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
 import type { MemabraState, StateDraft } from './state.js';
@@ -24,6 +25,7 @@ export function evolve(state: StateDraft, event: StoredEvent): void {
   evolveCaseIndex(state, event);
   evolveLiveStats(state, event);
   evolveDecisions(state, event);
+  evolveEvidence(state, event);
   state.lastSeq = event.seq;
   state.lastAt = event.at;
 }

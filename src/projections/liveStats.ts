@@ -28,6 +28,7 @@ export function evolveLiveStats(state: StateDraft, event: StoredEvent): void {
     case 'ChallengerRejected':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

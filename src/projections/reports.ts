@@ -5,14 +5,15 @@ import type { StateDraft } from './state.js';
 export function evolveReports(state: StateDraft, event: StoredEvent): void {
   switch (event.type) {
     case 'CycleStarted': {
-      const { cycleId, baselineVersionId, benchmark, policy, options, newTrajectories } = event.data;
+      const { cycleId, baselineVersionId, evidence, policy, options, newTrajectories } = event.data;
       state.reports.set(cycleId, {
         cycleId,
         startedSeq: event.seq,
         startedAt: event.at,
         endedAt: null,
         baselineVersionId,
-        benchmark,
+        evidence,
+        benchmark: evidence.type === 'suite' ? evidence.benchmark : null,
         policy,
         dryRun: options.dryRun,
         minNewTrajectories: options.minNewTrajectories,
@@ -23,6 +24,10 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
         baselineMetrics: null,
         challengerMetrics: null,
         paired: null,
+        comparison: null,
+        judged: null,
+        heldOut: null,
+        thinEvidence: null,
         offPolicy: null,
         decision: 'running',
         wouldPromote: false,
@@ -36,6 +41,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       const report = state.reports.get(event.data.cycleId);
       if (!report) return;
       report.decision = 'skipped';
+      report.thinEvidence = event.data.thinEvidence ?? null;
       report.endedAt = event.at;
       // Why it skipped, as the one gate it did not pass, so every report says why it ended as it did.
       const { newTrajectoryCount, minNewTrajectories } = event.data;
@@ -56,6 +62,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       report.challengerVersionId = event.data.challenger.id;
       report.trainingSet = event.data.trainingSet;
       report.excludedCount = event.data.excluded.length;
+      report.heldOut = event.data.heldOut;
       return;
     }
     case 'ChallengerEvaluated': {
@@ -64,6 +71,8 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       report.baselineMetrics = event.data.baseline.metrics;
       report.challengerMetrics = event.data.challenger.metrics;
       report.paired = event.data.paired;
+      report.comparison = event.data.comparison;
+      report.judged = event.data.judged;
       report.offPolicy = event.data.offPolicy;
       return;
     }
@@ -97,6 +106,7 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
     case 'RouterRegistered':
     case 'TrajectoryRecorded':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import { Map as PersistentMap } from 'immutable';
-import type { BenchmarkRef, DecisionLoggedData, OffPolicyReport, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type { BenchmarkRef, BenchmarkStorage, DecisionLoggedData, EventData, Evidence, HeldOutRule, OffPolicyReport, OutcomeComparison, PairedComparison, SeqRange } from '../events/catalogue.js';
 import type { CaseEntry } from '../domain/caseMemory.js';
 import type { Metrics } from '../domain/metrics.js';
 import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
@@ -11,7 +11,17 @@ export type VersionOrigin =
   | { readonly type: 'registered'; readonly reason: string }
   | { readonly type: 'trained'; readonly cycleId: string };
 
-export type BenchmarkResult = { readonly benchmark: BenchmarkRef; readonly metrics: Metrics; readonly seq: number };
+/** A version's latest evaluation: what judged it (a suite, or held-out traffic off-policy) and its metrics. */
+export type BenchmarkResult = { readonly evidence: Evidence; readonly metrics: Metrics; readonly seq: number };
+
+/** The suite registered as this log's gate; an embedded suite stays in its event (read back by seq). */
+export type RegisteredBenchmark = {
+  readonly ref: BenchmarkRef;
+  readonly storage: { readonly type: 'bundled' } | { readonly type: 'file'; readonly path: string } | { readonly type: 'embedded' };
+  readonly seq: number;
+  readonly at: string;
+};
+export type { BenchmarkStorage };
 
 export type VersionEntry = {
   readonly version: RouterVersion;
@@ -46,7 +56,10 @@ export type TrainingReport = {
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly baselineVersionId: string;
-  readonly benchmark: BenchmarkRef;
+  /** What judged (or was to judge) the challenger. */
+  readonly evidence: Evidence;
+  /** The suite that judged it, as `evidence` names it; null when the log's held-out traffic did. */
+  readonly benchmark: BenchmarkRef | null;
   readonly policy: PromotionPolicy;
   readonly dryRun: boolean;
   readonly minNewTrajectories: number;
@@ -57,6 +70,14 @@ export type TrainingReport = {
   readonly baselineMetrics: Metrics | null;
   readonly challengerMetrics: Metrics | null;
   readonly paired: PairedComparison | null;
+  /** The paired differences every gate read (null before evaluation, and in cycles of older versions). */
+  readonly comparison: OutcomeComparison | null;
+  /** On held-out traffic, the seq range of the held-out trajectories judged. */
+  readonly judged: SeqRange | null;
+  /** The held-out share kept out of training, when one was. */
+  readonly heldOut: EventData<'ChallengerTrained'>['heldOut'];
+  /** Set when the cycle was skipped because the held-out evidence was too thin. */
+  readonly thinEvidence: NonNullable<EventData<'CycleSkipped'>['thinEvidence']> | null;
   readonly offPolicy: OffPolicyReport | null;
   readonly decision: ReportDecision;
   readonly wouldPromote: boolean;
@@ -104,6 +125,10 @@ export type MemabraState = {
     /** Completed decision ids with the seq of the trajectory that completed each. */
     readonly completed: IdIndex;
   };
+  /** The suite registered as this log's gate (BenchmarkRegistered), or null: judged on its own traffic. */
+  readonly benchmark: RegisteredBenchmark | null;
+  /** The held-out rule as first used by a cycle of this log, so the share never moves. */
+  readonly heldOutRule: HeldOutRule | null;
 };
 
 /**
@@ -126,6 +151,8 @@ export const initialState: MemabraState = {
   cases: PersistentMap<string, CaseEntry>(),
   liveStats: new Map(),
   decisions: { logged: 0, pending: PersistentMap<string, PendingDecision>(), completed: emptyIdIndex },
+  benchmark: null,
+  heldOutRule: null,
 };
 
 /** Where a decision id stands: awaiting its outcome, completed (by the trajectory at `seq`), or unknown. */

@@ -18,6 +18,8 @@ export type SerialisedState = {
   cases: [string, CaseEntry][];
   liveStats: [string, RewardStats][];
   decisions: { logged: number; pending: [string, PendingDecision][]; completed: SerialisedIdIndex };
+  benchmark: MemabraState['benchmark'];
+  heldOutRule: MemabraState['heldOutRule'];
 };
 
 /** A state as a snapshot holds it: JSON-able data, and binary sections that the data refers to by number. */
@@ -42,6 +44,8 @@ export function serialiseState(state: MemabraState): StateImage {
       pending: [...state.decisions.pending.entries()],
       completed: serialiseIdIndex(state.decisions.completed, attach),
     },
+    benchmark: state.benchmark,
+    heldOutRule: state.heldOutRule,
   };
   return { data, sections };
 }
@@ -62,6 +66,8 @@ export function deserialiseState({ data, sections }: StateImage): MemabraState |
     cases: PersistentMap(data.cases),
     liveStats: new Map(data.liveStats),
     decisions: { logged: data.decisions.logged, pending: PersistentMap(data.decisions.pending), completed },
+    benchmark: data.benchmark,
+    heldOutRule: data.heldOutRule,
   };
 }
 

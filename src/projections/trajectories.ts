@@ -26,6 +26,7 @@ export function evolveTrajectories(state: StateDraft, event: StoredEvent): void 
     case 'ChallengerEvaluated':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

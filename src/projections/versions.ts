@@ -31,10 +31,10 @@ export function evolveVersions(state: StateDraft, event: StoredEvent): void {
       return;
     }
     case 'ChallengerEvaluated': {
-      const { benchmark, baseline, challenger } = event.data;
+      const { evidence, baseline, challenger } = event.data;
       for (const side of [baseline, challenger]) {
         const entry = state.versions.get(side.versionId);
-        if (entry) entry.benchmark = { benchmark, metrics: side.metrics, seq: event.seq };
+        if (entry) entry.benchmark = { evidence, metrics: side.metrics, seq: event.seq };
       }
       return;
     }
@@ -53,6 +53,7 @@ export function evolveVersions(state: StateDraft, event: StoredEvent): void {
     case 'CycleSkipped':
     case 'CycleFailed':
     case 'RouterRolledBack':
+    case 'BenchmarkRegistered':
       return;
     case 'DecisionLogged':
       return;

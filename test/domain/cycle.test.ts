@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideCycle, type CycleOptions, type LoggedTrajectory } from '../../src/domain/cycle.js';
+import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../src/domain/cycle.js';
+import { suiteRef, type BenchmarkSuite } from '../../src/domain/benchmark/benchmarkSuite.js';
+import { DEFAULT_HELD_OUT_RULE, isHeldOut } from '../../src/domain/evaluation/heldOutShare.js';
+import { trainChallenger } from '../../src/domain/training/trainChallenger.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
 import { normaliseInput } from '../../src/domain/caseMemory.js';
 import { CYCLE_TERMINAL_TYPES, type DomainEvent, type StoredEvent } from '../../src/events/catalogue.js';
 import { foldEvents } from '../../src/projections/fold.js';
-import { initialState, type MemabraState } from '../../src/projections/state.js';
+import { initialState, unseenTrajectoryCount, type MemabraState } from '../../src/projections/state.js';
 import { baselineRegistered, context } from '../support/givenWhenThen.js';
 import { stored } from '../support/fixtures.js';
 import { baselineVersion, simulatedTrajectories, smallSuite, testCycleOptions } from '../support/learningFixtures.js';
@@ -71,9 +74,9 @@ describe('decideCycle', () => {
     expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted']);
     const [started, trained, evaluated, promoted] = events as [DomainEvent & { type: 'CycleStarted' }, DomainEvent & { type: 'ChallengerTrained' }, DomainEvent & { type: 'ChallengerEvaluated' }, DomainEvent & { type: 'ChallengerPromoted' }];
     expect(started.data.newTrajectories).toMatchObject({ count: 3000 });
-    expect(started.data.benchmark).toMatchObject({ name: suite.name, taskCount: 150 });
+    expect(started.data.evidence).toMatchObject({ type: 'suite', source: 'option', benchmark: { name: suite.name, taskCount: 150 } });
     expect(trained.data.challenger).toMatchObject({ kind: 'learned', label: 'v2', parentId: active });
-    expect(trained.data.trainingSet.count + trained.data.excluded.length).toBe(3000);
+    expect(trained.data.trainingSet.count + trained.data.excluded.length + trained.data.heldOut!.count).toBe(3000);
     expect(evaluated.data.challenger.metrics.meanReward).toBeGreaterThan(evaluated.data.baseline.metrics.meanReward);
     expect(promoted.data).toMatchObject({ versionId: trained.data.challenger.id, priorVersionId: active });
     expect(promoted.data.reasons.every((r) => r.passed)).toBe(true);
@@ -171,5 +174,116 @@ describe('decideCycle', () => {
     );
     // The laws were exercised by cycles that trained and decided, not only by skipped ones.
     expect(decidedCycles).toBeGreaterThan(3);
+  });
+});
+
+describe('decideCycle: what judges the challenger', () => {
+  const registered = (s: BenchmarkSuite): DomainEvent => ({ type: 'BenchmarkRegistered', data: { benchmark: suiteRef(s), storage: { type: 'file', path: `benchmarks/${suiteRef(s).hash}.json` } } });
+  const otherSuite = smallSuite(120);
+
+  async function judge(log: Log, inputs: { benchmark?: BenchmarkSuite; registered?: BenchmarkSuite; options?: Partial<CycleOptions>; learner?: Learner } = {}) {
+    const { options, ...suites } = inputs;
+    const result = await decideCycle({ state: log.state, trajectories: log.trajectories(), options: testCycleOptions(options), context: log.ctx(), ...suites });
+    if (!result.ok) return result;
+    log.append(result.value);
+    return result;
+  }
+  const eventsOf = (result: Awaited<ReturnType<typeof judge>>) => {
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return result.value;
+  };
+  const find = <T extends DomainEvent['type']>(events: readonly DomainEvent[], type: T) => events.find((e) => e.type === type) as Extract<DomainEvent, { type: T }>;
+
+  it('given no suite, when the held-out share is too thin, then the cycle is skipped saying how much more it needs, and nothing is consumed', async () => {
+    const log = initialised();
+    record(log, 0, 300, 1);
+    const events = eventsOf(await judge(log));
+    expect(types(events)).toEqual(['CycleStarted', 'CycleSkipped']);
+    expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule: DEFAULT_HELD_OUT_RULE });
+    const thin = find(events, 'CycleSkipped').data.thinEvidence!;
+    expect(thin.requiredCount).toBe(100);
+    expect(thin.heldOutCount).toBeGreaterThan(30);
+    expect(thin.heldOutCount).toBeLessThan(100);
+    expect(thin.moreTrajectoriesNeeded).toBe(Math.ceil((100 - thin.heldOutCount) / 0.2));
+    expect(unseenTrajectoryCount(log.state)).toBe(300);
+    expect(log.state.reports.get(find(events, 'CycleStarted').data.cycleId)).toMatchObject({ decision: 'skipped', thinEvidence: thin });
+  });
+
+  it('given no suite and enough held-out traffic, then it trains without the held-out share and judges on it with paired off-policy estimates', async () => {
+    const log = initialised();
+    record(log, 0, 3000, 1);
+    let trainedOn = -1;
+    const learner: Learner = (spec, samples) => {
+      trainedOn = samples.count;
+      return trainChallenger(spec, samples);
+    };
+    const events = eventsOf(await judge(log, { learner }));
+    expect(types(events).slice(0, 3)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated']);
+    const trained = find(events, 'ChallengerTrained').data;
+    const heldOut = [...log.trajectories()].filter(({ trajectory }) => isHeldOut(DEFAULT_HELD_OUT_RULE, trajectory)).length;
+    expect(trained.heldOut).toEqual({ rule: DEFAULT_HELD_OUT_RULE, count: heldOut });
+    expect(trainedOn).toBe(3000 - heldOut);
+    expect(trained.trainingSet.count).toBe(3000 - heldOut);
+    const evaluated = find(events, 'ChallengerEvaluated').data;
+    expect(evaluated.evidence).toEqual({ type: 'held-out', rule: DEFAULT_HELD_OUT_RULE });
+    expect(evaluated.judged).toMatchObject({ count: heldOut });
+    expect(evaluated.comparison).toMatchObject({ method: 'paired-dr-bootstrap', reward: { count: heldOut }, snipsReward: { count: heldOut } });
+    expect(evaluated.offPolicy.sampleCount).toBe(heldOut);
+    const end = events.at(-1)!;
+    expect(end.type === 'ChallengerPromoted' || end.type === 'ChallengerRejected').toBe(true);
+    expect(log.state.heldOutRule).toEqual(DEFAULT_HELD_OUT_RULE);
+  });
+
+  it('given a registered suite, then it judges, and the whole log trains', async () => {
+    const log = initialised();
+    log.append([registered(suite)]);
+    record(log, 0, 3000, 1);
+    const events = eventsOf(await judge(log, { registered: suite }));
+    expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'registered', benchmark: suiteRef(suite) });
+    const trained = find(events, 'ChallengerTrained').data;
+    expect(trained.heldOut).toBeNull();
+    expect(trained.trainingSet.count + trained.excluded.length).toBe(3000);
+    expect(find(events, 'ChallengerEvaluated').data.comparison).toMatchObject({ method: 'paired-bootstrap', reward: { count: 150 }, snipsReward: null });
+  });
+
+  it('given a registered suite, when the cycle is passed a suite of its own, then that suite judges', async () => {
+    const log = initialised();
+    log.append([registered(suite)]);
+    record(log, 0, 3000, 1);
+    const events = eventsOf(await judge(log, { benchmark: otherSuite, registered: suite }));
+    expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'option', benchmark: suiteRef(otherSuite) });
+    expect(find(events, 'ChallengerEvaluated').data.baseline.metrics.taskCount).toBe(120);
+  });
+
+  it('given a later registration, then it replaces the earlier one', async () => {
+    const log = initialised();
+    log.append([registered(otherSuite)]);
+    log.append([registered(suite)]);
+    expect(log.state.benchmark?.ref).toEqual(suiteRef(suite));
+    record(log, 0, 200, 1);
+    const events = eventsOf(await judge(log, { registered: suite, options: { dryRun: true } }));
+    expect(find(events, 'CycleStarted').data.evidence).toMatchObject({ type: 'suite', source: 'registered', benchmark: { name: suite.name } });
+  });
+
+  it('given a registered suite that cannot be handed over as registered, then the cycle is refused and nothing is decided', async () => {
+    const log = initialised();
+    log.append([registered(suite)]);
+    record(log, 0, 200, 1);
+    for (const handed of [undefined, otherSuite]) {
+      const result = await judge(log, handed ? { registered: handed } : {});
+      expect(result).toEqual({ ok: false, error: { type: 'invalid-input', message: expect.stringMatching(/registered benchmark .* could not be read back/) } });
+    }
+    expect(log.state.reports.size).toBe(0);
+  });
+
+  it('given a held-out rule a cycle of this log recorded, then later cycles keep it', async () => {
+    const log = initialised();
+    const rule = { method: 'sha256-trajectory-id' as const, share: 0.3 };
+    log.append([{ type: 'ChallengerTrained', data: { cycleId: 'earlier', challenger: baselineVersion('EARLIER000000000000000000001'), trainingSet: { fromSeq: 1, toSeq: 1, count: 0 }, excluded: [], heldOut: { rule, count: 0 } } }]);
+    record(log, 0, 3000, 1);
+    const events = eventsOf(await judge(log, { options: { dryRun: true } }));
+    expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule });
+    const expected = [...log.trajectories()].filter(({ trajectory }) => isHeldOut(rule, trajectory)).length;
+    expect(find(events, 'ChallengerTrained').data.heldOut).toEqual({ rule, count: expected });
   });
 });

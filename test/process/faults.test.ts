@@ -84,7 +84,7 @@ describe('faults, with real processes', () => {
     for (const command of ['status', 'history', 'verify']) {
       const result = runCli(['--dir', dir, command]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/log line 2: CycleSkipped v9 was written by a newer memabra \(this one reads up to v1\); upgrade memabra to read this log/);
+      expect(result.stderr).toMatch(/log line 2: CycleSkipped v9 was written by a newer memabra \(this one reads up to v2\); upgrade memabra to read this log/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     expect(runCli(['--dir', dir, 'record', '-'], { input: JSON.stringify(trajectoryInput()) }).code).toBe(1);

@@ -49,7 +49,7 @@ describe('projections', () => {
       data: {
         cycleId,
         baselineVersionId: 'A',
-        benchmark: { name: 'b', version: 1, hash: '0'.repeat(64), taskCount: 1 },
+        evidence: { type: 'suite', source: 'option', benchmark: { name: 'b', version: 1, hash: '0'.repeat(64), taskCount: 1 } },
         policy: DEFAULT_POLICY,
         options: { dryRun, minNewTrajectories: 1, seed: 1 },
         newTrajectories: { fromSeq: 1, toSeq: 2, count: 2 },

@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../src/events/catalogue.js';
 import type { Metrics } from '../../src/domain/metrics.js';
 import type { RouterVersion } from '../../src/domain/routerVersion.js';
 import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
-import { ROUTES } from '../../src/domain/vocabulary.js';
+import { ROUTES, type Candidate } from '../../src/domain/vocabulary.js';
 import { jsonDouble, trajectoryArb } from './fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
@@ -48,6 +48,31 @@ export const metricsArb: fc.Arbitrary<Metrics> = fc.record({
 const gateArb = fc.record({ gate: text, passed: fc.boolean(), value: jsonDouble(), threshold: jsonDouble(), message: text });
 const benchmarkArb = fc.record({ name: text, version: fc.nat(10), hash: fc.stringMatching(/^[0-9a-f]{64}$/), taskCount: fc.nat(10000) });
 const rangeArb = fc.record({ fromSeq: fc.integer({ min: 1, max: 1000 }), toSeq: fc.nat(1000), count: fc.nat(1000) });
+const heldOutRuleArb = fc.record({ method: fc.constant('sha256-trajectory-id' as const), share: fc.double({ min: 0.01, max: 0.99, noNaN: true }) });
+const evidenceArb = fc.oneof(
+  fc.record({ type: fc.constant('suite' as const), source: fc.constantFrom('option' as const, 'registered' as const, 'unrecorded' as const), benchmark: benchmarkArb }),
+  fc.record({ type: fc.constant('held-out' as const), rule: heldOutRuleArb }),
+);
+const intervalArb = fc.record({ meanDelta: unit, lower: unit, upper: unit, count: fc.nat(1000) });
+const comparisonArb = fc.record({
+  method: fc.constantFrom('paired-bootstrap' as const, 'paired-dr-bootstrap' as const),
+  confidenceLevel: unit,
+  resamples: fc.nat(),
+  seed: fc.integer(),
+  reward: intervalArb,
+  errorRate: intervalArb,
+  latencyMs: intervalArb,
+  byCategory: fc.record({ direct: intervalArb, tool: intervalArb }, { requiredKeys: [] }),
+  snipsReward: fc.option(intervalArb, { nil: null }),
+});
+const suiteArb = fc.record({
+  name: fc.string({ minLength: 1, maxLength: 10 }),
+  version: fc.integer({ min: 1, max: 9 }),
+  tasks: fc.array(
+    fc.record({ id: fc.string({ minLength: 1, maxLength: 5 }), input: text, category: fc.constantFrom(...ROUTES), candidates: fc.constant([] as Candidate[]), outcomes: fc.constant(Object.fromEntries(ROUTES.map((r) => [r, { reward: 1, error: null, latencyMs: 300 }])) as Record<(typeof ROUTES)[number], { reward: number; error: null; latencyMs: number }>) }),
+    { minLength: 1, maxLength: 2 },
+  ).map((tasks) => tasks.map((t, i) => ({ ...t, id: `t${i}` }))),
+});
 const estimateArb = fc.record({ estimator: fc.constantFrom('ips' as const, 'snips' as const, 'dr' as const), value: unit, lower: unit, upper: unit, effectiveSampleSize: fc.nat(1000) });
 
 /** One arbitrary per event type of the catalogue, so codec laws cover all of it. */
@@ -78,28 +103,35 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       },
     })),
   fc
-    .record({ cycleId: ulidArb, baselineVersionId: ulidArb, benchmark: benchmarkArb, dryRun: fc.boolean(), minNewTrajectories: fc.nat(100), seed: fc.integer(), newTrajectories: rangeArb })
+    .record({ cycleId: ulidArb, baselineVersionId: ulidArb, evidence: evidenceArb, dryRun: fc.boolean(), minNewTrajectories: fc.nat(100), seed: fc.integer(), newTrajectories: rangeArb })
     .map(({ dryRun, minNewTrajectories, seed, ...rest }) => ({
       type: 'CycleStarted' as const,
       data: { ...rest, policy: DEFAULT_POLICY, options: { dryRun, minNewTrajectories, seed } },
     })),
-  fc.record({ cycleId: ulidArb, newTrajectoryCount: fc.nat(), minNewTrajectories: fc.nat() }).map((data) => ({ type: 'CycleSkipped' as const, data })),
+  fc
+    .record(
+      { cycleId: ulidArb, newTrajectoryCount: fc.nat(), minNewTrajectories: fc.nat(), thinEvidence: fc.record({ heldOutCount: fc.nat(), requiredCount: fc.integer({ min: 1, max: 500 }), moreTrajectoriesNeeded: fc.integer({ min: 1, max: 5000 }) }) },
+      { requiredKeys: ['cycleId', 'newTrajectoryCount', 'minNewTrajectories'] },
+    )
+    .map((data) => ({ type: 'CycleSkipped' as const, data })),
   fc
     .record({
       cycleId: ulidArb,
       challenger: routerVersionArb,
       trainingSet: rangeArb,
       excluded: fc.array(fc.record({ trajectoryId: ulidArb, reason: fc.constant('benchmark-input' as const) }), { maxLength: 3 }),
+      heldOut: fc.option(fc.record({ rule: heldOutRuleArb, count: fc.nat() }), { nil: null }),
     })
     .map((data) => ({ type: 'ChallengerTrained' as const, data })),
   fc
     .record({
       cycleId: ulidArb,
-      benchmark: benchmarkArb,
+      evidence: evidenceArb,
+      judged: fc.option(rangeArb, { nil: null }),
       baseline: fc.record({ versionId: ulidArb, metrics: metricsArb }),
       challenger: fc.record({ versionId: ulidArb, metrics: metricsArb }),
       paired: fc.record({
-        method: fc.constant('paired-bootstrap' as const),
+        method: fc.constantFrom('paired-bootstrap' as const, 'paired-dr-bootstrap' as const),
         meanDelta: unit,
         lower: unit,
         upper: unit,
@@ -110,6 +142,7 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
         losses: fc.nat(),
         ties: fc.nat(),
       }),
+      comparison: fc.option(comparisonArb, { nil: null }),
       offPolicy: fc.record({ sampleCount: fc.nat(), baseline: fc.array(estimateArb, { maxLength: 3 }), challenger: fc.array(estimateArb, { maxLength: 3 }) }),
     })
     .map((data) => ({ type: 'ChallengerEvaluated' as const, data })),
@@ -121,4 +154,14 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
     .record({ cycleId: ulidArb, stage: fc.constantFrom('dataset' as const, 'training' as const, 'evaluation' as const, 'decision' as const), error: text })
     .map((data) => ({ type: 'CycleFailed' as const, data })),
   fc.record({ fromVersionId: ulidArb, toVersionId: ulidArb, reason: fc.option(text, { nil: null }) }).map((data) => ({ type: 'RouterRolledBack' as const, data })),
+  fc
+    .record({
+      benchmark: benchmarkArb,
+      storage: fc.oneof(
+        fc.constant({ type: 'bundled' as const }),
+        fc.string({ minLength: 1, maxLength: 20 }).map((path) => ({ type: 'file' as const, path })),
+        suiteArb.map((suite) => ({ type: 'embedded' as const, suite })),
+      ),
+    })
+    .map((data) => ({ type: 'BenchmarkRegistered' as const, data })),
 );

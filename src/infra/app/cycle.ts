@@ -1,21 +1,25 @@
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
 import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../domain/cycle.js';
-import { DEFAULT_POLICY, PromotionPolicySchema, type PromotionPolicy } from '../../domain/promotionPolicy.js';
+import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../domain/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
+import { loadRegisteredBenchmark } from './benchmarks.js';
 import { allEvents, decideContext, loadState, unwrap, type Session } from './session.js';
 
 export type CycleRequest = {
   dryRun?: boolean;
   minNewTrajectories?: number;
   baselineVersion?: string;
-  /** A suite file the operator named, or a suite already loaded (a remote client's, confined). */
+  /**
+   * A suite to judge this cycle on (a file, or one already loaded); without it, the suite registered for
+   * the log, else the log's own held-out traffic.
+   */
   benchmark?: string | BenchmarkSuite;
-  policy?: Partial<PromotionPolicy>;
+  policy?: PolicyOverrides;
   seed?: number;
   explorationRate?: number;
   learner?: Learner;
@@ -37,7 +41,7 @@ async function* trajectoriesUpTo(session: Session, lastSeq: number): AsyncGenera
  * so two cycles can never both promote from the same state.
  */
 export async function runCycle(session: Session, request: CycleRequest = {}): Promise<{ events: StoredEvent[]; report: TrainingReport; attempts: number }> {
-  const benchmark = typeof request.benchmark === 'object' ? request.benchmark : loadBenchmark(request.benchmark);
+  const benchmark = request.benchmark === undefined ? undefined : typeof request.benchmark === 'string' ? loadBenchmark(request.benchmark) : request.benchmark;
   const policy = PromotionPolicySchema.safeParse({ ...DEFAULT_POLICY, ...request.policy });
   if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${policy.error.issues[0]?.message}`);
   for (let attempt = 1; ; attempt++) {
@@ -52,11 +56,13 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
       training: DEFAULT_TRAINING,
       explorationRate: request.explorationRate ?? DEFAULT_EXPLORATION_RATE,
     };
+    const registered = benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : undefined;
     const events = unwrap(
       await decideCycle({
         state,
         trajectories: trajectoriesUpTo(session, state.lastSeq),
-        benchmark,
+        ...(benchmark ? { benchmark } : {}),
+        ...(registered ? { registered } : {}),
         options,
         context: decideContext(session.env),
         ...(request.learner ? { learner: request.learner } : {}),
@@ -92,6 +98,7 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
 async function rebaseOnRecords(session: Session, decidedOn: MemabraState): Promise<number | null> {
   const now = await loadState(session.store);
   const unchanged =
+    now.benchmark?.seq === decidedOn.benchmark?.seq &&
     now.versions.size === decidedOn.versions.size &&
     now.reports.size === decidedOn.reports.size &&
     now.active?.seq === decidedOn.active?.seq &&

@@ -4,7 +4,7 @@ import { counted } from '../../domain/plural.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import type { OutcomeReport } from '../../domain/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
-import { loadCatalogue, loadTrainRequests, type TrainRequest } from '../data/bundledData.js';
+import { BUNDLED_BENCHMARK_PATH, loadCatalogue, loadTrainRequests, type TrainRequest } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { runCycle } from './cycle.js';
 import { initLog, recordTrajectories } from './operations.js';
@@ -82,7 +82,8 @@ export async function runDemo(session: Session, onProgress: DemoProgress = () =>
   if (head.lastSeq > 0) {
     throw new MemabraError('usage', `the demo needs an empty data directory, and ${session.store.location} already holds ${counted(head.lastSeq, 'event')}; pass --dir with a new directory`);
   }
-  await initLog(session);
+  // The demo's traffic is the bundled CLINC150 requests, so the bundled suite of the same intents judges it.
+  await initLog(session, { benchmark: BUNDLED_BENCHMARK_PATH });
   const catalogue = indexCatalogue(loadCatalogue());
   const requests = arrivalOrder(loadTrainRequests(), Math.floor(session.env.uniform() * 2 ** 32)).slice(0, limit);
   const perRound = Math.ceil(requests.length / roundCount);

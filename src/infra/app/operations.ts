@@ -6,14 +6,29 @@ import { parseItems, validateItems } from '../../domain/trajectoryInput.js';
 import type { RecordInput } from '../../domain/vocabulary.js';
 import type { RouterVersion } from '../../domain/routerVersion.js';
 import { MemabraError } from '../errors.js';
+import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import { loadBenchmark } from '../data/bundledData.js';
+import { registrationEvents } from './benchmarks.js';
 import { decideAndAppend, decideContext, unwrap, type Session } from './session.js';
 
-export async function initLog(session: Session, options: { explorationRate?: number } = {}): Promise<{ version: RouterVersion; seq: number }> {
+/**
+ * Registers and activates the baseline router; with a benchmark, also registers that suite as the log's
+ * gate, in the same append (a log never exists half-initialised).
+ */
+export async function initLog(
+  session: Session,
+  options: { explorationRate?: number; benchmark?: string | BenchmarkSuite } = {},
+): Promise<{ version: RouterVersion; seq: number }> {
   const explorationRate = options.explorationRate ?? DEFAULT_EXPLORATION_RATE;
+  const suite = options.benchmark === undefined ? undefined : typeof options.benchmark === 'string' ? loadBenchmark(options.benchmark) : options.benchmark;
+  const registration = suite ? registrationEvents(session, suite) : [];
   return decideAndAppend(
     session,
-    (state) => decideInit({ explorationRate }, state, decideContext(session.env)),
-    (events, result) => ({ version: events[0]!.data.version, seq: result.lastSeq }),
+    (state) => {
+      const init = decideInit({ explorationRate }, state, decideContext(session.env));
+      return init.ok ? { ok: true, value: [...init.value, ...registration] } : init;
+    },
+    (events, result) => ({ version: (events[0] as Extract<(typeof events)[number], { type: 'RouterRegistered' }>).data.version, seq: result.lastSeq }),
   );
 }
 

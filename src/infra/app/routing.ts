@@ -10,6 +10,7 @@ import type { CheckedRouteRequest } from '../../domain/vocabulary.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { decideAndAppend, decideContext, loadState, unwrap, type Session } from './session.js';
+import { loadRegisteredBenchmark } from './benchmarks.js';
 
 export function parseRouteRequests(text: string): CheckedRouteRequest[] {
   return unwrap(parseItems(text, checkRouteRequest, 'request'));
@@ -50,12 +51,17 @@ export async function routeRequests(session: Session, requests: readonly Checked
 export type Evaluation = { versionId: string; label: string; benchmark: BenchmarkRef; metrics: Metrics };
 
 /**
- * Scores a version (default: the active one) on a benchmark suite (default: the bundled one): a file the
- * operator named, or a suite already loaded (a remote client's, confined).
+ * Scores a version (default: the active one) on a benchmark suite: a file the operator named, a suite
+ * already loaded (a remote client's, confined), else the one registered for the log, else the bundled one.
  */
 export async function evaluateVersion(session: Session, options: { benchmark?: string | BenchmarkSuite; version?: string }): Promise<Evaluation> {
-  const suite = typeof options.benchmark === 'object' ? options.benchmark : loadBenchmark(options.benchmark);
   const state = await loadState(session.store);
+  const suite =
+    typeof options.benchmark === 'object'
+      ? options.benchmark
+      : options.benchmark === undefined && state.benchmark
+        ? await loadRegisteredBenchmark(session, state.benchmark)
+        : loadBenchmark(options.benchmark);
   const ref = options.version ?? state.active?.versionId;
   if (!ref) throw new MemabraError('not-initialised', 'no router is registered yet: run `memabra init` first');
   const entry = unwrap(resolveVersion(state, ref));

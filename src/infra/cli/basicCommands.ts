@@ -9,12 +9,21 @@ import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
 
-export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number }): Promise<void> {
+export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number; benchmark?: string }): Promise<void> {
   const session = await openSession(options);
-  const { version, seq } = await initLog(session, options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate });
+  const { version, seq } = await initLog(session, {
+    ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
+    ...(options.benchmark === undefined ? {} : { benchmark: options.benchmark }),
+  });
   if (options.json) return printJson({ location: session.store.location, version, seq });
   printLine(`Initialised ${session.store.location}`);
   printLine(`Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}) ${version.id}`);
+  const state = await loadState(session.store);
+  printLine(
+    state.benchmark
+      ? `Gate: ${state.benchmark.ref.name} v${state.benchmark.ref.version} (${state.benchmark.ref.taskCount} tasks); cycles judge challengers on it`
+      : "Gate: this log's own held-out traffic (one in five routed trajectories, judged off-policy); `memabra benchmark use FILE` registers a labelled suite instead",
+  );
 }
 
 export async function recordCommand(file: string | undefined, options: GlobalOptions & Json): Promise<void> {

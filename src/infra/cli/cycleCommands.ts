@@ -5,6 +5,7 @@ import { MemabraError } from '../errors.js';
 import { formatReward, formatTable, printJson, printLine } from './output.js';
 import { renderReport } from './reportView.js';
 import { openSession, type GlobalOptions } from './runtime.js';
+import { policyOverrides } from './policyFlags.js';
 
 type Json = { json?: boolean };
 
@@ -14,22 +15,11 @@ export type CycleFlags = GlobalOptions &
     dryRun?: boolean;
     baselineVersion?: string;
     benchmark?: string;
-    minRewardDelta?: number;
-    maxErrorRateIncrease?: number;
-    maxLatencyIncreaseMs?: number;
-    requiredTaskCount?: number;
-  };
+  } & Record<string, unknown>;
 
 export async function cycleCommand(flags: CycleFlags): Promise<void> {
   const session = await openSession(flags);
-  const policy = Object.fromEntries(
-    Object.entries({
-      minRewardDelta: flags.minRewardDelta,
-      maxErrorRateIncrease: flags.maxErrorRateIncrease,
-      maxLatencyIncreaseMs: flags.maxLatencyIncreaseMs,
-      requiredTaskCount: flags.requiredTaskCount,
-    }).filter(([, value]) => value !== undefined),
-  );
+  const policy = policyOverrides(flags);
   const { report } = await runCycle(session, {
     dryRun: flags.dryRun ?? false,
     ...(flags.minNewTrajectories === undefined ? {} : { minNewTrajectories: flags.minNewTrajectories }),

@@ -18,6 +18,8 @@ import { casesListCommand, casesLookupCommand, casesRebuildCommand } from './cas
 import { settleSnapshots } from '../app/session.js';
 import { closeSessions, committedSeqs, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
+import { POLICY_FLAGS, policyFlagParser } from './policyFlags.js';
+import { benchmarkBuildCommand, benchmarkUseCommand } from './benchmarkCommands.js';
 
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
 
   command('init', 'create the data directory and log, and register and activate the baseline router')
     .addOption(new Option('--exploration-rate <RATE>', 'probability of a random route at route time').argParser(numberIn(0, 1)))
+    .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
     .action((options) => initCommand(globals(options)));
   command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing').argument('[file]', 'input file, or - for stdin').action((file, options) => recordCommand(file, globals(options)));
   command('status', 'active version, counts, latest report').action((options) => statusCommand(globals(options)));
@@ -79,15 +82,13 @@ export function buildProgram(): Command {
     .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
     .option('--version <ID>', 'version label, id or id prefix (default: the active one)')
     .action((options) => evaluateCommand(globals(options)));
-  command('cycle', 'run one online-learning cycle and print its report')
+  const cycle = command('cycle', 'run one online-learning cycle and print its report')
     .addOption(new Option('--min-new-trajectories <N>', 'skip unless this many unseen trajectories exist (default 100)').argParser(numberIn(0, Number.MAX_SAFE_INTEGER, true)))
     .option('--dry-run', 'compute and report everything, promote nothing')
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
-    .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
-    .addOption(new Option('--min-reward-delta <X>', 'lower CI bound of the reward gain must exceed this').argParser(numberIn(-1, 1)))
-    .addOption(new Option('--max-error-rate-increase <X>', 'allowed error-rate increase').argParser(numberIn(0, 1)))
-    .addOption(new Option('--max-latency-increase-ms <X>', 'allowed mean latency increase').argParser(numberIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option('--required-task-count <N>', 'benchmark tasks needed').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)");
+  for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, flag.help).argParser(policyFlagParser(flag)));
+  cycle
     .action((options) => cycleCommand(globals(options)));
   command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));
   command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
@@ -114,6 +115,22 @@ export function buildProgram(): Command {
       const { serveCommand } = await import('./serveCommand.js');
       await serveCommand(globals(options));
     });
+  const benchmark = program.command('benchmark').description("labelled suites: build one from labelled tasks, or register one as this log's gate");
+  withLocation(benchmark.command('build'))
+    .description("turn labelled tasks (input, candidates, the route each needs) into a suite with the reward model's outcomes")
+    .argument('[file]', 'labelled tasks (JSON or JSON Lines), or - for stdin')
+    .option('--name <NAME>', 'the suite name, for tasks given as a list (default: the file name)')
+    .addOption(new Option('--suite-version <N>', 'the suite version, for tasks given as a list (default 1)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .option('--out <FILE>', 'write the suite here instead of standard output')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .action((file: string | undefined, options) => benchmarkBuildCommand(file, globals(options)));
+  withLocation(benchmark.command('use'))
+    .description("register a suite as this log's gate: later cycles judge challengers on it")
+    .argument('<file>', 'the suite (JSON)')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .action((file: string, options) => benchmarkUseCommand(file, globals(options)));
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   withLocation(cases.command('lookup'))
     .description('the case for a request (exit 1 when there is none, with or without --json)')

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BenchmarkSuiteSchema, type BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
 import { CatalogueSchema, type CatalogueEntry } from '../../domain/benchmark/catalogue.js';
-import { describeZodError } from '../../domain/trajectoryInput.js';
+import { describeZodIssues, joinProblems } from '../../domain/trajectoryInput.js';
 import { RouteSchema } from '../../domain/vocabulary.js';
 import { MemabraError } from '../errors.js';
 import { benchmarkRoots, confineBenchmarkPath, readBenchmarkBytes } from './benchmarkFile.js';
@@ -33,7 +33,7 @@ function parseSuite(bytes: Buffer, name: string, detail: boolean): BenchmarkSuit
     throw new MemabraError('input', `benchmark ${name} is not a JSON benchmark suite`);
   }
   const parsed = BenchmarkSuiteSchema.safeParse(raw);
-  if (!parsed.success) throw new MemabraError('input', detail ? `benchmark ${name}: ${describeZodError(parsed.error)}` : `benchmark ${name} is not a valid benchmark suite`);
+  if (!parsed.success) throw new MemabraError('input', detail ? `benchmark ${name}: ${joinProblems(describeZodIssues(parsed.error))}` : `benchmark ${name} is not a valid benchmark suite`);
   return parsed.data;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PromotionPolicySchema } from '../../domain/promotionPolicy.js';
+import { PolicyOverridesSchema } from '../../domain/promotionPolicy.js';
 import { CandidateSchema, DecisionSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
 
 /**
@@ -42,8 +42,8 @@ export const CycleBodySchema = z.strictObject({
   benchmark: z
     .string()
     .optional()
-    .describe('a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the bundled CLINC150 suite'),
-  policy: PromotionPolicySchema.partial().optional().describe('overrides of the promotion policy; the rest keep their defaults'),
+    .describe('a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log\'s own held-out traffic'),
+  policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
 });
 
 export const RollbackBodySchema = z.strictObject({

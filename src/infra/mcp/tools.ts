@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PromotionPolicySchema } from '../../domain/promotionPolicy.js';
+import { PolicyOverridesSchema } from '../../domain/promotionPolicy.js';
 import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
 import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
@@ -66,8 +66,8 @@ const CycleArgs = z.strictObject({
   benchmark: z
     .string()
     .optional()
-    .describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
-  policy: PromotionPolicySchema.partial().optional(),
+    .describe("path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the suite registered for the log, else the log's own held-out traffic"),
+  policy: PolicyOverridesSchema.optional(),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
 const InitArgs = z.strictObject({ explorationRate: z.number().min(0).max(1).optional().describe('probability of a random route at route time (default 0.1)') });
@@ -109,7 +109,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
   {
     name: 'cycle',
-    description: 'Run one online-learning cycle: train a challenger on the logged trajectories, evaluate it against the active router on the benchmark, promote it only if every gate passes. Returns the report.',
+    description: "Run one online-learning cycle: train a challenger on the logged trajectories, judge it against the active router (on the suite given, else the log's registered suite, else its held-out traffic), promote it only if every gate passes. Returns the report.",
     input: CycleArgs,
     run: async (session, args) => {
       const { policy, benchmark, ...options } = parseArgs(CycleArgs, args, 'arguments');

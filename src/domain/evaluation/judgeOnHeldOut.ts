@@ -1,0 +1,119 @@
+import type { OffPolicyReport } from '../../events/catalogue.js';
+import type { CategoryMetrics, Metrics } from '../metrics.js';
+import type { RouterVersion } from '../routerVersion.js';
+import { greedyRoute, scoreRoutes } from '../routing/routeDecision.js';
+import type { CaseHint } from '../routing/routeContext.js';
+import { ROUTES, type Route, type Trajectory } from '../vocabulary.js';
+import type { Judgement } from './judgement.js';
+import { estimatePolicyValue, type LoggedSample } from './offPolicy.js';
+import { comparePaired, type BootstrapOptions } from './pairedOutcomes.js';
+
+/** A held-out trajectory, with the case hint `route` could have seen for it (from the trajectories before it). */
+export type HeldOutSample = { readonly seq: number; readonly trajectory: Trajectory; readonly caseHint: CaseHint | null };
+
+/**
+ * A direct-method model of each outcome per route, in ROUTES order, fitted on the training share only: the
+ * doubly robust estimator stays unbiased whatever it is (given right propensities); a better model only
+ * narrows the intervals.
+ */
+export type OutcomeModel = { readonly reward: readonly number[]; readonly error: readonly number[]; readonly latency: readonly number[] };
+
+type Side = { reward: number; error: number; latency: number; weight: number };
+
+function weightedPercentile(values: readonly number[], weights: readonly number[], p: number): number {
+  const order = values.map((_, i) => i).filter((i) => weights[i]! > 0).sort((a, b) => values[a]! - values[b]!);
+  const total = order.reduce((sum, i) => sum + weights[i]!, 0);
+  if (total <= 0) return 0;
+  let cumulative = 0;
+  for (const i of order) {
+    cumulative += weights[i]!;
+    if (cumulative >= p * total) return values[i]!;
+  }
+  return values[order[order.length - 1]!]!;
+}
+
+function metricsOf(sides: readonly Side[], categories: readonly (Route | undefined)[], latencies: readonly number[]): Metrics {
+  const n = sides.length;
+  const sum = (pick: (s: Side) => number, keep: (i: number) => boolean = () => true) => sides.reduce((acc, s, i) => (keep(i) ? acc + pick(s) : acc), 0);
+  const byCategory: Partial<Record<Route, CategoryMetrics>> = {};
+  for (const route of ROUTES) {
+    const keep = (i: number) => categories[i] === route;
+    const count = categories.filter((c) => c === route).length;
+    if (count) byCategory[route] = { taskCount: count, meanReward: sum((s) => s.reward, keep) / count, errorRate: sum((s) => s.error, keep) / count };
+  }
+  return {
+    taskCount: n,
+    meanReward: n ? sum((s) => s.reward) / n : 0,
+    errorRate: n ? sum((s) => s.error) / n : 0,
+    meanLatencyMs: n ? sum((s) => s.latency) / n : 0,
+    p95LatencyMs: weightedPercentile(latencies, sides.map((s) => s.weight), 0.95),
+    byCategory,
+  };
+}
+
+/**
+ * Both routers judged on the log's held-out traffic, off-policy (Dudik, Langford and Li, "Doubly Robust
+ * Policy Evaluation and Learning", ICML 2011). Each router is its greedy policy, as on a suite. For every
+ * held-out trajectory x with logged route a, propensity p and outcome f (reward, error, latency), a
+ * router choosing g has the doubly robust term q(g) + [a = g] / p * (f - q(a)), with q the outcome model;
+ * the per-trajectory difference of the two routers' terms is one paired unit. The weights [a = g] / p also
+ * give the self-normalised (SNIPS) estimate of the reward difference. The metrics are the doubly robust
+ * means (estimates: they can stray outside [0, 1] on thin evidence).
+ */
+export function judgeOnHeldOut(
+  baseline: RouterVersion,
+  challenger: RouterVersion,
+  samples: readonly HeldOutSample[],
+  model: OutcomeModel,
+  options: BootstrapOptions,
+): Judgement & { offPolicy: OffPolicyReport } {
+  const n = samples.length;
+  const units = {
+    reward: new Float64Array(n),
+    error: new Float64Array(n),
+    latency: new Float64Array(n),
+    category: new Int8Array(n),
+    snips: { baselineWeight: new Float64Array(n), challengerWeight: new Float64Array(n), reward: new Float64Array(n) },
+  };
+  const before: Side[] = [];
+  const after: Side[] = [];
+  const categories: (Route | undefined)[] = [];
+  const latencies: number[] = [];
+  const logged: { baseline: LoggedSample[]; challenger: LoggedSample[] } = { baseline: [], challenger: [] };
+  samples.forEach(({ trajectory, caseHint }, i) => {
+    const context = { input: trajectory.task.input, candidates: trajectory.candidates, caseHint };
+    const a = ROUTES.indexOf(trajectory.decision.route);
+    const p = trajectory.decision.propensity!;
+    const outcome = { reward: trajectory.outcome.reward, error: trajectory.outcome.error ? 1 : 0, latency: trajectory.outcome.latencyMs };
+    const side = (version: RouterVersion): Side & { route: number } => {
+      const g = ROUTES.indexOf(greedyRoute(scoreRoutes(version, context)));
+      const weight = a === g ? 1 / p : 0;
+      const term = (f: number, q: readonly number[]) => q[g]! + weight * (f - q[a]!);
+      return { route: g, weight, reward: term(outcome.reward, model.reward), error: term(outcome.error, model.error), latency: term(outcome.latency, model.latency) };
+    };
+    const b = side(baseline);
+    const c = side(challenger);
+    before.push(b);
+    after.push(c);
+    units.reward[i] = c.reward - b.reward;
+    units.error[i] = c.error - b.error;
+    units.latency[i] = c.latency - b.latency;
+    units.category[i] = trajectory.task.category ? ROUTES.indexOf(trajectory.task.category) : -1;
+    units.snips.baselineWeight[i] = b.weight;
+    units.snips.challengerWeight[i] = c.weight;
+    units.snips.reward[i] = outcome.reward;
+    categories.push(trajectory.task.category);
+    latencies.push(outcome.latency);
+    const target = (g: number) => ROUTES.map((_, r) => (r === g ? 1 : 0));
+    logged.baseline.push({ route: a, reward: outcome.reward, propensity: p, target: target(b.route), predicted: model.reward });
+    logged.challenger.push({ route: a, reward: outcome.reward, propensity: p, target: target(c.route), predicted: model.reward });
+  });
+  const { comparison, paired } = comparePaired('paired-dr-bootstrap', units, options);
+  return {
+    baseline: metricsOf(before, categories, latencies),
+    challenger: metricsOf(after, categories, latencies),
+    comparison,
+    paired,
+    offPolicy: { sampleCount: n, baseline: estimatePolicyValue(logged.baseline), challenger: estimatePolicyValue(logged.challenger) },
+  };
+}
