@@ -36,7 +36,7 @@ export function decideRoutes(
     const hit = state.cases.get(normaliseInput(request.input));
     const memory = hit ? caseCandidate(hit) : undefined;
     const candidates = memory ? [...request.candidates, memory] : request.candidates;
-    const caseHint: CaseHint | null = hit ? { route: hit.route, reward: hit.reward } : null;
+    const caseHint: CaseHint | null = hit && memory ? { route: hit.route, reward: hit.reward, candidateId: memory.id } : null;
     const decision = decideRoute(version, { input: request.input, candidates, caseHint }, uniforms());
     return memory ? { ...decision, caseMemory: memory } : decision;
   });

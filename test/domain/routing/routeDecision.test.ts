@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideRoute, greedyRoute, routeProbabilities, scoreRoutes } from '../../../src/domain/routing/routeDecision.js';
 import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
-import { ROUTES, type Candidate } from '../../../src/domain/vocabulary.js';
+import { ROUTES, type Candidate, type Route } from '../../../src/domain/vocabulary.js';
 import type { RouterVersion } from '../../../src/domain/routerVersion.js';
 import { quantiseModel } from '../../../src/domain/routing/linearModel.js';
 import { seededRandom } from '../../../src/domain/random.js';
@@ -115,5 +115,37 @@ describe('route decisions', () => {
     expect(rates.filter((rate) => rate >= 0.01 && rate <= 0.99).length).toBeGreaterThan(1000);
     expect(rates).toContain(0);
     expect(rates).toContain(1);
+  });
+});
+
+describe('the baseline rule and case memory', () => {
+  const c = (id: string, kind: Candidate['kind'], score: number): Candidate => ({ id, kind, name: id, score });
+  const episode = c('case:T1', 'memory', 1);
+  const toolRequest = [c('m', 'memory', 0.3), c('t', 'tool', 0.7)];
+
+  it('repeats the route of a case that paid off, and the episodic memory never makes a tool request composite', () => {
+    const version = baselineVersion('B', 0);
+    const route = (candidates: Candidate[], caseHint: { route: Route; reward: number; candidateId?: string } | null) => decideRoute(version, { input: 'x', candidates, caseHint }, 0.5).route;
+    expect(route(toolRequest, null)).toBe('tool');
+    expect(route([...toolRequest, episode], { route: 'tool', reward: 1, candidateId: episode.id })).toBe('tool');
+    // A case that did not pay off is not repeated, and its episode is no retrieval either.
+    expect(route([...toolRequest, { ...episode, score: 0.5 }], { route: 'composite', reward: 0.5, candidateId: episode.id })).toBe('tool');
+    expect(route([c('t', 'tool', 0.2), episode], { route: 'skill', reward: 1, candidateId: episode.id })).toBe('skill');
+  });
+
+  it('a version registered before the rule read case hints decides as it always did', () => {
+    const version = { ...baselineVersion('B', 0), params: { minScore: 0.35, compositeMinScore: 0.45 } };
+    const decision = decideRoute(version, { input: 'x', candidates: [c('m', 'memory', 0.3), c('t', 'tool', 0.7), episode], caseHint: { route: 'tool', reward: 1, candidateId: episode.id } }, 0.5);
+    expect(decision.route).toBe('composite');
+  });
+
+  it('a case hint decides only when its reward reaches caseMinReward', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ROUTES), fc.oneof(fc.constantFrom(0, 0.89, 0.9, 1), fc.double({ min: 0, max: 1, noNaN: true })), (hinted, reward) => {
+        const version = baselineVersion('B', 0);
+        const route = decideRoute(version, { input: 'x', candidates: [...toolRequest, { ...episode, score: reward }], caseHint: { route: hinted, reward, candidateId: episode.id } }, 0.5).route;
+        expect(route).toBe(reward >= 0.9 ? hinted : 'tool');
+      }),
+    );
   });
 });
