@@ -1,4 +1,4 @@
-import { normaliseInput, type CaseEntry } from './caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput, type CaseEntry } from './caseMemory.js';
 import type { MemabraState } from '../projections/state.js';
 import { refused, decided, type Decided } from './domainError.js';
 import type { RouterVersion } from './routerVersion.js';
@@ -12,7 +12,7 @@ export type RouteAnswer = Decision & { caseMemory?: Candidate };
 /** The episodic memory candidate that a case-index hit brings: the summary of how it went last time. */
 export function caseCandidate(entry: CaseEntry): Candidate {
   return {
-    id: `case:${entry.trajectoryId}`,
+    id: `${CASE_CANDIDATE_PREFIX}${entry.trajectoryId}`,
     kind: 'memory',
     name: 'episode: the same request before',
     description: entry.summary,

@@ -18,8 +18,13 @@ export const BaselineParamsSchema = z.strictObject({
   /** Memory and tool both at least this good: bring in both (composite). */
   compositeMinScore: z.number().min(0).max(1),
   /**
-   * A case-index hit whose best past reward reached this: repeat that route. Absent on versions registered
-   * before the rule read the case hint, which keep deciding as they always did.
+   * The rule reads the case hint: the episodic memory a case hit adds is a recollection, not a retrieval,
+   * and never counts as one. Absent on versions registered before, which keep deciding as they always did.
+   */
+  readsCaseHint: z.literal(true).optional(),
+  /**
+   * With the case hint read, a hit whose best past reward reached this repeats that route. Unset by default:
+   * one lucky outcome is no evidence (docs/learning.md, "Case memory").
    */
   caseMinReward: z.number().min(0).max(1).optional(),
 });

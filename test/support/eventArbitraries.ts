@@ -25,7 +25,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
   fc.tuple(header, unit, unit, fc.option(unit, { nil: undefined })).map(([h, minScore, compositeMinScore, caseMinReward]) => ({
     ...h,
     kind: 'baseline' as const,
-    params: caseMinReward === undefined ? { minScore, compositeMinScore } : { minScore, compositeMinScore, caseMinReward },
+    params: caseMinReward === undefined ? { minScore, compositeMinScore } : { minScore, compositeMinScore, readsCaseHint: true as const, caseMinReward },
   })),
   fc.tuple(header, fc.constantFrom(...ROUTES)).map(([h, route]) => ({ ...h, kind: 'constant' as const, route })),
   header.map((h) => ({ ...h, kind: 'oracle' as const })),
@@ -38,7 +38,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
       ...(safe
         ? {
             model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights, evidence: safe[0] },
-            safety: { method: 'spibb' as const, minEvidence: safe[1] * 10, pessimism: safe[2], reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, caseMinReward: 0.9 } : null },
+            safety: { method: 'spibb' as const, minEvidence: safe[1] * 10, pessimism: safe[2], reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null },
           }
         : { model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights } }),
     }),

@@ -17,14 +17,25 @@ export function predictRoute(model: DenseModel, features: SparseVector, route: n
 }
 
 /** Expected reward of each route under the version's per-route reward model, in ROUTES order. */
-export function predictRewards(version: LearnedVersion, context: RouteContext): number[] {
+export function predictRewards(version: LearnedVersion, given: RouteContext): number[] {
+  const context = withoutEpisode(given);
   const model = denseModel(version.model, version.features.bits);
   const features = extractFeatures(version.features, context);
   return ROUTES.map((_, r) => predictRoute(model, features, r));
 }
 
+/**
+ * The episodic memory a case hit added is the hint's, not a retrieval: its score (the past reward) would
+ * read as a memory that retrieved well. Training leaves it out the same way (`dataset.ts`).
+ */
+function withoutEpisode(context: RouteContext): RouteContext {
+  const id = context.caseHint?.candidateId;
+  return id === undefined ? context : { ...context, candidates: context.candidates.filter((c) => c.id !== id) };
+}
+
 /** Effective logged samples of each route for requests like this one, in ROUTES order; null without evidence. */
-export function routeEvidence(version: LearnedVersion, context: RouteContext): number[] | null {
+export function routeEvidence(version: LearnedVersion, given: RouteContext): number[] | null {
+  const context = withoutEpisode(given);
   const counts = decodeEvidence(version.model, version.features.bits);
   if (!counts) return null;
   const kind = evidenceFeatures(version.features, context);
@@ -36,7 +47,8 @@ export function routeEvidence(version: LearnedVersion, context: RouteContext): n
  * safely, the lower confidence bound, with routes that lack evidence for this request kept from displacing
  * the logged behaviour's choice (safeImprovement.ts).
  */
-export function scoreLearned(version: LearnedVersion, context: RouteContext): RouteScores {
+export function scoreLearned(version: LearnedVersion, given: RouteContext): RouteScores {
+  const context = withoutEpisode(given);
   const model = denseModel(version.model, version.features.bits);
   const features = extractFeatures(version.features, context);
   const estimates = ROUTES.map((_, r) => predictRoute(model, features, r));

@@ -1,4 +1,4 @@
-import { normaliseInput } from '../caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput } from '../caseMemory.js';
 import type { FeatureSettings } from '../routerVersion.js';
 import { extractFeatures } from '../routing/features.js';
 import type { CaseHint } from '../routing/routeContext.js';
@@ -27,8 +27,10 @@ export function createDatasetBuilder(features: FeatureSettings, benchmarkInputs:
         return;
       }
       const hint = bestCase.get(key) ?? null;
+      // The episodic memory a case hit added is the hint's, not a retrieval: the router leaves it out too.
+      const candidates = trajectory.candidates.some((c) => c.id.startsWith(CASE_CANDIDATE_PREFIX)) ? trajectory.candidates.filter((c) => !c.id.startsWith(CASE_CANDIDATE_PREFIX)) : trajectory.candidates;
       samples.add(
-        extractFeatures(features, { input: trajectory.task.input, candidates: trajectory.candidates, caseHint: hint }),
+        extractFeatures(features, { input: trajectory.task.input, candidates, caseHint: hint }),
         ROUTES.indexOf(trajectory.decision.route),
         trajectory.outcome.reward,
       );
