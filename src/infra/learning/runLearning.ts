@@ -68,7 +68,7 @@ async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number
 
 function tune(scenarios: Scenario[], seeds: number[], cycleEvery: number): void {
   const baseline: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
-  const grid: (SafetySettings | null)[] = [null, ...[0.5, 1, 3, 10].flatMap((minEvidence) => [0, 0.5, 1].map((pessimism) => ({ method: 'spibb' as const, minEvidence, pessimism })))];
+  const grid: (SafetySettings | null)[] = [null, ...([[0.5, 0.5], [1, 0], [1, 0.5], [1, 1], [3, 0.5], [3, 1], [10, 1]] as const).map(([minEvidence, pessimism]) => ({ method: 'spibb' as const, minEvidence, pessimism }))];
   for (const scenario of scenarios) {
     process.stdout.write(`\n${scenario.name}: baseline ${f3(scoreSuite(baseline, scenario.validation).metrics.meanReward)} on validation; challenger per cycle (* promoted)\n`);
     for (const safety of grid) {
