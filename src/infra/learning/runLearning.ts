@@ -4,7 +4,8 @@
  * prints, per run, every cycle's decision, each promoted version's held-out test reward against its
  * predecessor's, the final router's against the full-information ceiling, and case memory against none on
  * repeated requests. `--tune` instead runs the in-memory loop over the safe-improvement settings, judged on
- * the validation split only (how the defaults were chosen).
+ * the validation split only (how the defaults were chosen); `--ungated` plays the learning test's loop
+ * (every retrained router takes over) on the whole train split and prints each seed's test reward.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,11 @@ import { fullInformationCeiling } from './ceiling.js';
 import { runGatedLearning, type GateEvidence, type LearningRun } from './gatedLearning.js';
 import { clincScenario, overlapScenario, type Scenario } from './scenarios.js';
 import { simulateGatedLoop } from './simulatedGate.js';
+import { indexCatalogue } from '../../domain/benchmark/catalogue.js';
+import { simulateAgentLoop } from '../../domain/simulation/agentLoop.js';
+import { benchmarkInputSet } from '../../domain/training/dataset.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
+import { loadBenchmark, loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -81,7 +87,31 @@ function tune(scenarios: Scenario[], seeds: number[], cycleEvery: number): void 
   }
 }
 
+/** The loop of test/domain/learning.test.ts: from the baseline, 5% exploration, a retraining every 1,000, no gate. */
+function ungated(seeds: number[]): void {
+  const suite = loadBenchmark();
+  const initialRouter: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
+  const rewards = seeds.map((seed) => {
+    const { router } = simulateAgentLoop({
+      requests: loadTrainRequests(),
+      catalogue: indexCatalogue(loadCatalogue()),
+      initialRouter,
+      explorationRate: 0.05,
+      retrainEvery: 1000,
+      seed,
+      features: DEFAULT_FEATURES,
+      training: DEFAULT_TRAINING,
+      benchmarkInputs: benchmarkInputSet(suite.tasks.map((t) => t.input)),
+    });
+    const reward = scoreSuite(router, suite).metrics.meanReward;
+    process.stdout.write(`ungated loop, seed ${seed}: ${reward.toFixed(4)} on test\n`);
+    return reward;
+  });
+  process.stdout.write(`mean ${(rewards.reduce((a, b) => a + b, 0) / rewards.length).toFixed(4)}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--ungated')) return ungated(flag('seeds', '3,5,11').split(',').map(Number));
   const which = flag('scenario', 'all');
   const scenarios = [...(which === 'all' || which === 'clinc150' ? [clincScenario()] : []), ...(which === 'all' || which === 'overlap' ? [overlapScenario()] : [])];
   const gateFlag = flag('gate', 'all');
