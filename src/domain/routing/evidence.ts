@@ -75,25 +75,29 @@ export function effectiveCount(counts: Float32Array, features: SparseVector): nu
 }
 
 /**
- * The effective number of samples of `route` among requests of this kind: the weighted harmonic mean,
- * over the request's features that the log knows (that some route was logged with), of how many samples
- * of the route carried each, plus one, less one. The harmonic mean is ruled by the rarest features, the
- * ones that say what kind of request this is (a word only one intent uses, its best candidate): a request
- * whose distinctive words were logged only under one route has next to no evidence for the others, however
- * often its common words ("can you tell me") were. Features the log never saw say nothing of any route and
- * are left out, so a new bigram does not make a known kind unknown.
+ * The effective number of samples of each route (ROUTES order) among requests of this kind: the weighted
+ * harmonic mean, over the request's features that the log knows (that some route was logged with), of how
+ * many samples of the route carried each, plus one, less one. The harmonic mean is ruled by the rarest
+ * features, the ones that say what kind of request this is (a word only one intent uses, its best
+ * candidate): a request whose distinctive words were logged only under one route has next to no evidence
+ * for the others, however often its common words ("can you tell me") were. Features the log never saw say
+ * nothing of any route and are left out, so a new bigram does not make a known kind unknown.
  */
-export function kindCount(counts: EvidenceCounts, route: number, features: SparseVector): number {
+export function kindCounts(counts: EvidenceCounts, features: SparseVector): number[] {
   let weight = 0;
-  let uncertainty = 0;
+  const uncertainty = counts.map(() => 0);
   for (let i = 0; i < features.length; i++) {
     const v2 = features.values[i]! * features.values[i]!;
     const j = features.indices[i]!;
-    let known = 0;
-    for (const byRoute of counts) known += byRoute[j]!;
-    if (v2 === 0 || known === 0) continue;
+    if (v2 === 0) continue;
+    const c0 = counts[0]![j]!, c1 = counts[1]![j]!, c2 = counts[2]![j]!, c3 = counts[3]![j]!, c4 = counts[4]![j]!;
+    if (c0 + c1 + c2 + c3 + c4 === 0) continue;
     weight += v2;
-    uncertainty += v2 / (counts[route]![j]! / v2 + 1);
+    uncertainty[0]! += v2 / (c0 / v2 + 1);
+    uncertainty[1]! += v2 / (c1 / v2 + 1);
+    uncertainty[2]! += v2 / (c2 / v2 + 1);
+    uncertainty[3]! += v2 / (c3 / v2 + 1);
+    uncertainty[4]! += v2 / (c4 / v2 + 1);
   }
-  return weight === 0 ? 0 : Math.max(0, weight / uncertainty - 1);
+  return uncertainty.map((u) => (weight === 0 ? 0 : Math.max(0, weight / u - 1)));
 }

@@ -2,7 +2,16 @@ import type { FeatureSettings } from '../routerVersion.js';
 import { CANDIDATE_KINDS, ROUTES } from '../vocabulary.js';
 import { summariseCandidates, type RouteContext } from './routeContext.js';
 
-export type SparseVector = { readonly indices: Uint32Array; readonly values: Float32Array; readonly length: number };
+export type SparseVector = {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
+  readonly length: number;
+  /**
+   * From `extractFeatures`: where the features that say what kind of request this is lie (the text, then
+   * the best candidates' identities), so `kindFeatures` can take them without extracting again.
+   */
+  readonly kind?: { readonly textEnd: number; readonly idsStart: number; readonly idsEnd: number };
+};
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -83,6 +92,7 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
     }
   }
   const textCount = n;
+  let idsStart = n;
   const norm = textCount ? 1 / Math.sqrt(textCount) : 0;
   for (let i = 0; i < textCount; i++) scratchValues[i]! *= norm;
 
@@ -101,12 +111,30 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
     const overall = Math.max(summary.memory.best, summary.tool.best, summary.skill.best);
     push(fnv(CANDIDATE, 'overall', 0, 7) ^ Math.min(9, Math.floor(overall * 10)), 1);
     // Which catalogue entries retrieved best says much about the request; weighted by their scores.
+    idsStart = n;
     pushCandidateIds(context, push);
   }
+  const idsEnd = settings.candidateFeatures ? n : textCount;
+  if (!settings.candidateFeatures) idsStart = textCount;
   const hint = context.caseHint;
   if (hint) push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);
 
-  return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n };
+  return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n, kind: { textEnd: textCount, idsStart, idsEnd } };
+}
+
+/** The kind features of an extracted vector (as `evidenceFeatures` gives them), without extracting again. */
+export function kindFeatures(features: SparseVector, settings: FeatureSettings, context: RouteContext): SparseVector {
+  const kind = features.kind;
+  if (!kind) return evidenceFeatures(settings, context);
+  const { textEnd, idsStart, idsEnd } = kind;
+  const length = textEnd + (idsEnd - idsStart);
+  const indices = new Uint32Array(length);
+  const values = new Float32Array(length);
+  indices.set(features.indices.subarray(0, textEnd));
+  values.set(features.values.subarray(0, textEnd));
+  indices.set(features.indices.subarray(idsStart, idsEnd), textEnd);
+  values.set(features.values.subarray(idsStart, idsEnd), textEnd);
+  return { indices, values, length };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RouterVersion } from '../routerVersion.js';
 import { ROUTES, type RouteScores } from '../vocabulary.js';
-import { decodeEvidence, effectiveCount, kindCount } from './evidence.js';
-import { evidenceFeatures, extractFeatures, type SparseVector } from './features.js';
+import { decodeEvidence, effectiveCount, kindCounts } from './evidence.js';
+import { extractFeatures, kindFeatures, type SparseVector } from './features.js';
 import { denseModel, type DenseModel } from './linearModel.js';
 import type { RouteContext } from './routeContext.js';
 import { scoreBaseline } from './baselineRouter.js';
@@ -38,8 +38,7 @@ export function routeEvidence(version: LearnedVersion, given: RouteContext): num
   const context = withoutEpisode(given);
   const counts = decodeEvidence(version.model, version.features.bits);
   if (!counts) return null;
-  const kind = evidenceFeatures(version.features, context);
-  return ROUTES.map((_, r) => kindCount(counts, r, kind));
+  return kindCounts(counts, kindFeatures(extractFeatures(version.features, context), version.features, context));
 }
 
 /**
@@ -54,10 +53,11 @@ export function scoreLearned(version: LearnedVersion, given: RouteContext): Rout
   const estimates = ROUTES.map((_, r) => predictRoute(model, features, r));
   const counts = version.safety ? decodeEvidence(version.model, version.features.bits) : null;
   if (version.safety && counts) {
-    const kind = evidenceFeatures(version.features, context);
+    const kind = kindFeatures(features, version.features, context);
     const { reference } = version.safety;
     return safeRouteScores(
-      { estimates, counts: ROUTES.map((_, r) => kindCount(counts, r, kind)), shapeCounts: ROUTES.map((_, r) => effectiveCount(counts[r]!, features)) },
+      // The shape's evidence is needed only to estimate a behaviour that is not known: computed then only.
+      { estimates, counts: kindCounts(counts, kind), shapeCounts: () => ROUTES.map((_, r) => effectiveCount(counts[r]!, features)) },
       version.safety,
       reference ? greedyIndex(scoreBaseline(reference, context)) : null,
     );

@@ -6,7 +6,7 @@ import { ROUTES, type Route, type RouteScores } from '../vocabulary.js';
  * requests of this kind (same words, same best candidates), and the evidence for requests of this shape
  * (every feature, the scores' buckets included), which only says what the log did where the kind is new.
  */
-export type RouteEvidence = { readonly estimates: readonly number[]; readonly counts: readonly number[]; readonly shapeCounts: readonly number[] };
+export type RouteEvidence = { readonly estimates: readonly number[]; readonly counts: readonly number[]; readonly shapeCounts: () => readonly number[] };
 
 /** Rewards lie in [0, 1], so a mean of n of them has a standard error of at most 0.5 / sqrt(n). */
 function standardError(count: number): number {
@@ -19,7 +19,7 @@ function standardError(count: number): number {
  * (Simao, Laroche and Tachet des Combes, "Safe Policy Improvement with an Estimated Baseline Policy", 2020:
  * SPIBB with the baseline estimated from the log). Ties go to the earlier route in ROUTES.
  */
-export function behaviourRoute(counts: readonly number[], shapeCounts: readonly number[]): number {
+export function behaviourRoute(counts: readonly number[], shapeCounts: () => readonly number[]): number {
   const best = (values: readonly number[]): number => {
     let top = 0;
     for (let r = 1; r < values.length; r++) if (values[r]! > values[top]!) top = r;
@@ -27,7 +27,7 @@ export function behaviourRoute(counts: readonly number[], shapeCounts: readonly 
   };
   const byKind = best(counts);
   // Under one sample's worth of requests of this kind, the log says little of it: read what it did for this shape.
-  return counts[byKind]! >= KIND_SEEN ? byKind : best(shapeCounts);
+  return counts[byKind]! >= KIND_SEEN ? byKind : best(shapeCounts());
 }
 
 /** Evidence of at least one sample's worth makes a kind of request known to the log. */
