@@ -5,7 +5,6 @@ import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../../src/domain/routing/baselineRouter.js';
 import type { BaselineParams, RouterVersion } from '../../../src/domain/routerVersion.js';
 import { ROUTES, type Candidate, type Route } from '../../../src/domain/vocabulary.js';
-import type { RouterVersion } from '../../../src/domain/routerVersion.js';
 import { quantiseModel } from '../../../src/domain/routing/linearModel.js';
 import { seededRandom } from '../../../src/domain/random.js';
 import { DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
