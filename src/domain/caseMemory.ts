@@ -35,6 +35,9 @@ export function summariseTrajectory(trajectory: Trajectory): string {
   return `"${input}" -> ${decision.route}${what}: reward ${outcome.reward.toFixed(2)} in ${formatLatency(outcome.latencyMs)}${error}`;
 }
 
+/** The id prefix of the episodic memory candidate a case hit adds to a request (`routeRequests.ts`). */
+export const CASE_CANDIDATE_PREFIX = 'case:';
+
 export type CaseEntry = {
   readonly key: string;
   readonly trajectoryId: string;

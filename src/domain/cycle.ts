@@ -179,6 +179,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
       explorationRate: options.explorationRate,
       features: options.features,
       training: options.training,
+      behaviour: baseline,
     };
     challenger = (inputs.learner ?? trainChallenger)(spec, dataset.samples);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { normaliseInput, type CaseEntry } from './caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput, type CaseEntry } from './caseMemory.js';
 import type { EventOf } from '../events/catalogue.js';
 import type { MemabraState } from '../projections/state.js';
 import type { DecideContext } from './decideContext.js';
@@ -13,7 +13,7 @@ export type { RouteAnswer } from './vocabulary.js';
 /** The episodic memory candidate that a case-index hit brings: the summary of how it went last time. */
 export function caseCandidate(entry: CaseEntry): Candidate {
   return {
-    id: `case:${entry.trajectoryId}`,
+    id: `${CASE_CANDIDATE_PREFIX}${entry.trajectoryId}`,
     kind: 'memory',
     name: 'episode: the same request before',
     description: entry.summary,
@@ -50,7 +50,7 @@ export function decideRoutes(
     const fresh = hit ? caseCandidate(hit) : undefined;
     const memory = fresh && !request.candidates.some((c) => c.id === fresh.id) ? fresh : undefined;
     const candidates = memory ? [...request.candidates, memory] : request.candidates;
-    const caseHint: CaseHint | null = hit ? { route: hit.route, reward: hit.reward } : null;
+    const caseHint: CaseHint | null = hit && memory ? { route: hit.route, reward: hit.reward, candidateId: memory.id } : null;
     const decision = decideRoute(version, { input: request.input, candidates, caseHint }, uniforms());
     const withMemory = memory ? { ...decision, caseMemory: memory } : decision;
     if (!log) return withMemory;

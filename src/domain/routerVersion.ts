@@ -17,6 +17,16 @@ export const BaselineParamsSchema = z.strictObject({
   minScore: z.number().min(0).max(1),
   /** Memory and tool both at least this good: bring in both (composite). */
   compositeMinScore: z.number().min(0).max(1),
+  /**
+   * The rule reads the case hint: the episodic memory a case hit adds is a recollection, not a retrieval,
+   * and never counts as one. Absent on versions registered before, which keep deciding as they always did.
+   */
+  readsCaseHint: z.literal(true).optional(),
+  /**
+   * With the case hint read, a hit whose best past reward reached this repeats that route. Unset by default:
+   * one lucky outcome is no evidence (docs/learning.md, "Case memory").
+   */
+  caseMinReward: z.number().min(0).max(1).optional(),
 });
 export type BaselineParams = z.infer<typeof BaselineParamsSchema>;
 
@@ -46,8 +56,35 @@ export const LinearModelSchema = z.strictObject({
   scale: z.array(z.number()).length(5),
   /** base64 of little-endian int16 weights, route-major: 5 * 2^bits values. */
   weights: z.string(),
+  /**
+   * How much logged evidence each route has per feature: base64 of one byte per route and feature,
+   * route-major, the sum of the squared feature values over that route's samples, log-quantised
+   * (`evidence.ts`). Present when the version routes safely (`safety`).
+   */
+  evidence: z.string().optional(),
 });
 export type LinearModel = z.infer<typeof LinearModelSchema>;
+
+/**
+ * Safe policy improvement with baseline bootstrapping (SPIBB, docs/learning.md): a route may displace
+ * the logged behaviour's choice for a request only with at least `minEvidence` effective samples of
+ * requests like it, and routes are ranked by their reward's lower confidence bound, `pessimism`
+ * standard errors below the estimate.
+ */
+export const SafetySettingsSchema = z.strictObject({
+  method: z.literal('spibb'),
+  minEvidence: z.number().min(0),
+  pessimism: z.number().min(0),
+});
+export type SafetySettings = z.infer<typeof SafetySettingsSchema>;
+
+/**
+ * What a safe learned version carries: its settings and its reference, the behaviour whose choice it keeps
+ * where the log has too little evidence for an alternative: the baseline rule at the root of its lineage,
+ * or, with none (a lineage that began elsewhere), the route the log shows most often for such requests.
+ */
+export const SafeRoutingSchema = SafetySettingsSchema.extend({ reference: BaselineParamsSchema.nullable() });
+export type SafeRouting = z.infer<typeof SafeRoutingSchema>;
 
 export const RouterVersionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...versionHeader, kind: z.literal('baseline'), params: BaselineParamsSchema }),
@@ -57,6 +94,8 @@ export const RouterVersionSchema = z.discriminatedUnion('kind', [
     features: FeatureSettingsSchema,
     training: TrainingSettingsSchema,
     model: LinearModelSchema,
+    /** Absent on versions trained before safe improvement: they route by the estimate alone. */
+    safety: SafeRoutingSchema.optional(),
   }),
   z.strictObject({ ...versionHeader, kind: z.literal('constant'), route: RouteSchema }),
   /** Routes every task to its known category: the upper bound on any benchmark. */

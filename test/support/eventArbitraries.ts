@@ -22,16 +22,25 @@ const header = fc.record({
 });
 
 export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
-  fc.tuple(header, unit, unit).map(([h, minScore, compositeMinScore]) => ({ ...h, kind: 'baseline' as const, params: { minScore, compositeMinScore } })),
+  fc.tuple(header, unit, unit, fc.option(unit, { nil: undefined })).map(([h, minScore, compositeMinScore, caseMinReward]) => ({
+    ...h,
+    kind: 'baseline' as const,
+    params: caseMinReward === undefined ? { minScore, compositeMinScore } : { minScore, compositeMinScore, readsCaseHint: true as const, caseMinReward },
+  })),
   fc.tuple(header, fc.constantFrom(...ROUTES)).map(([h, route]) => ({ ...h, kind: 'constant' as const, route })),
   header.map((h) => ({ ...h, kind: 'oracle' as const })),
-  fc.tuple(header, fc.array(jsonDouble({ min: -2, max: 2 }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 })).map(
-    ([h, bias, weights]) => ({
+  fc.tuple(header, fc.array(jsonDouble({ min: -2, max: 2 }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 }), fc.option(fc.tuple(fc.base64String({ maxLength: 40 }), unit, unit, fc.boolean()), { nil: null })).map(
+    ([h, bias, weights, safe]) => ({
       ...h,
       kind: 'learned' as const,
       features: { bits: 8, wordNgrams: 2, charNgramMin: 3, charNgramMax: 4, candidateFeatures: true },
       training: { method: 'ridge-cg' as const, l2: 1, maxIterations: 50 },
-      model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights },
+      ...(safe
+        ? {
+            model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights, evidence: safe[0] },
+            safety: { method: 'spibb' as const, minEvidence: safe[1] * 10, pessimism: safe[2], reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null },
+          }
+        : { model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights } }),
     }),
   ),
 );

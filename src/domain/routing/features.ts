@@ -2,7 +2,16 @@ import type { FeatureSettings } from '../routerVersion.js';
 import { CANDIDATE_KINDS, ROUTES } from '../vocabulary.js';
 import { summariseCandidates, type RouteContext } from './routeContext.js';
 
-export type SparseVector = { readonly indices: Uint32Array; readonly values: Float32Array; readonly length: number };
+export type SparseVector = {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
+  readonly length: number;
+  /**
+   * From `extractFeatures`: where the features that say what kind of request this is lie (the text, then
+   * the best candidates' identities), so `kindFeatures` can take them without extracting again.
+   */
+  readonly kind?: { readonly textEnd: number; readonly idsStart: number; readonly idsEnd: number };
+};
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -30,6 +39,14 @@ const CASE = family(6);
 const CANDIDATE_ID = family(7);
 /** Only the best few candidates' identities are features: lower ones are mostly retrieval noise. */
 const CANDIDATE_IDS = 3;
+
+function pushCandidateIds(context: RouteContext, push: (hash: number, value: number) => void): void {
+  const ranked = context.candidates.length <= 1 ? context.candidates : [...context.candidates].sort((a, b) => (b.score ?? 0.5) - (a.score ?? 0.5));
+  for (let i = 0; i < Math.min(CANDIDATE_IDS, ranked.length); i++) {
+    const candidate = ranked[i]!;
+    push(fnv(CANDIDATE_ID, candidate.id, 0, candidate.id.length), candidate.score ?? 0.5);
+  }
+}
 
 /** Lower-cased words of letters and digits; apostrophes dropped so "what's" is one word. */
 function words(input: string): string[] {
@@ -75,6 +92,7 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
     }
   }
   const textCount = n;
+  let idsStart = n;
   const norm = textCount ? 1 / Math.sqrt(textCount) : 0;
   for (let i = 0; i < textCount; i++) scratchValues[i]! *= norm;
 
@@ -93,14 +111,47 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
     const overall = Math.max(summary.memory.best, summary.tool.best, summary.skill.best);
     push(fnv(CANDIDATE, 'overall', 0, 7) ^ Math.min(9, Math.floor(overall * 10)), 1);
     // Which catalogue entries retrieved best says much about the request; weighted by their scores.
-    const ranked = context.candidates.length <= 1 ? context.candidates : [...context.candidates].sort((a, b) => (b.score ?? 0.5) - (a.score ?? 0.5));
-    for (let i = 0; i < Math.min(CANDIDATE_IDS, ranked.length); i++) {
-      const candidate = ranked[i]!;
-      push(fnv(CANDIDATE_ID, candidate.id, 0, candidate.id.length), candidate.score ?? 0.5);
-    }
+    idsStart = n;
+    pushCandidateIds(context, push);
   }
+  const idsEnd = settings.candidateFeatures ? n : textCount;
+  if (!settings.candidateFeatures) idsStart = textCount;
   const hint = context.caseHint;
   if (hint) push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);
 
-  return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n };
+  return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n, kind: { textEnd: textCount, idsStart, idsEnd } };
+}
+
+/** The kind features of an extracted vector (as `evidenceFeatures` gives them), without extracting again. */
+export function kindFeatures(features: SparseVector, settings: FeatureSettings, context: RouteContext): SparseVector {
+  const kind = features.kind;
+  if (!kind) return evidenceFeatures(settings, context);
+  const { textEnd, idsStart, idsEnd } = kind;
+  const length = textEnd + (idsEnd - idsStart);
+  const indices = new Uint32Array(length);
+  const values = new Float32Array(length);
+  indices.set(features.indices.subarray(0, textEnd));
+  values.set(features.values.subarray(0, textEnd));
+  indices.set(features.indices.subarray(idsStart, idsEnd), textEnd);
+  values.set(features.values.subarray(idsStart, idsEnd), textEnd);
+  return { indices, values, length };
+}
+
+/**
+ * The features that say what kind of request this is, for counting evidence: its text and the identities
+ * of its best candidates, in the same hashed space as `extractFeatures`. The shape of the scores (buckets,
+ * absence markers) is left out: every request has one, so it would lend any route the evidence of all the
+ * others.
+ */
+export function evidenceFeatures(settings: FeatureSettings, context: RouteContext): SparseVector {
+  const text = extractFeatures({ ...settings, candidateFeatures: false }, { input: context.input, candidates: [] });
+  if (!settings.candidateFeatures) return text;
+  const mask = (1 << settings.bits) - 1;
+  const indices = Array.from(text.indices);
+  const values = Array.from(text.values);
+  pushCandidateIds(context, (hash, value) => {
+    indices.push((hash >>> 0) & mask);
+    values.push(value);
+  });
+  return { indices: Uint32Array.from(indices), values: Float32Array.from(values), length: indices.length };
 }

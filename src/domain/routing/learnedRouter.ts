@@ -1,8 +1,11 @@
 import type { RouterVersion } from '../routerVersion.js';
-import type { RouteScores } from '../vocabulary.js';
-import { extractFeatures, type SparseVector } from './features.js';
+import { ROUTES, type RouteScores } from '../vocabulary.js';
+import { decodeEvidence, effectiveCount, kindCounts } from './evidence.js';
+import { extractFeatures, kindFeatures, type SparseVector } from './features.js';
 import { denseModel, type DenseModel } from './linearModel.js';
 import type { RouteContext } from './routeContext.js';
+import { scoreBaseline } from './baselineRouter.js';
+import { greedyIndex, safeRouteScores } from './safeImprovement.js';
 
 type LearnedVersion = Extract<RouterVersion, { kind: 'learned' }>;
 
@@ -13,15 +16,51 @@ export function predictRoute(model: DenseModel, features: SparseVector, route: n
   return sum;
 }
 
-/** Expected reward of each route under the version's per-route reward model. */
-export function scoreLearned(version: LearnedVersion, context: RouteContext): RouteScores {
+/** Expected reward of each route under the version's per-route reward model, in ROUTES order. */
+export function predictRewards(version: LearnedVersion, given: RouteContext): number[] {
+  const context = withoutEpisode(given);
   const model = denseModel(version.model, version.features.bits);
   const features = extractFeatures(version.features, context);
-  return {
-    direct: predictRoute(model, features, 0),
-    memory: predictRoute(model, features, 1),
-    tool: predictRoute(model, features, 2),
-    skill: predictRoute(model, features, 3),
-    composite: predictRoute(model, features, 4),
-  };
+  return ROUTES.map((_, r) => predictRoute(model, features, r));
+}
+
+/**
+ * The episodic memory a case hit added is the hint's, not a retrieval: its score (the past reward) would
+ * read as a memory that retrieved well. Training leaves it out the same way (`dataset.ts`).
+ */
+function withoutEpisode(context: RouteContext): RouteContext {
+  const id = context.caseHint?.candidateId;
+  return id === undefined ? context : { ...context, candidates: context.candidates.filter((c) => c.id !== id) };
+}
+
+/** Effective logged samples of each route for requests like this one, in ROUTES order; null without evidence. */
+export function routeEvidence(version: LearnedVersion, given: RouteContext): number[] | null {
+  const context = withoutEpisode(given);
+  const counts = decodeEvidence(version.model, version.features.bits);
+  if (!counts) return null;
+  return kindCounts(counts, kindFeatures(extractFeatures(version.features, context), version.features, context));
+}
+
+/**
+ * Each route's score: the expected reward under the per-route reward model; for a version that improves
+ * safely, the lower confidence bound, with routes that lack evidence for this request kept from displacing
+ * the logged behaviour's choice (safeImprovement.ts).
+ */
+export function scoreLearned(version: LearnedVersion, given: RouteContext): RouteScores {
+  const context = withoutEpisode(given);
+  const model = denseModel(version.model, version.features.bits);
+  const features = extractFeatures(version.features, context);
+  const estimates = ROUTES.map((_, r) => predictRoute(model, features, r));
+  const counts = version.safety ? decodeEvidence(version.model, version.features.bits) : null;
+  if (version.safety && counts) {
+    const kind = kindFeatures(features, version.features, context);
+    const { reference } = version.safety;
+    return safeRouteScores(
+      // The shape's evidence is needed only to estimate a behaviour that is not known: computed then only.
+      { estimates, counts: kindCounts(counts, kind), shapeCounts: () => ROUTES.map((_, r) => effectiveCount(counts[r]!, features)) },
+      version.safety,
+      reference ? greedyIndex(scoreBaseline(reference, context)) : null,
+    );
+  }
+  return { direct: estimates[0]!, memory: estimates[1]!, tool: estimates[2]!, skill: estimates[3]!, composite: estimates[4]! };
 }

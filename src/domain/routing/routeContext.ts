@@ -1,7 +1,12 @@
 import { CANDIDATE_KINDS, type Candidate, type CandidateKind, type Route } from '../vocabulary.js';
 
 /** What a case-index hit tells the router: how a near-identical request went before. */
-export type CaseHint = { readonly route: Route; readonly reward: number };
+export type CaseHint = {
+  readonly route: Route;
+  readonly reward: number;
+  /** The episodic memory candidate the hit added to the request's candidates: a recollection, not a retrieval. */
+  readonly candidateId?: string;
+};
 
 /** Everything a router looks at to decide one request. */
 export type RouteContext = {

@@ -1,7 +1,7 @@
 import { sampledOutcome } from '../benchmark/rewardModel.js';
 import { retrieveCandidates, type CatalogueIndex } from '../benchmark/catalogue.js';
 import { seededPermutation, seededRandom } from '../random.js';
-import type { FeatureSettings, RouterVersion, TrainingSettings } from '../routerVersion.js';
+import type { FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../routerVersion.js';
 import { decideRoute } from '../routing/routeDecision.js';
 import { createDatasetBuilder } from '../training/dataset.js';
 import { trainChallenger } from '../training/trainChallenger.js';
@@ -20,6 +20,8 @@ export type AgentLoopOptions = {
   readonly training: TrainingSettings;
   readonly benchmarkInputs: ReadonlySet<string>;
   readonly startTime?: number;
+  /** Safe improvement's settings for every retraining: absent, the defaults; null, none. */
+  readonly safety?: SafetySettings | null;
 };
 
 /** Keeps the arrival order's generator apart from the decisions' one, which starts from the seed itself. */
@@ -75,6 +77,8 @@ export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVe
           explorationRate: options.explorationRate,
           features: options.features,
           training: options.training,
+          behaviour: router,
+          ...(options.safety === undefined ? {} : { safety: options.safety }),
         },
         dataset.build().samples,
       );

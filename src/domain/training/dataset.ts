@@ -1,5 +1,5 @@
 import type { HeldOutRule } from '../../events/catalogue.js';
-import { normaliseInput } from '../caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput } from '../caseMemory.js';
 import { isHeldOut } from '../evaluation/heldOutShare.js';
 import type { HeldOutSample, OutcomeModel } from '../evaluation/judgeOnHeldOut.js';
 import type { FeatureSettings } from '../routerVersion.js';
@@ -70,8 +70,10 @@ export function createDatasetBuilder(features: FeatureSettings, benchmarkInputs:
         if (held.length >= 2 * HELD_OUT_SAMPLES) held.splice(0, HELD_OUT_SAMPLES);
         return 'held-out';
       }
+      // The episodic memory a case hit added is the hint's, not a retrieval: the router leaves it out too.
+      const candidates = trajectory.candidates.some((c) => c.id.startsWith(CASE_CANDIDATE_PREFIX)) ? trajectory.candidates.filter((c) => !c.id.startsWith(CASE_CANDIDATE_PREFIX)) : trajectory.candidates;
       const route = ROUTES.indexOf(trajectory.decision.route);
-      samples.add(extractFeatures(features, { input: trajectory.task.input, candidates: trajectory.candidates, caseHint: hint }), route, trajectory.outcome.reward);
+      samples.add(extractFeatures(features, { input: trajectory.task.input, candidates, caseHint: hint }), route, trajectory.outcome.reward);
       sums.n[route]! += 1;
       sums.reward[route]! += trajectory.outcome.reward;
       sums.error[route]! += trajectory.outcome.error ? 1 : 0;

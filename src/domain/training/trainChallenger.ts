@@ -1,7 +1,16 @@
-import type { FeatureSettings, RouterVersion, TrainingSettings } from '../routerVersion.js';
+import type { BaselineParams, FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../routerVersion.js';
+import { encodeEvidence } from '../routing/evidence.js';
 import { quantiseModel } from '../routing/linearModel.js';
+import { countEvidence } from './evidenceCounts.js';
 import { trainRewardModels } from './trainer.js';
 import type { TrainingSet } from './trainingSet.js';
+
+/**
+ * Safe improvement's defaults, chosen on the validation split carved from the CLINC150 train requests
+ * (docs/learning.md, "Safe challengers"): a route needs the evidence of at least one sample of requests like
+ * this one to displace the logged behaviour's choice, and is ranked by its estimate less half a standard error.
+ */
+export const DEFAULT_SAFETY: SafetySettings = { method: 'spibb', minEvidence: 1, pessimism: 0.5 };
 
 export type ChallengerSpec = {
   readonly id: string;
@@ -11,10 +20,39 @@ export type ChallengerSpec = {
   readonly explorationRate: number;
   readonly features: FeatureSettings;
   readonly training: TrainingSettings;
+  /** Safe improvement's settings: absent, the defaults; null, none (the router follows its estimates alone). */
+  readonly safety?: SafetySettings | null;
+  /** The router whose logs these mostly are (the cycle's baseline), whose choice the challenger keeps where evidence is thin. */
+  readonly behaviour?: RouterVersion;
 };
+
+/**
+ * The reference a challenger keeps to: the baseline rule at the root of the behaviour's lineage. A learned
+ * behaviour's own reference is carried down instead of the behaviour itself, so a version never nests its
+ * predecessors (each is half a megabyte); where a learned behaviour moved away from the rule it did so on
+ * evidence, and that evidence is in the log the challenger learns from.
+ */
+export function referenceOf(behaviour: RouterVersion | undefined): BaselineParams | null {
+  if (!behaviour) return null;
+  switch (behaviour.kind) {
+    case 'baseline':
+      return behaviour.params;
+    case 'learned':
+      return behaviour.safety?.reference ?? null;
+    case 'constant':
+    case 'oracle':
+      return null;
+    default:
+      return behaviour satisfies never;
+  }
+}
 
 /** Trains a learned router version, ready to be recorded in full in a ChallengerTrained event. */
 export function trainChallenger(spec: ChallengerSpec, samples: TrainingSet): Extract<RouterVersion, { kind: 'learned' }> {
-  const model = trainRewardModels(samples, spec.features, spec.training);
-  return { ...spec, kind: 'learned', model: quantiseModel(model) };
+  const { safety: requested, behaviour, ...header } = spec;
+  const safety = requested === undefined ? DEFAULT_SAFETY : requested;
+  const model = quantiseModel(trainRewardModels(samples, spec.features, spec.training));
+  if (!safety) return { ...header, kind: 'learned', model };
+  const evidence = encodeEvidence(countEvidence(samples, 1 << spec.features.bits));
+  return { ...header, kind: 'learned', model: { ...model, evidence }, safety: { ...safety, reference: referenceOf(behaviour) } };
 }

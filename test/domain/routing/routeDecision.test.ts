@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideRoute, greedyRoute, routeProbabilities, scoreRoutes } from '../../../src/domain/routing/routeDecision.js';
 import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
-import { ROUTES, type Candidate } from '../../../src/domain/vocabulary.js';
-import type { RouterVersion } from '../../../src/domain/routerVersion.js';
+import { DEFAULT_BASELINE_PARAMS } from '../../../src/domain/routing/baselineRouter.js';
+import type { BaselineParams, RouterVersion } from '../../../src/domain/routerVersion.js';
+import { ROUTES, type Candidate, type Route } from '../../../src/domain/vocabulary.js';
 import { quantiseModel } from '../../../src/domain/routing/linearModel.js';
 import { seededRandom } from '../../../src/domain/random.js';
 import { DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
@@ -115,5 +116,36 @@ describe('route decisions', () => {
     expect(rates.filter((rate) => rate >= 0.01 && rate <= 0.99).length).toBeGreaterThan(1000);
     expect(rates).toContain(0);
     expect(rates).toContain(1);
+  });
+});
+
+describe('the baseline rule and case memory', () => {
+  const c = (id: string, kind: Candidate['kind'], score: number): Candidate => ({ id, kind, name: id, score });
+  const episode = c('case:T1', 'memory', 1);
+  const toolRequest = [c('m', 'memory', 0.3), c('t', 'tool', 0.7)];
+  type Hint = { route: Route; reward: number; candidateId?: string };
+  const routeWith = (params: BaselineParams, candidates: Candidate[], caseHint: Hint | null) => decideRoute({ ...(baselineVersion('B', 0) as Extract<RouterVersion, { kind: 'baseline' }>), params }, { input: 'x', candidates, caseHint }, 0.5).route;
+
+  it('the episodic memory of a case hit is no retrieval: a repeated tool request stays tool, not composite', () => {
+    expect(routeWith(DEFAULT_BASELINE_PARAMS, toolRequest, null)).toBe('tool');
+    expect(routeWith(DEFAULT_BASELINE_PARAMS, [...toolRequest, episode], { route: 'tool', reward: 1, candidateId: episode.id })).toBe('tool');
+    // By default one good outcome is not followed: the rule decides on what was retrieved.
+    expect(routeWith(DEFAULT_BASELINE_PARAMS, [c('t', 'tool', 0.2), episode], { route: 'skill', reward: 1, candidateId: episode.id })).toBe('direct');
+  });
+
+  it('a version registered before the rule read case hints decides as it always did', () => {
+    const before = { minScore: 0.35, compositeMinScore: 0.45 };
+    expect(routeWith(before, [...toolRequest, episode], { route: 'tool', reward: 1, candidateId: episode.id })).toBe('composite');
+  });
+
+  it('with caseMinReward set, a case decides exactly when its reward reaches it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ROUTES), fc.oneof(fc.constantFrom(0, 0.89, 0.9, 1), fc.double({ min: 0, max: 1, noNaN: true })), (hinted, reward) => {
+        const params = { ...DEFAULT_BASELINE_PARAMS, caseMinReward: 0.9 };
+        const route = routeWith(params, [...toolRequest, { ...episode, score: reward }], { route: hinted, reward, candidateId: episode.id });
+        expect(route).toBe(reward >= 0.9 ? hinted : 'tool');
+        expect(routeWith(DEFAULT_BASELINE_PARAMS, [...toolRequest, { ...episode, score: reward }], { route: hinted, reward, candidateId: episode.id })).toBe('tool');
+      }),
+    );
   });
 });

@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sampledOutcome, expectedOutcome } from '../../domain/benchmark/rewardModel.js';
+import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
+import { decideRoutes } from '../../domain/routeRequests.js';
+import type { RouterVersion } from '../../domain/routerVersion.js';
+import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
+import type { TrajectoryInput } from '../../domain/vocabulary.js';
+import type { MemabraState } from '../../projections/state.js';
+import { runCycle } from '../app/cycle.js';
+import { initLog, recordTrajectories } from '../app/operations.js';
+import { routeRequests } from '../app/routing.js';
+import { loadState, unwrap, type Session } from '../app/session.js';
+import type { Scenario } from './scenarios.js';
+
+/** What judges each cycle's challenger: the scenario's labelled validation suite, or the log's own held-out traffic. */
+export type GateEvidence = 'validation' | 'own-traffic';
+
+export type LearningCycle = {
+  readonly cycle: number;
+  readonly trajectories: number;
+  readonly decision: string;
+  /** The benchmark the cycle judged on, as its report names it. */
+  readonly judgedOn: string;
+  readonly failedGates: readonly string[];
+  /** The challenger's and the active router's mean reward on the evidence that judged them (null when none was scored). */
+  readonly judged: { readonly challenger: number; readonly active: number } | null;
+  /** On a promotion: the held-out test reward of the new version and of the one it replaced. */
+  readonly promoted: { readonly label: string; readonly test: number; readonly predecessorTest: number } | null;
+};
+
+export type LearningRun = {
+  readonly scenario: string;
+  readonly gate: GateEvidence;
+  readonly seed: number;
+  readonly baselineTest: number;
+  readonly cycles: readonly LearningCycle[];
+  readonly finalLabel: string;
+  readonly finalTest: number;
+  /** Mean expected reward of the final router on requests it has seen before, with its case memory and without. */
+  readonly repeated: { readonly requests: number; readonly withCases: number; readonly withoutCases: number; readonly baselineWithCases: number; readonly baselineWithoutCases: number };
+};
+
+const CHUNK = 1000;
+
+function activeVersion(state: MemabraState): RouterVersion {
+  return state.versions.get(state.active!.versionId)!.version;
+}
+
+/**
+ * Case memory against none, on requests the log has already seen: each is routed greedily by `version`
+ * once as `route` would (the case index's episodic memory among its candidates and the hint), once with
+ * the retriever's candidates only; the mean expected reward of each.
+ */
+function repeatedRequests(state: MemabraState, version: RouterVersion, scenario: Scenario, requests: Scenario['train']): { withCases: number; withoutCases: number } {
+  const asked = requests.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
+  const withState = { ...state, active: { ...state.active!, versionId: version.id } };
+  const greedy = () => 0.999_999; // above any exploration rate: the greedy route
+  const withCases = unwrap(decideRoutes(asked, withState, greedy)).answers;
+  const withoutCases = unwrap(decideRoutes(asked, { ...withState, cases: withState.cases.clear() }, greedy)).answers;
+  const mean = (answers: readonly { route: Parameters<typeof expectedOutcome>[1] }[]) =>
+    answers.reduce((sum, a, i) => sum + expectedOutcome(requests[i]!.route, a.route).reward, 0) / answers.length;
+  return { withCases: mean(withCases), withoutCases: mean(withoutCases) };
+}
+
+/**
+ * The gated learning loop through the same operations as the CLI's `init`, `route`, `record` and `cycle`:
+ * the scenario's train requests arrive in a random order drawn from the seed, each is routed by the active
+ * router (with its exploration), its outcome drawn from the reward model for the route it needs and
+ * recorded, and a cycle runs after every `cycleEvery` trajectories, judged on the validation suite or on the
+ * log's own held-out traffic. Every promoted version is then scored once on the held-out test suite.
+ */
+export async function runGatedLearning(
+  session: Session,
+  options: { scenario: Scenario; gate: GateEvidence; seed: number; cycleEvery: number; workDir: string; repeatedCount?: number },
+): Promise<LearningRun> {
+  const { scenario } = options;
+  await initLog(session);
+  const validationPath = join(options.workDir, `${scenario.validation.name}.json`);
+  writeFileSync(validationPath, JSON.stringify(scenario.validation));
+  const requests = arrivalOrder(scenario.train, options.seed);
+  const baseline = activeVersion(await loadState(session.store));
+  const testReward = (version: RouterVersion) => scoreSuite(version, scenario.test).metrics.meanReward;
+  const cycles: LearningCycle[] = [];
+  for (let done = 0; done < requests.length; ) {
+    const batch = requests.slice(done, done + Math.min(CHUNK, options.cycleEvery - (done % options.cycleEvery)));
+    const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
+    const answers = await routeRequests(session, asked);
+    const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => ({
+      task: { input: asked[i]!.input },
+      candidates: caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates,
+      decision,
+      outcome: sampledOutcome(batch[i]!.route, decision.route, session.env.uniform()),
+    }));
+    await recordTrajectories(session, trajectories);
+    done += batch.length;
+    if (done % options.cycleEvery !== 0) continue;
+    const before = activeVersion(await loadState(session.store));
+    const { report } = await runCycle(session, options.gate === 'validation' ? { benchmark: validationPath, minNewTrajectories: 1 } : { minNewTrajectories: 1 });
+    const after = activeVersion(await loadState(session.store));
+    cycles.push({
+      cycle: cycles.length + 1,
+      trajectories: done,
+      decision: report.decision,
+      judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
+      failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
+      judged: report.challengerMetrics && report.baselineMetrics ? { challenger: report.challengerMetrics.meanReward, active: report.baselineMetrics.meanReward } : null,
+      promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
+    });
+  }
+  const state = await loadState(session.store);
+  const final = activeVersion(state);
+  const repeated = requests.slice(0, options.repeatedCount ?? 2000);
+  const finalCases = repeatedRequests(state, final, scenario, repeated);
+  const baselineCases = repeatedRequests(state, baseline, scenario, repeated);
+  return {
+    scenario: scenario.name,
+    gate: options.gate,
+    seed: options.seed,
+    baselineTest: testReward(baseline),
+    cycles,
+    finalLabel: final.label,
+    finalTest: testReward(final),
+    repeated: { requests: repeated.length, ...finalCases, baselineWithCases: baselineCases.withCases, baselineWithoutCases: baselineCases.withoutCases },
+  };
+}
