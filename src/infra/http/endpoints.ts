@@ -23,6 +23,7 @@ import {
   RouteBatchAnswerSchema,
   RouteBodySchema,
   RouteEnvelope,
+  RouteLogOption,
 } from './httpSchemas.js';
 import type { WriteQueue } from './writeQueue.js';
 
@@ -88,26 +89,30 @@ export const ENDPOINTS: readonly Endpoint[] = [
     url: '/v1/route',
     summary: 'Decide where the context for a request should come from',
     description:
-      'One request `{input, candidates}` answers one decision; `{"requests": [...]}` answers `{"decisions": [...]}` in order. Decides with the active router, exploration included. Record the outcome after the turn with the decision exactly as returned.',
+      'One request `{input, candidates}` answers one decision; `{"requests": [...]}` answers `{"decisions": [...]}` in order. Decides with the active router, exploration included. Each logged decision carries its `decisionId`; `"log": false` decides without logging. After the turn, record `{decisionId, outcome}`, or the trajectory with the decision exactly as returned.',
     body: RouteBodySchema,
     answer: RouteAnswerSchema.or(RouteBatchAnswerSchema),
     errors: [400, 409],
     run: async ({ session, writes, body }) => {
       const given = requireBody(body, 'request');
       if (isBatch(given, 'requests')) {
-        const requests = validateRouteRequests(parseBody(RouteEnvelope, given).requests);
-        return { decisions: await writes(() => routeRequests(session, requests)) };
+        const { requests, log } = parseBody(RouteEnvelope, given);
+        const checked = validateRouteRequests(requests);
+        return { decisions: await writes(() => routeRequests(session, checked, { log: log !== false })) };
       }
-      const requests = validateRouteRequests([given]);
-      return (await writes(() => routeRequests(session, requests)))[0];
+      const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
+      const { log, ...request } = isObject ? (given as Record<string, unknown>) : { log: undefined };
+      const { log: option } = parseBody(RouteLogOption, { log });
+      const checked = validateRouteRequests([isObject ? request : given]);
+      return (await writes(() => routeRequests(session, checked, { log: option !== false })))[0];
     },
   },
   {
     method: 'POST',
     url: '/v1/record',
-    summary: 'Record trajectories after the turn, all or nothing',
+    summary: 'Record outcomes of logged decisions, or trajectories, all or nothing',
     description:
-      'One trajectory, or `{"trajectories": [...]}`. Every trajectory is checked before anything is written: one bad one appends nothing (400). A trajectory id already recorded is a conflict (409), so a retried request can never record twice.',
+      'An outcome `{decisionId, outcome}` of a decision `/v1/route` logged, one trajectory, or `{"trajectories": [...]}` of either. Every trajectory is checked before anything is written: one bad one appends nothing (400). A trajectory id already recorded is a conflict (409), so a retried request can never record twice.',
     body: RecordBodySchema,
     answer: RecordAnswerSchema,
     errors: [400, 409],

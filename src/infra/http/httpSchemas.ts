@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PolicyOverridesSchema } from '../../domain/promotionPolicy.js';
-import { CandidateSchema, DecisionSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { CandidateSchema, DecisionSchema, OutcomeReportSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
 
 /**
  * The bodies and answers of memabra's HTTP API, built from the zod schemas the CLI and MCP validate with.
@@ -9,20 +9,24 @@ import { CandidateSchema, DecisionSchema, OutcomeSchema, RouteRequestSchema, Tas
  */
 
 /** `POST /v1/route` takes one request, or many under `requests`. */
-export const RouteBatchSchema = z.strictObject({ requests: z.array(RouteRequestSchema).min(1) });
-export const RouteBodySchema = z.union([RouteRequestSchema, RouteBatchSchema]);
+const LogOption = z.boolean().optional().describe('false: decide without logging (previews, evaluation); the answers carry no decisionId');
+export const RouteBatchSchema = z.strictObject({ requests: z.array(RouteRequestSchema).min(1), log: LogOption });
+export const RouteBodySchema = z.union([RouteRequestSchema.extend({ log: LogOption }), RouteBatchSchema]);
 
 /** The shape around a batch; each item is then checked as `route` checks it, with its messages. */
-export const RouteEnvelope = z.strictObject({ requests: z.array(z.unknown()).min(1, 'give at least one request') });
+export const RouteEnvelope = z.strictObject({ requests: z.array(z.unknown()).min(1, 'give at least one request'), log: LogOption });
+/** The `log` option beside one request's own fields. */
+export const RouteLogOption = z.object({ log: LogOption });
 
 export const RouteAnswerSchema = DecisionSchema.extend({
   caseMemory: CandidateSchema.optional().describe('the episodic memory of the same request before, when the case index knows it'),
-}).describe('the decision: route, selected candidate ids, the router version and the propensity of the route');
+}).describe('the decision: its decisionId (when logged), route, selected candidate ids, the router version and the propensity of the route');
 export const RouteBatchAnswerSchema = z.strictObject({ decisions: z.array(RouteAnswerSchema) });
 
 /** `POST /v1/record` takes one trajectory, or many under `trajectories`; all or nothing per call. */
-export const RecordBatchSchema = z.strictObject({ trajectories: z.array(TrajectoryInputSchema).min(1) });
-export const RecordBodySchema = z.union([TrajectoryInputSchema, RecordBatchSchema]);
+const RecordItemSchema = z.union([OutcomeReportSchema, TrajectoryInputSchema]);
+export const RecordBatchSchema = z.strictObject({ trajectories: z.array(RecordItemSchema).min(1) });
+export const RecordBodySchema = z.union([RecordItemSchema, RecordBatchSchema]);
 export const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1, 'give at least one trajectory') });
 
 export const RecordAnswerSchema = z.strictObject({
