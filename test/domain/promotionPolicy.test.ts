@@ -123,11 +123,13 @@ function issueChallenger(overrides: Partial<OutcomeComparison> = {}): PromotionE
 }
 
 describe('the promotion policy, by example', () => {
+  const categoryPolicy = PromotionPolicySchema.parse({ maxCategoryRegression: 0.05 });
+
   it('given a clearly better router that does more work, when judged under the defaults, then it is promoted', () => {
     const verdict = evaluatePromotion(issueChallenger(), DEFAULT_POLICY);
     expect(verdict.accepted).toBe(true);
-    // The reward prices errors and latency, so by default they are not gates of their own.
-    expect(verdict.reasons.map((r) => r.gate)).toEqual(['task-count', 'reward-delta', 'category:direct', 'category:tool']);
+    // The reward prices errors, latency and what a category gives up, so by default they are not gates of their own.
+    expect(verdict.reasons.map((r) => r.gate)).toEqual(['task-count', 'reward-delta']);
   });
 
   it('given an operator who sets strict error and latency allowances, then exactly those gates block it', () => {
@@ -138,14 +140,15 @@ describe('the promotion policy, by example', () => {
     expect(verdict.reasons.find((r) => r.gate === 'latency')).toMatchObject({ value: 505, threshold: 150 });
   });
 
-  it('given a category that confidently breaks, then its gate blocks although the average wins', () => {
+  it('given an operator who sets a category allowance and a category that confidently breaks, then its gate blocks although the average wins', () => {
     const broken = issueChallenger({ byCategory: { direct: interval(-0.46, -0.43, -0.4, 1100), tool: interval(0.87, 0.9, 0.93, 1100) } });
-    expect(gatesFailing(broken, DEFAULT_POLICY)).toEqual(['category:direct']);
+    expect(gatesFailing(broken, categoryPolicy)).toEqual(['category:direct']);
+    expect(gatesFailing(broken, DEFAULT_POLICY)).toEqual([]);
   });
 
   it('given a category whose loss is within its noise, then it does not block (noise never blocks)', () => {
     const noisy = issueChallenger({ byCategory: { direct: interval(-0.2, -0.08, 0.04, 40), tool: interval(0.87, 0.9, 0.93, 1100) } });
-    expect(evaluatePromotion(noisy, DEFAULT_POLICY).accepted).toBe(true);
+    expect(evaluatePromotion(noisy, categoryPolicy).accepted).toBe(true);
   });
 
   it('given a real error regression beyond the allowance, then it blocks; the same mean with a wide interval does not', () => {
