@@ -10,9 +10,9 @@ import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTra
 import { loadState, settleSnapshots, type Session } from './infra/app/session.js';
 import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation, type RouteOptions } from './infra/app/routing.js';
 import { runCycle, type CycleRequest } from './infra/app/cycle.js';
-import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './domain/vocabulary.js';
+import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './events/model/vocabulary.js';
 import { registerBenchmark } from './infra/app/benchmarks.js';
-import type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from './events/model/benchmarkSuite.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
 import type { VerifyReport } from './infra/store/eventStore.js';
@@ -32,10 +32,10 @@ export type {
   Task,
   Trajectory,
   TrajectoryInput,
-} from './domain/vocabulary.js';
-export { ROUTES } from './domain/vocabulary.js';
-export type { RouterVersion } from './domain/routerVersion.js';
-export type { Metrics } from './domain/metrics.js';
+} from './events/model/vocabulary.js';
+export { ROUTES } from './events/model/vocabulary.js';
+export type { RouterVersion } from './events/model/routerVersion.js';
+export type { Metrics } from './events/model/metrics.js';
 export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js';
 export type { MemabraState } from './projections/state.js';
 export type { StatusSummary, VersionSummary } from './domain/summaries.js';
@@ -47,9 +47,9 @@ export type { RecordResult } from './infra/app/operations.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
-export { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema } from './domain/promotionPolicy.js';
-export type { PolicyOverrides, PromotionPolicy, GateResult } from './domain/promotionPolicy.js';
-export type { BenchmarkSuite } from './domain/benchmark/benchmarkSuite.js';
+export { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema } from './events/model/promotionPolicy.js';
+export type { PolicyOverrides, PromotionPolicy, GateResult } from './events/model/promotionPolicy.js';
+export type { BenchmarkSuite } from './events/model/benchmarkSuite.js';
 export { buildSuite, LabelledTaskSchema } from './domain/benchmark/buildSuite.js';
 export type { LabelledTask } from './domain/benchmark/buildSuite.js';
 export { initialState } from './projections/state.js';

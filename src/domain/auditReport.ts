@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../events/catalogue.js';
 import type { MemabraState, VersionEntry } from '../projections/state.js';
-import type { CategoryMetrics } from './metrics.js';
-import type { Route } from './vocabulary.js';
+import type { CategoryMetrics } from '../events/model/metrics.js';
+import type { Route } from '../events/model/vocabulary.js';
 
 export type TimelineKind = 'registered' | 'promoted' | 'rejected' | 'dry-run' | 'skipped' | 'failed' | 'rolled-back';
 

@@ -1,6 +1,7 @@
 import type { DomainEvent, EventOf, Evidence, HeldOutRule, OffPolicyReport, SeqRange } from '../events/catalogue.js';
 import { unseenTrajectoryCount, type MemabraState } from '../projections/state.js';
-import { suiteRef, type BenchmarkSuite } from './benchmark/benchmarkSuite.js';
+import { suiteRef } from './benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../events/model/benchmarkSuite.js';
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided } from './domainError.js';
 import { DEFAULT_HELD_OUT_RULE, trajectoriesForHeldOut } from './evaluation/heldOutShare.js';
@@ -8,15 +9,16 @@ import { judgeOnHeldOut } from './evaluation/judgeOnHeldOut.js';
 import { judgeOnSuite } from './evaluation/judgeOnSuite.js';
 import type { Judgement } from './evaluation/judgement.js';
 import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.js';
-import { evaluatePromotion, type PromotionPolicy, type PromotionVerdict } from './promotionPolicy.js';
-import type { FeatureSettings, RouterVersion, TrainingSettings } from './routerVersion.js';
+import { evaluatePromotion, type PromotionVerdict } from './promotionPolicy.js';
+import type { PromotionPolicy } from '../events/model/promotionPolicy.js';
+import type { FeatureSettings, RouterVersion, TrainingSettings } from '../events/model/routerVersion.js';
 import { greedyRoute, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
 import type { TrainingSet } from './training/trainingSet.js';
 import { nextVersionLabel, resolveVersion } from './versionRef.js';
-import { ROUTES, type Trajectory } from './vocabulary.js';
+import { ROUTES, type Trajectory } from '../events/model/vocabulary.js';
 
 export type CycleOptions = {
   readonly dryRun: boolean;

@@ -1,4 +1,4 @@
-import type { Candidate, CandidateKind, Route } from './vocabulary.js';
+import type { Candidate, CandidateKind, Route } from '../events/model/vocabulary.js';
 
 /**
  * The rules that keep a decision consistent with the candidates it was made from, so the training data says

@@ -3,7 +3,7 @@ import { decisionStanding, trajectorySeq, type MemabraState } from '../projectio
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided, type DomainError } from './domainError.js';
 import { offeredCandidates, sameJson } from './recordInput.js';
-import { isOutcomeReport, type Candidate, type Decision, type RecordInput, type RouteAnswer, type Trajectory, type TrajectoryInput } from './vocabulary.js';
+import { isOutcomeReport, type Candidate, type Decision, type RecordInput, type RouteAnswer, type Trajectory, type TrajectoryInput } from '../events/model/vocabulary.js';
 
 export type RecordCommand = { readonly trajectories: readonly RecordInput[] };
 

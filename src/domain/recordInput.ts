@@ -11,7 +11,7 @@ import {
   type Candidate,
   type CheckedRouteRequest,
   type RecordInput,
-} from './vocabulary.js';
+} from '../events/model/vocabulary.js';
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -1,5 +1,6 @@
 import type { BenchmarkStorage, EventOf } from '../events/catalogue.js';
-import { suiteRef, type BenchmarkSuite } from './benchmark/benchmarkSuite.js';
+import { suiteRef } from './benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../events/model/benchmarkSuite.js';
 import { decided, type Decided } from './domainError.js';
 
 export type RegisterBenchmarkCommand = {

@@ -1,14 +1,14 @@
-import { CASE_CANDIDATE_PREFIX, normaliseInput, type CaseEntry } from './caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput, type CaseEntry } from '../projections/caseMemory.js';
 import type { EventOf } from '../events/catalogue.js';
 import type { MemabraState } from '../projections/state.js';
 import type { DecideContext } from './decideContext.js';
 import { refused, decided, type Decided } from './domainError.js';
-import type { RouterVersion } from './routerVersion.js';
+import type { RouterVersion } from '../events/model/routerVersion.js';
 import { decideRoute } from './routing/routeDecision.js';
 import type { CaseHint } from './routing/routeContext.js';
-import type { Candidate, CheckedRouteRequest, RouteAnswer } from './vocabulary.js';
+import type { Candidate, CheckedRouteRequest, RouteAnswer } from '../events/model/vocabulary.js';
 
-export type { RouteAnswer } from './vocabulary.js';
+export type { RouteAnswer } from '../events/model/vocabulary.js';
 
 /** The episodic memory candidate that a case-index hit brings: the summary of how it went last time. */
 export function caseCandidate(entry: CaseEntry): Candidate {

@@ -1,5 +1,5 @@
 import { unseenTrajectoryCount, type MemabraState, type TrainingReport, type VersionEntry } from '../projections/state.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../events/model/metrics.js';
 import { evidenceLabel } from './evaluation/evidenceName.js';
 
 export type VersionSummary = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BenchmarkSuiteSchema } from '../domain/benchmark/benchmarkSuite.js';
-import { MetricsSchema } from '../domain/metrics.js';
-import { GateResultSchema, PromotionPolicySchema } from '../domain/promotionPolicy.js';
-import { RouterVersionSchema } from '../domain/routerVersion.js';
+import { BenchmarkRefSchema, BenchmarkSuiteSchema } from './model/benchmarkSuite.js';
+import { MetricsSchema } from './model/metrics.js';
+import { GateResultSchema, PromotionPolicySchema } from './model/promotionPolicy.js';
+import { RouterVersionSchema } from './model/routerVersion.js';
 import {
   CandidateSchema,
   DecisionSchema,
@@ -11,22 +11,13 @@ import {
   TaskSchema,
   TrajectorySchema,
   UlidSchema,
-} from '../domain/vocabulary.js';
+} from './model/vocabulary.js';
 
 /**
  * The data of every event, at its current schema version. Older versions live in upcasters.ts.
  * Lists that could grow with the log (the trajectories a cycle consumes or trains on) are recorded as a
  * `seq` range of the immutable log, which determines them exactly, so no event outgrows the size limit.
  */
-
-export const BenchmarkRefSchema = z.strictObject({
-  name: z.string(),
-  version: z.number().int(),
-  /** sha256 of the suite's canonical JSON. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  taskCount: z.number().int().min(0),
-});
-export type BenchmarkRef = z.infer<typeof BenchmarkRefSchema>;
 
 export const SeqRangeSchema = z.strictObject({
   /** Inclusive bounds over the log's `seq`; an empty range has fromSeq = toSeq + 1. */

@@ -1,4 +1,4 @@
-import { caseFromTrajectory, isBetterCase, normaliseInput } from '../domain/caseMemory.js';
+import { caseFromTrajectory, isBetterCase, normaliseInput } from './caseMemory.js';
 import type { StoredEvent } from '../events/catalogue.js';
 import type { StateDraft } from './state.js';
 

@@ -1,10 +1,11 @@
 import type { Draft } from 'immer';
 import { Map as PersistentMap } from 'immutable';
-import type { BenchmarkRef, BenchmarkStorage, DecisionLoggedData, EventData, Evidence, HeldOutRule, OffPolicyReport, OutcomeComparison, PairedComparison, SeqRange } from '../events/catalogue.js';
-import type { CaseEntry } from '../domain/caseMemory.js';
-import type { Metrics } from '../domain/metrics.js';
-import type { GateResult, PromotionPolicy } from '../domain/promotionPolicy.js';
-import type { RouterVersion } from '../domain/routerVersion.js';
+import type { BenchmarkStorage, DecisionLoggedData, EventData, Evidence, HeldOutRule, OffPolicyReport, OutcomeComparison, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type { BenchmarkRef } from '../events/model/benchmarkSuite.js';
+import type { CaseEntry } from './caseMemory.js';
+import type { Metrics } from '../events/model/metrics.js';
+import type { GateResult, PromotionPolicy } from '../events/model/promotionPolicy.js';
+import type { RouterVersion } from '../events/model/routerVersion.js';
 import { countRecordedAfter, emptyIdIndex, seqOfId, type IdIndex, type IdIndexDraft } from './idIndex.js';
 
 export type VersionOrigin =

@@ -1,5 +1,5 @@
 import { Map as PersistentMap } from 'immutable';
-import type { CaseEntry } from '../domain/caseMemory.js';
+import type { CaseEntry } from './caseMemory.js';
 import { canonicalJson } from '../events/canonicalJson.js';
 import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
 import type { MemabraState, PendingDecision, RewardStats, TrainingReport, VersionEntry } from './state.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuditReportBuilder, defaultLiveBucket, type AuditReport } from '../../src/domain/auditReport.js';
 import { decideCycle, type Learner } from '../../src/domain/cycle.js';
-import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
+import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
 import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';

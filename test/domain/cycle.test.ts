@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../src/domain/cycle.js';
-import { suiteRef, type BenchmarkSuite } from '../../src/domain/benchmark/benchmarkSuite.js';
+import { suiteRef } from '../../src/domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { DEFAULT_HELD_OUT_RULE, isHeldOut } from '../../src/domain/evaluation/heldOutShare.js';
 import { trainChallenger } from '../../src/domain/training/trainChallenger.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
-import { normaliseInput } from '../../src/domain/caseMemory.js';
+import { normaliseInput } from '../../src/projections/caseMemory.js';
 import { CYCLE_TERMINAL_TYPES, type DomainEvent, type StoredEvent } from '../../src/events/catalogue.js';
 import { foldEvents } from '../../src/projections/fold.js';
 import { initialState, unseenTrajectoryCount, type MemabraState } from '../../src/projections/state.js';

@@ -3,7 +3,7 @@ import { decideRecord } from '../../src/domain/record.js';
 import { decideRoutes } from '../../src/domain/routeRequests.js';
 import type { DomainEvent } from '../../src/events/catalogue.js';
 import { decisionStanding, type MemabraState } from '../../src/projections/state.js';
-import type { CheckedRouteRequest, RecordInput } from '../../src/domain/vocabulary.js';
+import type { CheckedRouteRequest, RecordInput } from '../../src/events/model/vocabulary.js';
 import { baselineRegistered, context, given } from '../support/givenWhenThen.js';
 
 const request: CheckedRouteRequest = {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutcomeComparison, PairedInterval } from '../../src/events/catalogue.js';
-import type { Metrics } from '../../src/domain/metrics.js';
-import { DEFAULT_POLICY, evaluatePromotion, PolicyOverridesSchema, PromotionPolicySchema, type PromotionEvidence, type PromotionPolicy } from '../../src/domain/promotionPolicy.js';
-import { ROUTES, type Route } from '../../src/domain/vocabulary.js';
+import type { Metrics } from '../../src/events/model/metrics.js';
+import { evaluatePromotion, type PromotionEvidence } from '../../src/domain/promotionPolicy.js';
+import { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema, type PromotionPolicy } from '../../src/events/model/promotionPolicy.js';
+import { ROUTES, type Route } from '../../src/events/model/vocabulary.js';
 
 /** Milli-units as integers, so generated values spread over the range instead of piling up near zero. */
 const milli = (min: number, max: number) => fc.integer({ min: Math.round(min * 1000), max: Math.round(max * 1000) }).map((x) => x / 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseItems } from '../../src/domain/trajectoryInput.js';
-import { TrajectoryInputSchema } from '../../src/domain/vocabulary.js';
+import { TrajectoryInputSchema } from '../../src/events/model/vocabulary.js';
 import { trajectoryInput } from '../support/fixtures.js';
 
 const parse = (text: string) => parseItems(text, TrajectoryInputSchema, 'trajectory');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RouteAnswer } from '../../src/domain/vocabulary.js';
+import type { RouteAnswer } from '../../src/events/model/vocabulary.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 import { feedback, feedbackArb, outcomeArb, routeRequestArb } from '../support/loopArbitraries.js';

@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouteAnswer } from '../../src/domain/vocabulary.js';
+import type { RouteAnswer } from '../../src/events/model/vocabulary.js';
 import { BIN, runCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 import { call, startServer, stopServers } from '../support/httpServer.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/events/catalogue.js';
 import { foldEvents } from '../../src/projections/fold.js';
 import { EXTERNAL_DECISIONS, initialState, isSeen } from '../../src/projections/state.js';
-import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
+import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { stored } from '../support/fixtures.js';
 import { trajectoryRecorded } from '../support/givenWhenThen.js';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { DomainEvent } from '../../src/events/catalogue.js';
-import type { Metrics } from '../../src/domain/metrics.js';
-import type { RouterVersion } from '../../src/domain/routerVersion.js';
-import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
-import { ROUTES, type Candidate } from '../../src/domain/vocabulary.js';
+import type { Metrics } from '../../src/events/model/metrics.js';
+import type { RouterVersion } from '../../src/events/model/routerVersion.js';
+import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
+import { ROUTES, type Candidate } from '../../src/events/model/vocabulary.js';
 import { jsonDouble, trajectoryArb } from './fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);

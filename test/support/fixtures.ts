@@ -6,8 +6,8 @@ import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';
 import type { Environment } from '../../src/infra/app/clock.js';
 import type { Session } from '../../src/infra/app/session.js';
 import { openJsonlStore } from '../../src/infra/store/jsonlEventStore.js';
-import type { Trajectory, TrajectoryInput } from '../../src/domain/vocabulary.js';
-import { ROUTES } from '../../src/domain/vocabulary.js';
+import type { Trajectory, TrajectoryInput } from '../../src/events/model/vocabulary.js';
+import { ROUTES } from '../../src/events/model/vocabulary.js';
 import { propensityArb, retrievalScoreArb, rewardArb } from './unitArbitraries.js';
 import { currentVersion } from '../../src/events/upcasters.js';
 

@@ -1,16 +1,16 @@
-import type { BenchmarkSuite } from '../../src/domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../src/domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../src/domain/benchmark/rewardModel.js';
-import { DEFAULT_POLICY } from '../../src/domain/promotionPolicy.js';
+import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { seededRandom } from '../../src/domain/random.js';
-import type { RouterVersion } from '../../src/domain/routerVersion.js';
+import type { RouterVersion } from '../../src/events/model/routerVersion.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../src/domain/routing/baselineRouter.js';
 import { decideRoute } from '../../src/domain/routing/routeDecision.js';
 import { simulateAgentLoop } from '../../src/domain/simulation/agentLoop.js';
 import { benchmarkInputSet } from '../../src/domain/training/dataset.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../src/domain/training/trainer.js';
 import type { CycleOptions } from '../../src/domain/cycle.js';
-import type { TrajectoryInput } from '../../src/domain/vocabulary.js';
+import type { TrajectoryInput } from '../../src/events/model/vocabulary.js';
 import { loadBenchmark, loadCatalogue, loadTrainRequests, type TrainRequest } from '../../src/infra/data/bundledData.js';
 
 let cached: { suite: BenchmarkSuite; catalogue: CatalogueIndex; train: TrainRequest[] } | undefined;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { Candidate, CheckedRouteRequest, Outcome, RecordInput, RouteAnswer } from '../../src/domain/vocabulary.js';
-import { ROUTES } from '../../src/domain/vocabulary.js';
+import type { Candidate, CheckedRouteRequest, Outcome, RecordInput, RouteAnswer } from '../../src/events/model/vocabulary.js';
+import { ROUTES } from '../../src/events/model/vocabulary.js';
 
 /**
  * Requests as agents send them. Inputs come from a small pool, spelt with varying case and punctuation, so

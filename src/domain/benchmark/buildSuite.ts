@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { decided, refused, type Decided } from '../domainError.js';
 import { describeZodIssues, joinProblems } from '../trajectoryInput.js';
-import { CandidateSchema, ROUTES, RouteSchema, type Route } from '../vocabulary.js';
-import { BenchmarkSuiteSchema, type BenchmarkSuite, type BenchmarkTask } from './benchmarkSuite.js';
+import { CandidateSchema, ROUTES, RouteSchema, type Route } from '../../events/model/vocabulary.js';
+import { BenchmarkSuiteSchema, type BenchmarkSuite, type BenchmarkTask } from '../../events/model/benchmarkSuite.js';
 import { expectedOutcome } from './rewardModel.js';
 
 /** A task an operator labelled: the request, what the agent could bring in, and the route it needs. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buildBm25Index, searchBm25, type Bm25Index } from '../retrieval/bm25.js';
-import { CandidateKindSchema, type Candidate } from '../vocabulary.js';
+import { CandidateKindSchema, type Candidate } from '../../events/model/vocabulary.js';
 
 /** Something an agent could bring in: one tool per tool intent, one skill per skill intent, stored memories. */
 export const CatalogueEntrySchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { Outcome, Route } from '../vocabulary.js';
+import type { Outcome, Route } from '../../events/model/vocabulary.js';
 
 /**
  * The reward model (docs/formats.md): the outcome of choosing a route when the task needs another. Rows: needed;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HeldOutRule } from '../../events/catalogue.js';
-import type { Trajectory } from '../vocabulary.js';
+import type { Trajectory } from '../../events/model/vocabulary.js';
 
 /**
  * One in five trajectories with a propensity is held out. Enough to judge a clearly better router after a

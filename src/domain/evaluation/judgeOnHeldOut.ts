@@ -1,9 +1,9 @@
 import type { OffPolicyReport } from '../../events/catalogue.js';
-import type { CategoryMetrics, Metrics } from '../metrics.js';
-import type { RouterVersion } from '../routerVersion.js';
+import type { CategoryMetrics, Metrics } from '../../events/model/metrics.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { greedyRoute, scoreRoutes } from '../routing/routeDecision.js';
 import type { CaseHint } from '../routing/routeContext.js';
-import { ROUTES, type Route, type Trajectory } from '../vocabulary.js';
+import { ROUTES, type Route, type Trajectory } from '../../events/model/vocabulary.js';
 import type { Judgement } from './judgement.js';
 import { estimatePolicyValue, type LoggedSample } from './offPolicy.js';
 import { comparePaired, type BootstrapOptions } from './pairedOutcomes.js';

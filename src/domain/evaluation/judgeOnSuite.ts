@@ -1,6 +1,6 @@
-import type { BenchmarkSuite } from '../benchmark/benchmarkSuite.js';
-import type { RouterVersion } from '../routerVersion.js';
-import { ROUTES } from '../vocabulary.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import { comparePaired, type BootstrapOptions } from './pairedOutcomes.js';
 import { scoreSuite } from './scoreSuite.js';
 import type { Judgement } from './judgement.js';

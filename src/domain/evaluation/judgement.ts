@@ -1,5 +1,5 @@
 import type { OutcomeComparison, PairedComparison } from '../../events/catalogue.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../../events/model/metrics.js';
 
 /** What evaluating a challenger against its baseline yields, whatever the evidence. */
 export type Judgement = {

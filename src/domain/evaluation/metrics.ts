@@ -1,5 +1,5 @@
-import type { CategoryMetrics, Metrics } from '../metrics.js';
-import { ROUTES, type Outcome, type Route } from '../vocabulary.js';
+import type { CategoryMetrics, Metrics } from '../../events/model/metrics.js';
+import { ROUTES, type Outcome, type Route } from '../../events/model/vocabulary.js';
 
 export type ScoredTask = { readonly category: Route | undefined; readonly outcome: Outcome };
 

@@ -1,5 +1,5 @@
 import type { OffPolicyEstimate } from '../../events/catalogue.js';
-import { ROUTES } from '../vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 
 /** A logged decision usable off-policy: the route taken, its reward, and the logging policy's propensity. */
 export type LoggedSample = {

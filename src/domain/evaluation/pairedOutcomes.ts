@@ -1,6 +1,6 @@
 import type { OutcomeComparison, PairedComparison, PairedInterval } from '../../events/catalogue.js';
 import { seededRandom } from '../random.js';
-import { ROUTES } from '../vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import { normalQuantile } from './normalQuantile.js';
 
 /**

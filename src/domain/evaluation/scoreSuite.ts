@@ -1,8 +1,8 @@
-import type { BenchmarkSuite } from '../benchmark/benchmarkSuite.js';
-import type { Metrics } from '../metrics.js';
-import type { RouterVersion } from '../routerVersion.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
+import type { Metrics } from '../../events/model/metrics.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { decideRoute } from '../routing/routeDecision.js';
-import type { Route } from '../vocabulary.js';
+import type { Route } from '../../events/model/vocabulary.js';
 import { computeMetrics } from './metrics.js';
 
 export type SuiteScore = {

@@ -1,5 +1,5 @@
-import type { BaselineParams } from '../routerVersion.js';
-import type { RouteScores } from '../vocabulary.js';
+import type { BaselineParams } from '../../events/model/routerVersion.js';
+import type { RouteScores } from '../../events/model/vocabulary.js';
 import { summariseCandidates, type RouteContext } from './routeContext.js';
 
 export const DEFAULT_BASELINE_PARAMS: BaselineParams = { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true };

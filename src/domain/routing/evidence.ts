@@ -1,5 +1,5 @@
-import type { LinearModel } from '../routerVersion.js';
-import { ROUTES } from '../vocabulary.js';
+import type { LinearModel } from '../../events/model/routerVersion.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import type { SparseVector } from './features.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { FeatureSettings } from '../routerVersion.js';
-import { CANDIDATE_KINDS, ROUTES } from '../vocabulary.js';
+import type { FeatureSettings } from '../../events/model/routerVersion.js';
+import { CANDIDATE_KINDS, ROUTES } from '../../events/model/vocabulary.js';
 import { summariseCandidates, type RouteContext } from './routeContext.js';
 
 export type SparseVector = {

@@ -1,5 +1,5 @@
-import type { RouterVersion } from '../routerVersion.js';
-import { ROUTES, type RouteScores } from '../vocabulary.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
+import { ROUTES, type RouteScores } from '../../events/model/vocabulary.js';
 import { decodeEvidence, effectiveCount, kindCounts } from './evidence.js';
 import { extractFeatures, kindFeatures, type SparseVector } from './features.js';
 import { denseModel, type DenseModel } from './linearModel.js';

@@ -1,5 +1,5 @@
-import type { LinearModel } from '../routerVersion.js';
-import { ROUTES } from '../vocabulary.js';
+import type { LinearModel } from '../../events/model/routerVersion.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 
 /** Dense per-route weights, as the trainer produces them and the scorer reads them. */
 export type DenseModel = { readonly bias: readonly number[]; readonly weights: readonly Float32Array[] };

@@ -1,4 +1,4 @@
-import { CANDIDATE_KINDS, type Candidate, type CandidateKind, type Route } from '../vocabulary.js';
+import { CANDIDATE_KINDS, type Candidate, type CandidateKind, type Route } from '../../events/model/vocabulary.js';
 
 /** What a case-index hit tells the router: how a near-identical request went before. */
 export type CaseHint = {

@@ -1,5 +1,5 @@
-import type { RouterVersion } from '../routerVersion.js';
-import { ROUTES, type Decision, type Route, type RouteScores } from '../vocabulary.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
+import { ROUTES, type Decision, type Route, type RouteScores } from '../../events/model/vocabulary.js';
 import { scoreBaseline } from './baselineRouter.js';
 import { scoreLearned } from './learnedRouter.js';
 import { selectCandidates, type RouteContext } from './routeContext.js';

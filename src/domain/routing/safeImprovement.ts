@@ -1,5 +1,5 @@
-import type { SafetySettings } from '../routerVersion.js';
-import { ROUTES, type Route, type RouteScores } from '../vocabulary.js';
+import type { SafetySettings } from '../../events/model/routerVersion.js';
+import { ROUTES, type Route, type RouteScores } from '../../events/model/vocabulary.js';
 
 /**
  * What the reward model knows of one request, per route (ROUTES order): its estimate, the evidence for

@@ -1,11 +1,11 @@
 import { sampledOutcome } from '../benchmark/rewardModel.js';
 import { retrieveCandidates, type CatalogueIndex } from '../benchmark/catalogue.js';
 import { seededPermutation, seededRandom } from '../random.js';
-import type { FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../routerVersion.js';
+import type { FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../../events/model/routerVersion.js';
 import { decideRoute } from '../routing/routeDecision.js';
 import { createDatasetBuilder } from '../training/dataset.js';
 import { trainChallenger } from '../training/trainChallenger.js';
-import type { Route, Trajectory } from '../vocabulary.js';
+import type { Route, Trajectory } from '../../events/model/vocabulary.js';
 
 export type SimulatedRequest = { readonly id: string; readonly text: string; readonly route: Route };
 

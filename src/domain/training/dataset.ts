@@ -1,11 +1,11 @@
 import type { HeldOutRule } from '../../events/catalogue.js';
-import { CASE_CANDIDATE_PREFIX, normaliseInput } from '../caseMemory.js';
+import { CASE_CANDIDATE_PREFIX, normaliseInput } from '../../projections/caseMemory.js';
 import { isHeldOut } from '../evaluation/heldOutShare.js';
 import type { HeldOutSample, OutcomeModel } from '../evaluation/judgeOnHeldOut.js';
-import type { FeatureSettings } from '../routerVersion.js';
+import type { FeatureSettings } from '../../events/model/routerVersion.js';
 import { extractFeatures } from '../routing/features.js';
 import type { CaseHint } from '../routing/routeContext.js';
-import { ROUTES, type Route, type Trajectory } from '../vocabulary.js';
+import { ROUTES, type Route, type Trajectory } from '../../events/model/vocabulary.js';
 import { createTrainingSetBuilder, type TrainingSet } from './trainingSet.js';
 
 export type Exclusion = { readonly trajectoryId: string; readonly reason: 'benchmark-input' };

@@ -1,5 +1,5 @@
 import type { EvidenceCounts } from '../routing/evidence.js';
-import { ROUTES } from '../vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import type { TrainingSet } from './trainingSet.js';
 
 /** Per route and feature, the sum of the squared feature values over the samples where the route was taken. */

@@ -1,4 +1,4 @@
-import type { BaselineParams, FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../routerVersion.js';
+import type { BaselineParams, FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../../events/model/routerVersion.js';
 import { encodeEvidence } from '../routing/evidence.js';
 import { quantiseModel } from '../routing/linearModel.js';
 import { countEvidence } from './evidenceCounts.js';

@@ -1,9 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { suiteHash, suiteRef, type BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import { suiteHash, suiteRef } from '../../domain/benchmark/benchmarkSuite.js';
 import { decideRegisterBenchmark, type RegisterBenchmarkCommand } from '../../domain/registerBenchmark.js';
 import { canonicalJson } from '../../events/canonicalJson.js';
-import type { BenchmarkRef, DomainEvent } from '../../events/catalogue.js';
+import type { DomainEvent } from '../../events/catalogue.js';
+import type { BenchmarkRef, BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import type { RegisteredBenchmark } from '../../projections/state.js';
 import { BUNDLED_BENCHMARK_PATH, loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';

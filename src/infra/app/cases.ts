@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { normaliseInput, type CaseEntry } from '../../domain/caseMemory.js';
+import { normaliseInput, type CaseEntry } from '../../projections/caseMemory.js';
 import { foldEvents } from '../../projections/fold.js';
 import { initialState } from '../../projections/state.js';
 import { MemabraError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../domain/cycle.js';
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
-import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../domain/promotionPolicy.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
+import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import type { StoredEvent } from '../../events/catalogue.js';

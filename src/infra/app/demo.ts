@@ -2,7 +2,7 @@ import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../d
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
 import { counted } from '../../domain/plural.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
-import type { OutcomeReport } from '../../domain/vocabulary.js';
+import type { OutcomeReport } from '../../events/model/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
 import { BUNDLED_BENCHMARK_PATH, loadCatalogue, loadTrainRequests, type TrainRequest } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';

@@ -1,12 +1,12 @@
-import type { BenchmarkRef } from '../../events/catalogue.js';
-import { suiteRef, type BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkRef, BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
+import { suiteRef } from '../../domain/benchmark/benchmarkSuite.js';
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
-import type { Metrics } from '../../domain/metrics.js';
+import type { Metrics } from '../../events/model/metrics.js';
 import { decideRoutes, type RouteAnswer } from '../../domain/routeRequests.js';
 import { checkRouteRequest } from '../../domain/recordInput.js';
 import { parseItems, validateItems } from '../../domain/trajectoryInput.js';
 import { resolveVersion } from '../../domain/versionRef.js';
-import type { CheckedRouteRequest } from '../../domain/vocabulary.js';
+import type { CheckedRouteRequest } from '../../events/model/vocabulary.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { decideAndAppend, decideContext, loadState, unwrap, type Session } from './session.js';

@@ -1,5 +1,5 @@
 import type { RouteAnswer } from '../../domain/routeRequests.js';
-import type { Candidate, Outcome, Task } from '../../domain/vocabulary.js';
+import type { Candidate, Outcome, Task } from '../../events/model/vocabulary.js';
 import { recordTrajectories, validateTrajectories } from './operations.js';
 import { routeRequests, validateRouteRequests } from './routing.js';
 import type { Session } from './session.js';

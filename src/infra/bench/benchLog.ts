@@ -1,10 +1,10 @@
 import { indexCatalogue, retrieveCandidates } from '../../domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
 import { seededRandom } from '../../domain/random.js';
-import type { RouterVersion } from '../../domain/routerVersion.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../domain/routing/baselineRouter.js';
 import { decideRoute } from '../../domain/routing/routeDecision.js';
-import type { Candidate, Trajectory } from '../../domain/vocabulary.js';
+import type { Candidate, Trajectory } from '../../events/model/vocabulary.js';
 import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 
 export const BENCH_BASELINE: RouterVersion = {

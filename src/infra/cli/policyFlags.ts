@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { PolicyOverrides, PromotionPolicy } from '../../domain/promotionPolicy.js';
+import type { PolicyOverrides, PromotionPolicy } from '../../events/model/promotionPolicy.js';
 
 type PolicyFlag = {
   readonly key: keyof PromotionPolicy;

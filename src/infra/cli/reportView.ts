@@ -1,6 +1,6 @@
 import type { OffPolicyEstimate } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
-import { ROUTES } from '../../domain/vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import { counted, formatPercent, formatReward, formatTable } from './output.js';
 import { evidenceName } from '../../domain/evaluation/evidenceName.js';
 

@@ -1,4 +1,4 @@
-import { ROUTES } from '../../domain/vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import { evaluateVersion, parseRouteRequests, routeRequests } from '../app/routing.js';
 import { counted, formatPercent, formatReward, formatTable, printJson, printLine, writeOut } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';

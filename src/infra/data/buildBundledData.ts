@@ -7,11 +7,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { indexCatalogue, retrieveCandidates, type CatalogueEntry } from '../../domain/benchmark/catalogue.js';
 import { expectedOutcome } from '../../domain/benchmark/rewardModel.js';
 import { terms } from '../../domain/retrieval/bm25.js';
-import { ROUTES, RouteSchema, type Route } from '../../domain/vocabulary.js';
+import { ROUTES, RouteSchema, type Route } from '../../events/model/vocabulary.js';
 import { ATTRIBUTION, BENCHMARK_NAME } from './bundledData.js';
 
 const RowSchema = z.object({ id: z.string(), text: z.string(), intent: z.string(), domain: z.string(), split: z.enum(['train', 'val', 'test']), route: RouteSchema });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { BenchmarkSuiteSchema, type BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import { BenchmarkSuiteSchema, type BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { CatalogueSchema, type CatalogueEntry } from '../../domain/benchmark/catalogue.js';
 import { describeZodIssues, joinProblems } from '../../domain/trajectoryInput.js';
-import { RouteSchema } from '../../domain/vocabulary.js';
+import { RouteSchema } from '../../events/model/vocabulary.js';
 import { MemabraError } from '../errors.js';
 import { benchmarkRoots, confineBenchmarkPath, readBenchmarkBytes } from './benchmarkFile.js';
 

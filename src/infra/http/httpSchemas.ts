@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PolicyOverridesSchema } from '../../domain/promotionPolicy.js';
-import { CandidateSchema, DecisionSchema, OutcomeReportSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
+import { CandidateSchema, DecisionSchema, OutcomeReportSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 
 /**
  * The bodies and answers of memabra's HTTP API, built from the zod schemas the CLI and MCP validate with.

@@ -1,10 +1,10 @@
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
 import { extractFeatures } from '../../domain/routing/features.js';
 import { trainChallenger } from '../../domain/training/trainChallenger.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import { createTrainingSetBuilder } from '../../domain/training/trainingSet.js';
-import { ROUTES } from '../../domain/vocabulary.js';
+import { ROUTES } from '../../events/model/vocabulary.js';
 import type { Scenario } from './scenarios.js';
 
 /**

@@ -10,9 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_POLICY } from '../../domain/promotionPolicy.js';
+import { DEFAULT_POLICY } from '../../events/model/promotionPolicy.js';
 import { seededRandom } from '../../domain/random.js';
-import type { RouterVersion, SafetySettings } from '../../domain/routerVersion.js';
+import type { RouterVersion, SafetySettings } from '../../events/model/routerVersion.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../domain/routing/baselineRouter.js';
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
 import { monotonicFactory } from 'ulid';

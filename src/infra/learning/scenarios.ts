@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { indexCatalogue, retrieveCandidates, type CatalogueEntry } from '../../domain/benchmark/catalogue.js';
 import { expectedOutcome } from '../../domain/benchmark/rewardModel.js';
 import { overlapDocuments, searchOverlap } from '../../domain/retrieval/tokenOverlap.js';
-import { ROUTES, type Candidate, type Route } from '../../domain/vocabulary.js';
+import { ROUTES, type Candidate, type Route } from '../../events/model/vocabulary.js';
 import { ATTRIBUTION, loadBenchmark, loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 
 /** A labelled request: its text and the route it needs. */

@@ -1,15 +1,16 @@
-import type { BenchmarkSuite } from '../../domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { sampledOutcome } from '../../domain/benchmark/rewardModel.js';
 import { judgeOnSuite } from '../../domain/evaluation/judgeOnSuite.js';
-import { evaluatePromotion, type PromotionPolicy } from '../../domain/promotionPolicy.js';
+import { evaluatePromotion } from '../../domain/promotionPolicy.js';
+import type { PromotionPolicy } from '../../events/model/promotionPolicy.js';
 import { seededRandom } from '../../domain/random.js';
-import type { RouterVersion, SafetySettings } from '../../domain/routerVersion.js';
+import type { RouterVersion, SafetySettings } from '../../events/model/routerVersion.js';
 import { decideRoute } from '../../domain/routing/routeDecision.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import { benchmarkInputSet, createDatasetBuilder } from '../../domain/training/dataset.js';
 import { trainChallenger } from '../../domain/training/trainChallenger.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
-import type { Trajectory } from '../../domain/vocabulary.js';
+import type { Trajectory } from '../../events/model/vocabulary.js';
 import type { Scenario } from './scenarios.js';
 
 export type SimulatedCycle = { readonly cycle: number; readonly challenger: number; readonly active: number; readonly promoted: boolean; readonly failed: string[] };

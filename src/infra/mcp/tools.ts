@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { PolicyOverridesSchema } from '../../domain/promotionPolicy.js';
+import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
 import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
-import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../domain/vocabulary.js';
+import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { runCycle } from '../app/cycle.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';

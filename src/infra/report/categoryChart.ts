@@ -1,5 +1,5 @@
 import type { AuditReport, CategorySide } from '../../domain/auditReport.js';
-import { ROUTES, type Route } from '../../domain/vocabulary.js';
+import { ROUTES, type Route } from '../../events/model/vocabulary.js';
 import { bottomAxis, verticalGrid } from './chartAxes.js';
 import { CHART_WIDTH } from './chartLayout.js';
 import { fittedScale } from './chartScale.js';

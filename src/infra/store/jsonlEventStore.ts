@@ -129,7 +129,7 @@ function makeDataDirectory(directory: string): void {
 /** Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. */
 export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1, mode: DecodeMode = 'sealed'): ScanSummary {
   if (!logExists(path)) {
-    return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
+    return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
   }
   const fd = openLog(path, 'r');
   try {
@@ -185,7 +185,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
   }
 
   async function head(): Promise<Head> {
-    if (!logExists(path)) return { lastSeq: 0, lastHash: '0'.repeat(64), lastAt: null };
+    if (!logExists(path)) return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null };
     const fd = openLog(path, 'r');
     try {
       const { lastSeq, lastHash, lastAt } = readTail(fd);

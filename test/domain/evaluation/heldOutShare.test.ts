@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HELD_OUT_RULE, idPosition, isHeldOut, trajectoriesForHeldOut } from '../../../src/domain/evaluation/heldOutShare.js';
 import { createDatasetBuilder, type Placement } from '../../../src/domain/training/dataset.js';
 import { DEFAULT_FEATURES } from '../../../src/domain/training/trainer.js';
-import type { Trajectory } from '../../../src/domain/vocabulary.js';
+import type { Trajectory } from '../../../src/events/model/vocabulary.js';
 import { sequentialIds, trajectoryArb } from '../../support/fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expectedOutcome, sampledOutcome } from '../../../src/domain/benchmark/rewardModel.js';
 import { judgeOnHeldOut, type HeldOutSample, type OutcomeModel } from '../../../src/domain/evaluation/judgeOnHeldOut.js';
 import { seededRandom } from '../../../src/domain/random.js';
-import type { RouterVersion } from '../../../src/domain/routerVersion.js';
-import { ROUTES, type Route } from '../../../src/domain/vocabulary.js';
+import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
+import { ROUTES, type Route } from '../../../src/events/model/vocabulary.js';
 
 const constant = (route: Route): RouterVersion => ({ id: `always-${route}`, label: 'v1', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0, kind: 'constant', route });
 

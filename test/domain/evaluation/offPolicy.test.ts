@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimatePolicyValue, type LoggedSample } from '../../../src/domain/evaluation/offPolicy.js';
 import { routeProbabilities } from '../../../src/domain/routing/routeDecision.js';
-import { ROUTES } from '../../../src/domain/vocabulary.js';
+import { ROUTES } from '../../../src/events/model/vocabulary.js';
 import { explorationRateArb, rewardArb } from '../../support/unitArbitraries.js';
 
 const rateArb = explorationRateArb.filter((rate) => rate >= 0.01);

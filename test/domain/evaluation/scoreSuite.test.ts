@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkSuite } from '../../../src/domain/benchmark/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../../src/events/model/benchmarkSuite.js';
 import { suiteHash } from '../../../src/domain/benchmark/benchmarkSuite.js';
 import { expectedOutcome } from '../../../src/domain/benchmark/rewardModel.js';
 import { scoreSuite } from '../../../src/domain/evaluation/scoreSuite.js';
-import type { RouterVersion } from '../../../src/domain/routerVersion.js';
-import { ROUTES } from '../../../src/domain/vocabulary.js';
+import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
+import { ROUTES } from '../../../src/events/model/vocabulary.js';
 import { baselineVersion, bundled } from '../../support/learningFixtures.js';
 import { inputArb } from '../../support/fixtures.js';
 import { retrievalScoreArb } from '../../support/unitArbitraries.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LinearModel } from '../../../src/domain/routerVersion.js';
+import type { LinearModel } from '../../../src/events/model/routerVersion.js';
 import { decodeEvidence, encodeEvidence, kindCounts } from '../../../src/domain/routing/evidence.js';
-import { ROUTES } from '../../../src/domain/vocabulary.js';
+import { ROUTES } from '../../../src/events/model/vocabulary.js';
 
 const BITS = 8;
 const DIMENSION = 1 << BITS;

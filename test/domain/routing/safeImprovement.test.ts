@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BaselineParams, FeatureSettings, SafetySettings } from '../../../src/domain/routerVersion.js';
+import type { BaselineParams, FeatureSettings, SafetySettings } from '../../../src/events/model/routerVersion.js';
 import { DEFAULT_BASELINE_PARAMS, scoreBaseline } from '../../../src/domain/routing/baselineRouter.js';
 import { evidenceFeatures, extractFeatures } from '../../../src/domain/routing/features.js';
 import { routeEvidence } from '../../../src/domain/routing/learnedRouter.js';
@@ -9,7 +9,7 @@ import { greedyIndex, safeRouteScores } from '../../../src/domain/routing/safeIm
 import { DEFAULT_SAFETY, trainChallenger } from '../../../src/domain/training/trainChallenger.js';
 import { DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
 import { trainingSetOf } from '../../../src/domain/training/trainingSet.js';
-import { ROUTES, type Candidate, type CandidateKind, type Route } from '../../../src/domain/vocabulary.js';
+import { ROUTES, type Candidate, type CandidateKind, type Route } from '../../../src/events/model/vocabulary.js';
 import { baselineVersion } from '../../support/learningFixtures.js';
 
 // Estimates past both ends of [0, 1] (a ridge regression's are not clamped) and on the round values that tie.

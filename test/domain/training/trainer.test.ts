@@ -5,7 +5,7 @@ import { predictRoute } from '../../../src/domain/routing/learnedRouter.js';
 import { benchmarkInputSet, createDatasetBuilder } from '../../../src/domain/training/dataset.js';
 import { trainChallenger } from '../../../src/domain/training/trainChallenger.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
-import type { Trajectory } from '../../../src/domain/vocabulary.js';
+import type { Trajectory } from '../../../src/events/model/vocabulary.js';
 import { createTrainingSetBuilder, trainingSetOf } from '../../../src/domain/training/trainingSet.js';
 import fc from 'fast-check';
 import { rewardArb } from '../../support/unitArbitraries.js';

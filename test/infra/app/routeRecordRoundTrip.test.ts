@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openMemabra } from '../../../src/index.js';
-import type { Route } from '../../../src/domain/vocabulary.js';
+import type { Route } from '../../../src/events/model/vocabulary.js';
 import { tempDir, testEnvironment } from '../../support/fixtures.js';
 import { feedback, feedbackArb, outcomeArb, routeRequestArb } from '../../support/loopArbitraries.js';
 

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PromotionPolicySchema } from '../../../src/domain/promotionPolicy.js';
+import { PromotionPolicySchema } from '../../../src/events/model/promotionPolicy.js';
 import { POLICY_FLAGS } from '../../../src/infra/cli/policyFlags.js';
 import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/fixtures.js';

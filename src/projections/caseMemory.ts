@@ -1,4 +1,4 @@
-import type { Trajectory } from './vocabulary.js';
+import type { Trajectory } from '../events/model/vocabulary.js';
 
 /**
  * The key of the case index: case, width, spacing and punctuation folded, so "Text my mom!" and
