@@ -9,10 +9,10 @@ import { escapeXml, formatValue, labelWidth, px, svgText, thousands } from './sv
 
 /** Rewards closer than this are drawn close: the gates themselves ask for about 0.01. */
 const MIN_SPAN = 0.04;
-/** Centre to centre, wider than a marker and its vertical label, so none covers another. */
-const MARKER_GAP = 12;
-/** Height of one row of labels above a panel. */
-const ROW = 15;
+/** Centre to centre, wider than a marker and its vertical 10px label's line box in any font (a fallback font's is up to 14px). */
+const MARKER_GAP = 15;
+/** Height of one row of labels above a panel: taller than a 12px label's line box in any font (up to 1.4 em). */
+const ROW = 18;
 const BENCH_HEIGHT = 300;
 const LIVE_HEIGHT = 150;
 const LABEL_FONT = 12;
@@ -27,8 +27,9 @@ type PlacedRows = { readonly rows: number; readonly svg: string; readonly rowOf:
 
 /** Labels in rows above a panel, each starting at the seq it names; rows stack upwards from `baseline`. */
 function labelBand(labels: readonly Label[], x: LinearScale, baseline: number): PlacedRows {
-  const placed = packLabels(labels.map((l) => ({ x: x.at(l.seq) + 3, width: labelWidth(l.text, LABEL_FONT) })), [PLOT_LEFT, PLOT_RIGHT], 10);
-  const svg = labels.map((l, i) => svgText(placed[i]!.x, baseline - placed[i]!.row * ROW, l.text, { className: l.className, fill: l.colour })).join('');
+  const widths = labels.map((l) => labelWidth(l.text, LABEL_FONT));
+  const placed = packLabels(labels.map((l, i) => ({ x: x.at(l.seq) + 3, width: widths[i]! })), [PLOT_LEFT, PLOT_RIGHT], 10);
+  const svg = labels.map((l, i) => svgText(placed[i]!.x, baseline - placed[i]!.row * ROW, l.text, { className: l.className, fill: l.colour, width: widths[i]! })).join('');
   return { rows: Math.max(1, ...placed.map((p) => p.row + 1)), svg, rowOf: placed.map((p) => p.row) };
 }
 

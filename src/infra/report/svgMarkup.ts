@@ -12,6 +12,11 @@ export type TextOptions = {
   /** Degrees, about the anchor point. */
   readonly rotate?: number;
   readonly baseline?: 'middle' | 'hanging';
+  /**
+   * The width the layout reserved for this text: the browser fits the glyphs to it, so labels packed by
+   * `labelWidth` never run into each other whatever font the reader's machine substitutes.
+   */
+  readonly width?: number;
 };
 
 export function svgText(x: number, y: number, content: string, options: TextOptions = {}): string {
@@ -21,6 +26,7 @@ export function svgText(x: number, y: number, content: string, options: TextOpti
     options.baseline ? `dominant-baseline="${options.baseline === 'middle' ? 'central' : 'hanging'}"` : '',
     options.className ? `class="${options.className}"` : '',
     options.fill ? `fill="${options.fill}"` : '',
+    options.width ? `textLength="${px(options.width)}" lengthAdjust="spacingAndGlyphs"` : '',
   ].filter(Boolean);
   return `<text ${attributes.join(' ')}>${escapeXml(content)}</text>`;
 }

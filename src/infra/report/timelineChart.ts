@@ -17,8 +17,8 @@ const LANES: readonly { kind: TimelineKind; name: string }[] = [
 ];
 const TOP = 34;
 const LANE_HEIGHT = 46;
-/** Centre to centre: enough for a mark and a vertical label. */
-const MIN_GAP = 12;
+/** Centre to centre: a mark and its vertical label, wider than a 10px line box in any font (a fallback font's is up to 14px). */
+const MIN_GAP = 15;
 
 function symbol(kind: TimelineKind, x: number, y: number): string {
   const colour = STATUS_COLOURS[kind];
@@ -57,7 +57,7 @@ function lane(entries: readonly TimelineEntry[], x: (seq: number) => number, top
   return entries
     .map((entry, i) => {
       const label = across
-        ? svgText(xs[i]!, y + 20, texts[i]!, { anchor: 'middle', className: 'event-label' })
+        ? svgText(xs[i]!, y + 20, texts[i]!, { anchor: 'middle', className: 'event-label', width: labelWidth(texts[i]!, 10) })
         : svgText(xs[i]!, y + 10, texts[i]!, { rotate: -90, anchor: 'end', baseline: 'middle', className: 'event-label' });
       return `<g class="event" data-kind="${entry.kind}" data-seq="${entry.seq}"><title>${escapeXml(`seq ${entry.seq}, ${entry.at}: ${entry.title}`)}</title>${symbol(entry.kind, xs[i]!, y)}${label}</g>`;
     })
