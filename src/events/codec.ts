@@ -33,12 +33,17 @@ export function validateEventData(type: EventType, data: unknown): { ok: true } 
 
 /** The canonical line of an envelope (no trailing newline). Equal envelopes always give equal lines. */
 export function encodeEnvelope(envelope: Envelope): string {
-  // The envelope's own fields in a fixed, readable order; the data canonical (sorted keys).
   const { seq, id, type, v, at, prev, batchEnd, data } = envelope;
-  return sealLine(
-    `{"seq":${seq},"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"v":${v},` +
-      `"at":${JSON.stringify(at)},"prev":${JSON.stringify(prev)},"batchEnd":${batchEnd},"data":${canonicalJson(data)}`,
-  );
+  return sealLine(`${envelopeHead(seq, id, type, v, at, prev, batchEnd)}${canonicalJson(data)}`);
+}
+
+/**
+ * A line up to its data: the envelope's own fields in a fixed, readable order. The line is this, the
+ * data's canonical JSON (sorted keys), then the seal; the store's batch encoder writes the three parts
+ * straight into the batch's bytes.
+ */
+export function envelopeHead(seq: number, id: string, type: EventType, v: number, at: string, prev: string, batchEnd: number): string {
+  return `{"seq":${seq},"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"v":${v},"at":${JSON.stringify(at)},"prev":${JSON.stringify(prev)},"batchEnd":${batchEnd},"data":`;
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -3,7 +3,8 @@ import { decideRecord } from '../../domain/record.js';
 import { decideRollback } from '../../domain/rollback.js';
 import { checkRecordItem } from '../../domain/recordInput.js';
 import { parseItems, validateItems } from '../../domain/trajectoryInput.js';
-import type { RecordInput } from '../../events/model/vocabulary.js';
+import { TrajectorySchema, type RecordInput } from '../../events/model/vocabulary.js';
+import type { EventOf } from '../../events/catalogue.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { MemabraError } from '../errors.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
@@ -37,12 +38,38 @@ export async function initLog(
  * item appends nothing.
  */
 export function parseTrajectories(text: string): RecordInput[] {
-  return unwrap(parseItems(text, checkRecordItem, 'trajectory'));
+  return parsed(unwrap(parseItems(text, checkRecordItem, 'trajectory')));
 }
 
 /** The same checks for values that did not come as text (the library API). */
 export function validateTrajectories(values: readonly unknown[]): RecordInput[] {
-  return unwrap(validateItems(values, checkRecordItem, 'trajectory'));
+  return parsed(unwrap(validateItems(values, checkRecordItem, 'trajectory')));
+}
+
+/** The lists the two functions above returned: every item is zod's output of the record input schemas. */
+const parsedInputs = new WeakSet<readonly RecordInput[]>();
+
+function parsed(items: RecordInput[]): RecordInput[] {
+  parsedInputs.add(items);
+  return items;
+}
+
+const trajectoryId = TrajectorySchema.shape.id;
+const trajectoryTime = TrajectorySchema.shape.recordedAt;
+
+/**
+ * Whether the trajectories decideRecord built from a parsed list are valid against the event schema
+ * without validating them again. A trajectory that completes no logged decision is made of its parsed
+ * input: TrajectoryInputSchema is TrajectorySchema with id, time and source optional and the decision a
+ * route answer, so task, candidates, decision (less caseMemory, which the decider moves to the
+ * candidates only under an id they do not hold) and outcome passed the very schemas the event holds;
+ * the source is one of the two the decider picks. What the decider adds from the environment, an id and
+ * a time, is checked here, as an embedder's environment may hand out anything. A completion of a logged
+ * decision takes the decision's fields from the log, which DecisionLogged's schema does not hold to every
+ * rule of a trajectory (distinct candidate ids), so a batch with one is validated by the store.
+ */
+function decidedFromParsedInput(events: readonly EventOf<'TrajectoryRecorded'>[]): boolean {
+  return events.every(({ data: { trajectory } }) => trajectory.decision.decisionId === undefined && trajectoryId.safeParse(trajectory.id).success && trajectoryTime.safeParse(trajectory.recordedAt).success);
 }
 
 export type RecordResult = { ids: string[]; firstSeq: number; lastSeq: number };
@@ -54,6 +81,8 @@ export async function recordTrajectories(session: Session, trajectories: readonl
     session,
     (state) => decideRecord({ trajectories }, state, decideContext(session.env)),
     (events, result) => ({ ids: events.map((event) => event.data.trajectory.id), firstSeq: result.firstSeq, lastSeq: result.lastSeq }),
+    undefined,
+    parsedInputs.has(trajectories) ? decidedFromParsedInput : undefined,
   );
 }
 

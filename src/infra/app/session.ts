@@ -123,15 +123,20 @@ export function unwrap<T>(result: Decided<T>): T {
   throw new MemabraError(errorKindOf(result.error), describeDomainError(result.error), result.error.type);
 }
 
-/** Appends decided events, conditional on the log not having moved since `state` was read. */
+/**
+ * Appends decided events, conditional on the log not having moved since `state` was read. `validated`:
+ * the caller has shown that these events' data is valid against the event schemas (the decider built it
+ * from input parsed with the same schemas), so the store seals it without validating it a second time.
+ */
 export async function appendEvents(
   session: Session,
   events: readonly DomainEvent[],
   state: MemabraState,
+  validated = false,
 ): Promise<AppendResult> {
   return session.store.append(
     events.map((event) => ({ ...event, id: session.env.newId() })),
-    { expectedLastSeq: state.lastSeq },
+    { expectedLastSeq: state.lastSeq, validated },
   );
 }
 
@@ -148,12 +153,14 @@ export async function decideAndAppend<E extends DomainEvent, R>(
   decide: (state: MemabraState) => Decided<E[]>,
   done: (events: E[], result: AppendResult) => R,
   attempts = 20,
+  /** True for decided events known to be schema-valid already (see appendEvents); absent, the store validates. */
+  validated?: (events: readonly E[]) => boolean,
 ): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const state = await loadState(session.store);
     const events = unwrap(decide(state));
     try {
-      return done(events, await appendEvents(session, events, state));
+      return done(events, await appendEvents(session, events, state, validated?.(events) ?? false));
     } catch (error) {
       if (!(error instanceof MemabraError && error.kind === 'conflict') || attempt >= attempts) throw error;
     }

@@ -8,6 +8,13 @@ export type Head = { lastSeq: number; lastHash: string; lastAt: string | null };
 export type AppendOptions = {
   /** The seq the caller's decision was based on; 'any' appends whatever the log holds now. */
   expectedLastSeq: number | 'any';
+  /**
+   * True only when every event's data is already known to be valid against its schema, so the store
+   * need not validate it again before sealing it: the session's append of what a decider built from
+   * input the shell parsed with those schemas (`appendEvents`, which says why that holds). Any other
+   * caller leaves it out and the store validates every event, as a sealed line must hold valid data.
+   */
+  validated?: boolean;
 };
 
 export type VerifyReport =

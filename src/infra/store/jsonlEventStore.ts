@@ -176,8 +176,29 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     checked = checkedAt(step.value);
   }
 
+  /**
+   * Where this store's own last append ended, and the length of its last line with the newline. While
+   * the log still ends there with that line, the tail is known without reading back through the file:
+   * the line's `prev` chains it to every line before it, so the same last line means the same log.
+   */
+  let ownTail: { readonly cursor: ReadCursor; readonly lineBytes: number } | null = null;
+
+  function knownTail(fd: number, size: number): LogTail | null {
+    if (!ownTail || ownTail.cursor.offset !== size || ownTail.cursor.at === null) return null;
+    const { cursor, lineBytes } = ownTail;
+    const from = size - lineBytes;
+    const take = from > 0 ? lineBytes + 1 : lineBytes;
+    const bytes = Buffer.allocUnsafe(take);
+    if (readSync(fd, bytes, 0, take, size - take) !== take || bytes[take - 1] !== 0x0a || (from > 0 && bytes[0] !== 0x0a)) return null;
+    if (lineHash(bytes.subarray(take - lineBytes, take - 1)) !== cursor.hash) return null;
+    return { lastSeq: cursor.seq, lastHash: cursor.hash, lastAt: cursor.at, validBytes: size };
+  }
+
   function readTail(fd: number): LogTail {
-    const found = findTail(fd, fstatSync(fd).size);
+    const size = fstatSync(fd).size;
+    const known = knownTail(fd, size);
+    if (known) return known;
+    const found = findTail(fd, size);
     if (found.ok) return found.tail;
     // A bad line near the end: the full scan names it.
     const summary = scanLogFile(path);
@@ -250,7 +271,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     return { resumed: cursor === null || cursor.offset === 0 || start !== undefined, batches: batches() };
   }
 
-  async function append(events: readonly NewEvent[], { expectedLastSeq }: AppendOptions): Promise<AppendResult> {
+  async function append(events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): Promise<AppendResult> {
     makeDataDirectory(directory);
     const created = !logExists(path);
     const fd = openLog(path, constants.O_RDWR | constants.O_CREAT, 0o644);
@@ -272,8 +293,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
           );
         }
         if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
-        const { lines, stored, lastHash } = encodeBatch(events, tail, now(), maxEventBytes);
-        const buffer = Buffer.from(`${lines.join('\n')}\n`);
+        const { bytes: buffer, stored, lastHash } = encodeBatch(events, tail, now(), maxEventBytes, validated);
         try {
           writeAll(fd, buffer, tail.validBytes, pauseMidWriteMs);
           fdatasyncSync(fd);
@@ -290,6 +310,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
           );
         }
         checked = { seq: tail.lastSeq + events.length, offset: tail.validBytes + buffer.length, hash: lastHash, at: stored.at(-1)!.at };
+        ownTail = { cursor: checked, lineBytes: buffer.length - (buffer.lastIndexOf(0x0a, buffer.length - 2) + 1) };
         return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + events.length, events: stored };
       } finally {
         unlock(fd);

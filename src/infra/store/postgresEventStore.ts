@@ -3,7 +3,7 @@ import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from '../../events/codec.js';
 import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
 import { MemabraError } from '../errors.js';
-import { encodeBatch } from './batchEncoder.js';
+import { batchLines, encodeBatch } from './batchEncoder.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   type AppendOptions,
@@ -155,7 +155,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     return { resumed, batches: batches() };
   }
 
-  async function append(events: readonly NewEvent[], { expectedLastSeq }: AppendOptions): Promise<AppendResult> {
+  async function append(events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): Promise<AppendResult> {
     await ensureSchema();
     const client = await pool.connect().catch((error: unknown) => {
       throw new MemabraError('io', `cannot connect to PostgreSQL store ${location}: ${describe(error)}`);
@@ -173,7 +173,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         await client.query('COMMIT');
         return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
       }
-      const { lines, stored, lastHash, at } = encodeBatch(events, tail, now(), maxEventBytes);
+      const batch = encodeBatch(events, tail, now(), maxEventBytes, validated);
+      const { stored, lastHash, at } = batch;
+      const lines = batchLines(batch);
       const seqs = lines.map((_, i) => tail.lastSeq + i + 1);
       await client.query('INSERT INTO memabra_events (seq, line) SELECT * FROM unnest($1::bigint[], $2::text[])', [seqs, lines]);
       await client.query('UPDATE memabra_head SET last_seq = $1, last_hash = $2, last_at = $3', [tail.lastSeq + lines.length, lastHash, at]);

@@ -68,6 +68,18 @@ describe('JSONL event store', () => {
     expect(await store.verify()).toMatchObject({ ok: true, tornTail: null });
   });
 
+  it('appends after its own last append without reading back, yet notices that line changed in place at the same length', async () => {
+    const { store, file } = await logWithBatches([1, 2]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"c2"', '"c8"'));
+    const newId = sequentialIds(100);
+    await expect(store.append([skipped(9, newId)], { expectedLastSeq: 'any' })).rejects.toThrow(/log line 3 is corrupt/);
+    // Another writer's append since: found from the file, and this writer's next append follows it.
+    const { store: other, file: otherFile } = await logWithBatches([2]);
+    await openJsonlStore(join(otherFile, '..'), { now: fixedClock() }).append([skipped(5, newId)], { expectedLastSeq: 2 });
+    expect(await other.append([skipped(6, newId)], { expectedLastSeq: 3 })).toMatchObject({ firstSeq: 4 });
+    expect(await other.verify()).toMatchObject({ ok: true, events: 4 });
+  });
+
   it('repair drops an unterminated last line', async () => {
     const { store, file } = await logWithBatches([1]);
     appendFileSync(file, '{"seq":2,"id":');

@@ -48,6 +48,20 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('seals the same bytes whether it validates the data or the caller says it already has', async () => {
+      const clock = () => new Date('2026-11-25T10:00:00.000Z');
+      const events = [skipped(1, 'E1'), { id: 'E2', type: 'CycleFailed', data: { stage: 'training', error: 'é\u{1F600}"\n', cycleId: 'c' } } as NewEvent, skipped(3, 'E3')];
+      const checked = (await factory.create({ now: clock })).store;
+      const trusted = (await factory.create({ now: clock })).store;
+      await checked.append(events, { expectedLastSeq: 0 });
+      await trusted.append(events, { expectedLastSeq: 0, validated: true });
+      expect((await trusted.head()).lastHash).toBe((await checked.head()).lastHash);
+      expect(await readAll(trusted)).toEqual(await readAll(checked));
+      expect(await trusted.verify()).toMatchObject({ ok: true, events: 3 });
+      await checked.close();
+      await trusted.close();
+    });
+
     it('several writers at once lose nothing, leave no gap, and never interleave batches', async () => {
       const { store, open } = await factory.create();
       const writers = Array.from({ length: 4 }, () => open());
