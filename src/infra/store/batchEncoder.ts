@@ -15,6 +15,12 @@ export type EncodedBatch = { readonly bytes: Buffer; readonly stored: StoredEven
 const NEWLINE = 0x0a;
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair, 2 units, takes 4). */
 const MAX_UTF8_PER_UNIT = 3;
+/**
+ * The most a batch reserves ahead from its first line's size. A first line near the size limit followed
+ * by thousands of small ones would otherwise ask for gigabytes (past Buffer's maximum length, a crash);
+ * beyond this the buffer doubles as it fills.
+ */
+const MAX_RESERVED_BYTES = 64 * 1024 * 1024;
 
 /**
  * The sealed lines of one append, the same in every store: each event's data valid against its schema
@@ -27,7 +33,7 @@ export function encodeBatch(events: readonly NewEvent[], tail: Tail, now: Date, 
   const at = tail.lastAt !== null && tail.lastAt > clock ? tail.lastAt : clock;
   const batchEnd = tail.lastSeq + events.length;
   let prev = tail.lastHash;
-  let bytes: Buffer = Buffer.allocUnsafe(Math.min(events.length, 1024) * 2048);
+  let bytes: Buffer = Buffer.allocUnsafe(4096);
   let used = 0;
   const stored: StoredEvent[] = [];
   for (let index = 0; index < events.length; index++) {
@@ -44,7 +50,7 @@ export function encodeBatch(events: readonly NewEvent[], tail: Tail, now: Date, 
     // Every UTF-16 unit is at least one byte: a line this long is over the limit whatever it holds.
     if (head.length + data.length + SEAL_BYTES > maxEventBytes) tooLarge(index, event, Buffer.byteLength(head) + Buffer.byteLength(data) + SEAL_BYTES, maxEventBytes);
     const room = (head.length + data.length) * MAX_UTF8_PER_UNIT + SEAL_BYTES + 1;
-    if (bytes.length - used < room) bytes = grown(bytes, used, room);
+    bytes = grown(bytes, used, room);
     const start = used;
     used += bytes.write(head, used);
     used += bytes.write(data, used);
@@ -52,6 +58,8 @@ export function encodeBatch(events: readonly NewEvent[], tail: Tail, now: Date, 
     if (used - start > maxEventBytes) tooLarge(index, event, used - start, maxEventBytes);
     prev = lineHash(bytes.subarray(start, used));
     bytes[used++] = NEWLINE;
+    // Room for the rest at the first line's size, so a large batch is copied into a larger buffer once.
+    if (index === 0 && events.length > 1) bytes = grown(bytes, used, Math.min(Math.ceil(used * (events.length - 1) * 1.1), MAX_RESERVED_BYTES));
     stored.push({ seq, id: event.id, type: event.type, v, at, data: event.data } as StoredEvent);
   }
   return { bytes: bytes.subarray(0, used), stored, lastHash: prev, at };
@@ -64,6 +72,7 @@ export function batchLines(batch: EncodedBatch): string[] {
 }
 
 function grown(bytes: Buffer, used: number, room: number): Buffer {
+  if (bytes.length - used >= room) return bytes;
   const larger = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + room));
   bytes.copy(larger, 0, 0, used);
   return larger;

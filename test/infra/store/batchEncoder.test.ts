@@ -48,4 +48,18 @@ describe('batch encoder', () => {
     expect(() => encodeBatch([wide], tail, now, wideBytes - 1)).toThrow(`is ${wideBytes} bytes, over the ${wideBytes - 1}-byte limit`);
     expect(encodeBatch([wide], tail, now, wideBytes).bytes.length).toBe(wideBytes + 1);
   });
+
+  it('encodes a batch whose first line is near the limit and whose thousands of others are small (it reserves ahead from the first line, within bounds)', () => {
+    const large = { ...event, data: { trajectory: { ...data.trajectory, task: { input: 'x'.repeat(900_000) } } } } as NewEvent;
+    const small = { ...event, id: 'E2' };
+    const batch = encodeBatch([large, ...Array.from({ length: 5000 }, () => small)], tail, now, 1 << 20);
+    const lines = batchLines(batch);
+    expect(lines).toHaveLength(5001);
+    let prev = tail.lastHash;
+    for (const [index, line] of lines.entries()) {
+      expect(decodeLine(line)).toMatchObject({ ok: true, envelope: { seq: 5 + index, prev, batchEnd: 5005 } });
+      prev = lineHash(line);
+    }
+    expect(batch.bytes.length).toBe(lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0));
+  });
 });
