@@ -82,7 +82,7 @@ describe('the import checker', () => {
   });
 
   it('places files in their layer by folder, the model before the rest of events', () => {
-    expect(['events/model/metrics.ts', 'events/codec.ts', 'projections/state.ts', 'domain/cycle.ts', 'infra/store/lineSeal.ts', 'index.ts', 'other.ts'].map(layerOf)).toEqual([
+    expect(['events/model/metrics.ts', 'events/catalogue.ts', 'projections/state.ts', 'domain/cycle.ts', 'infra/store/lineSeal.ts', 'index.ts', 'other.ts'].map(layerOf)).toEqual([
       'events/model',
       'events',
       'projections',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLine } from '../../src/events/codec.js';
-import { GENESIS_HASH } from '../../src/events/hashChain.js';
-import { sealLine } from '../../src/events/lineSeal.js';
+import { decodeLine } from '../../src/infra/store/lineCodec.js';
+import { GENESIS_HASH } from '../../src/infra/store/hashChain.js';
+import { sealLine } from '../../src/infra/store/lineSeal.js';
 
 function lineOf(type: string, v: number, data: unknown): string {
   return sealLine(`{"seq":1,"id":"E1","type":"${type}","v":${v},"at":"2026-01-01T00:00:00.000Z","prev":"${GENESIS_HASH}","batchEnd":1,"data":${JSON.stringify(data)}`);

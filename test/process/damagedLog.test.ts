@@ -3,8 +3,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeEnvelope, decodeLine } from '../../src/events/codec.js';
-import { lineHash } from '../../src/events/hashChain.js';
+import { encodeEnvelope, decodeLine } from '../../src/infra/store/lineCodec.js';
+import { lineHash } from '../../src/infra/store/hashChain.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/infra/store/snapshotCodec.js';
 import { BIN, cliLogWith, runCli, sampleTrajectory } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';

@@ -1,8 +1,8 @@
 import { canonicalJson } from '../../events/canonicalJson.js';
 import type { StoredEvent } from '../../events/catalogue.js';
-import { envelopeHead, validateEventData } from '../../events/codec.js';
-import { lineHash } from '../../events/hashChain.js';
-import { SEAL_BYTES, sealInto } from '../../events/lineSeal.js';
+import { envelopeHead, validateEventData } from './lineCodec.js';
+import { lineHash } from './hashChain.js';
+import { SEAL_BYTES, sealInto } from './lineSeal.js';
 import { currentVersion } from '../../events/upcasters.js';
 import { MemabraError } from '../errors.js';
 import type { NewEvent } from './eventStore.js';

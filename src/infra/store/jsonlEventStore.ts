@@ -13,8 +13,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from '../../events/codec.js';
-import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
+import type { DecodeMode } from './lineCodec.js';
+import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { describeSystemError, MemabraError } from '../errors.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../events/catalogue.js';
-import { decodeLine, type DecodeMode, type Envelope } from '../../events/codec.js';
-import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
+import { decodeLine, type DecodeMode, type Envelope } from './lineCodec.js';
+import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { MemabraError } from '../errors.js';
 
 /** The last complete append a checker has passed: where a reader can resume. */

@@ -1,7 +1,7 @@
 import { readSync } from 'node:fs';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from '../../events/codec.js';
-import { GENESIS_HASH } from '../../events/hashChain.js';
+import type { DecodeMode } from './lineCodec.js';
+import { GENESIS_HASH } from './hashChain.js';
 import { createLineChecker } from './lineChecker.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
-import { decodeLine } from '../../events/codec.js';
-import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
+import { decodeLine } from './lineCodec.js';
+import { GENESIS_HASH, lineHash } from './hashChain.js';
 
 const CHUNK_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;

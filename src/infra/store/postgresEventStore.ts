@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from '../../events/codec.js';
-import { GENESIS_HASH, lineHash } from '../../events/hashChain.js';
+import type { DecodeMode } from './lineCodec.js';
+import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { MemabraError } from '../errors.js';
 import { batchLines, encodeBatch } from './batchEncoder.js';
 import {

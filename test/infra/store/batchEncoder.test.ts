@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLine } from '../../../src/events/codec.js';
-import { lineHash } from '../../../src/events/hashChain.js';
+import { decodeLine } from '../../../src/infra/store/lineCodec.js';
+import { lineHash } from '../../../src/infra/store/hashChain.js';
 import type { NewEvent } from '../../../src/infra/store/eventStore.js';
 import { batchLines, encodeBatch } from '../../../src/infra/store/batchEncoder.js';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventDataSchemas } from '../../src/events/catalogue.js';
-import { decodeLine, encodeEnvelope, type Envelope } from '../../src/events/codec.js';
-import { GENESIS_HASH } from '../../src/events/hashChain.js';
-import { currentVersion } from '../../src/events/upcasters.js';
-import { domainEventArb } from '../support/eventArbitraries.js';
+import { eventDataSchemas } from '../../../src/events/catalogue.js';
+import { decodeLine, encodeEnvelope, type Envelope } from '../../../src/infra/store/lineCodec.js';
+import { GENESIS_HASH } from '../../../src/infra/store/hashChain.js';
+import { currentVersion } from '../../../src/events/upcasters.js';
+import { domainEventArb } from '../../support/eventArbitraries.js';
 
 const envelopeArb = fc
   .record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) })

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { canonicalJson } from './canonicalJson.js';
+import { canonicalJson } from '../../events/canonicalJson.js';
 import { checkSeal, sealLine } from './lineSeal.js';
-import { EVENT_TYPES, eventDataSchemas, type EventType, type StoredEvent } from './catalogue.js';
-import { currentVersion, upcast } from './upcasters.js';
+import { EVENT_TYPES, eventDataSchemas, type EventType, type StoredEvent } from '../../events/catalogue.js';
+import { currentVersion, upcast } from '../../events/upcasters.js';
 
 /** One line of the log, as it is on disk. `batchEnd` is the seq of the last event of the append it belongs to. */
 export type Envelope = StoredEvent & { prev: string; batchEnd: number };
