@@ -1,66 +1,55 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideRollback } from '../../src/domain/rollback.js';
-import type { DomainEvent } from '../../src/events/catalogue.js';
-import { foldEvents } from '../../src/projections/fold.js';
-import type { MemabraState } from '../../src/projections/state.js';
-import { stored } from '../support/fixtures.js';
-import { baselineRegistered, given } from '../support/givenWhenThen.js';
+import type { DomainEvent, EventOf } from '../../src/events/catalogue.js';
+import { appended, baselineRegistered, decider, history } from '../support/givenWhenThen.js';
 
+const rollback = decider(decideRollback);
 const versionId = (n: number) => `01J00000000000000000000${String(n).padStart(3, '0')}`;
 /** Version n registered from outside a cycle (an import), activated or not; v1 is always activated. */
 const registered = (n: number, activate: boolean): DomainEvent => {
-  const event = baselineRegistered(versionId(n), `v${n}`) as Extract<DomainEvent, { type: 'RouterRegistered' }>;
-  return { ...event, data: { ...event.data, activate: n === 1 || activate, reason: n === 1 ? 'init' : 'import' } } as DomainEvent;
+  const event = baselineRegistered(versionId(n), `v${n}`) as EventOf<'RouterRegistered'>;
+  return { ...event, data: { ...event.data, activate: n === 1 || activate, reason: n === 1 ? 'init' : 'import' } };
 };
+const rolledBack = (fromVersionId: string, toVersionId: string, reason: string | null): EventOf<'RouterRolledBack'> => ({
+  type: 'RouterRolledBack',
+  data: { fromVersionId, toVersionId, reason },
+});
 
-/** Applies decided events the way the store would: stamped after what the state holds. */
-const apply = (state: MemabraState, events: readonly DomainEvent[]) => foldEvents(state, stored(events, state.lastSeq + 1));
-
-const twoVersions = () => given(baselineRegistered('01J0000000000000000000000A', 'v1'), {
-  ...baselineRegistered('01J0000000000000000000000B', 'v2'),
-  data: { ...(baselineRegistered('01J0000000000000000000000B', 'v2').data as object), reason: 'import' },
-} as never);
+const A = '01J0000000000000000000000A';
+const B = '01J0000000000000000000000B';
+/** v1 (A) registered at init, v2 (B) imported and activated. */
+const twoVersions = [baselineRegistered(A, 'v1'), { ...baselineRegistered(B, 'v2'), data: { ...(baselineRegistered(B, 'v2') as EventOf<'RouterRegistered'>).data, reason: 'import' } } as DomainEvent];
 
 describe('decideRollback', () => {
   it('given v2 active, when rolling back to v1 by label, then RouterRolledBack from v2 to v1 with the reason', () => {
-    expect(decideRollback({ target: 'v1', reason: 'regressed' }, twoVersions())).toEqual({
-      ok: true,
-      value: [{ type: 'RouterRolledBack', data: { fromVersionId: '01J0000000000000000000000B', toVersionId: '01J0000000000000000000000A', reason: 'regressed' } }],
-    });
+    rollback.given(...twoVersions).when({ target: 'v1', reason: 'regressed' }).then(rolledBack(B, A, 'regressed'));
   });
 
   it('accepts a full id or a unique id prefix', () => {
-    const state = twoVersions();
-    expect(decideRollback({ target: '01J0000000000000000000000A', reason: null }, state).ok).toBe(true);
-    expect(decideRollback({ target: '01J0000000000000000000000', reason: null }, state)).toMatchObject({ ok: false, error: { type: 'version-ambiguous' } });
+    rollback.given(...twoVersions).when({ target: A, reason: null }).then(rolledBack(B, A, null));
+    rollback.given(...twoVersions).when({ target: '01J0000000000000000000000', reason: null }).thenRefuses('version-ambiguous');
   });
 
   it('refuses a version that does not exist', () => {
-    expect(decideRollback({ target: 'v9', reason: null }, twoVersions())).toEqual({ ok: false, error: { type: 'version-not-found', ref: 'v9' } });
+    rollback.given(...twoVersions).when({ target: 'v9', reason: null }).thenRefuses({ type: 'version-not-found', ref: 'v9' });
   });
 
   it('refuses the version that is already active', () => {
-    expect(decideRollback({ target: 'v2', reason: null }, twoVersions())).toEqual({
-      ok: false,
-      error: { type: 'already-active', versionId: '01J0000000000000000000000B', label: 'v2' },
-    });
+    rollback.given(...twoVersions).when({ target: 'v2', reason: null }).thenRefuses({ type: 'already-active', versionId: B, label: 'v2' });
   });
 
   it('round-trips: rolling back to any other version and then back restores the active version, and keeps every version and report', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 6 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), fc.nat(), (count, activations, pick) => {
-        const state = given(...Array.from({ length: count }, (_, i) => registered(i + 1, activations[i]!)));
+        const past = history(...Array.from({ length: count }, (_, i) => registered(i + 1, activations[i]!)));
+        const { state } = past;
         const original = state.active!.versionId;
         const others = [...state.versions.keys()].filter((id) => id !== original);
         const target = others[pick % others.length]!;
-        const there = decideRollback({ target, reason: 'try it' }, state);
-        if (!there.ok) throw new Error(JSON.stringify(there.error));
-        const away = apply(state, there.value);
-        expect(away.active!.versionId).toBe(target);
-        const back = decideRollback({ target: original, reason: 'back' }, away);
-        if (!back.ok) throw new Error(JSON.stringify(back.error));
-        const home = apply(away, back.value);
+        const away = rollback.given(past).when({ target, reason: 'try it' }).appended();
+        expect(away.state.active!.versionId).toBe(target);
+        const home = rollback.given(away).when({ target: original, reason: 'back' }).appended().state;
         expect(home.active!.versionId).toBe(original);
         expect([...home.versions.keys()]).toEqual([...state.versions.keys()]);
         expect([...home.versions.values()].map((entry) => entry.version)).toEqual([...state.versions.values()].map((entry) => entry.version));
@@ -79,14 +68,15 @@ describe('decideRollback', () => {
     );
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => {
-        let state = given();
+        let past = history();
         let registeredCount = 0;
         for (const step of steps) {
-          if (step.kind === 'register') state = apply(state, [registered(++registeredCount, step.activate)]);
+          if (step.kind === 'register') past = appended(past, [registered(++registeredCount, step.activate)]);
           else {
-            const decided = decideRollback({ target: step.target, reason: null }, state);
-            if (decided.ok) state = apply(state, decided.value);
+            const decided = rollback.given(past).when({ target: step.target, reason: null }).decision();
+            if (decided.ok) past = appended(past, decided.value);
           }
+          const { state } = past;
           if (state.active) expect(state.versions.has(state.active.versionId)).toBe(true);
           else expect(registeredCount).toBe(0);
         }
