@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { LoggedTrajectory } from '../../src/domain/cycle.js';
 import type { DecideContext } from '../../src/domain/decideContext.js';
 import { describeDomainError, type Decided, type DomainError } from '../../src/domain/domainError.js';
 import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';
@@ -30,6 +31,11 @@ export function appended(past: History, events: readonly DomainEvent[]): History
 /** The state after these events. Kept while the domain tests move to `decider(...).given(...)`. */
 export function given(...events: readonly DomainEvent[]): MemabraState {
   return history(...events).state;
+}
+
+/** The recorded trajectories of a log with their seqs, in log order: what the shell streams to a cycle. */
+export function loggedTrajectories(log: readonly StoredEvent[]): LoggedTrajectory[] {
+  return log.flatMap((e) => (e.type === 'TrajectoryRecorded' ? [{ seq: e.seq, trajectory: e.data.trajectory }] : []));
 }
 
 export function context(now = '2026-11-25T12:00:00.000Z', firstId = 1000): DecideContext {
