@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../src/domain/cycle.js';
+import { decideCycle, type CycleInputs, type CycleOptions, type Learner } from '../../src/domain/cycle.js';
 import { suiteRef } from '../../src/domain/benchmark/benchmarkSuite.js';
 import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { DEFAULT_HELD_OUT_RULE, isHeldOut } from '../../src/domain/evaluation/heldOutShare.js';
@@ -8,70 +8,48 @@ import { trainChallenger } from '../../src/domain/training/trainChallenger.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
 import { normaliseInput } from '../../src/projections/caseMemory.js';
-import { CYCLE_TERMINAL_TYPES, type DomainEvent, type StoredEvent } from '../../src/events/catalogue.js';
+import { CYCLE_TERMINAL_TYPES, type DomainEvent } from '../../src/events/catalogue.js';
 import { foldEvents } from '../../src/projections/fold.js';
-import { initialState, unseenTrajectoryCount, type MemabraState } from '../../src/projections/state.js';
-import { baselineRegistered, context } from '../support/givenWhenThen.js';
-import { stored } from '../support/fixtures.js';
+import { initialState, unseenTrajectoryCount } from '../../src/projections/state.js';
+import { appended, baselineRegistered, decider, history, loggedTrajectories, type History } from '../support/givenWhenThen.js';
 import { baselineVersion, simulatedTrajectories, smallSuite, testCycleOptions } from '../support/learningFixtures.js';
 
 const suite = smallSuite(150);
 
-/** A log held in memory: events appended through the real decide functions, folded as the shell does. */
-class Log {
-  events: StoredEvent[] = [];
-  state: MemabraState = initialState;
-  private ids = 0;
-  append(events: readonly DomainEvent[]): void {
-    const added = stored(events, this.events.length + 1);
-    this.events.push(...added);
-    this.state = foldEvents(this.state, added);
-  }
-  ctx() {
-    return context(new Date(Date.parse('2026-11-25T12:00:00.000Z') + this.events.length * 1000).toISOString(), 10_000 + 1000 * this.ids++);
-  }
-  trajectories(): LoggedTrajectory[] {
-    return this.events.flatMap((e) => (e.type === 'TrajectoryRecorded' ? [{ seq: e.seq, trajectory: e.data.trajectory }] : []));
-  }
-}
+/** What a cycle is asked, beside what the shell reads from the log (the state, the trajectories) and the context. */
+type CycleCommand = Omit<CycleInputs, 'state' | 'trajectories' | 'context'>;
+const cycle = decider((command: CycleCommand, state, context, log) => decideCycle({ ...command, state, trajectories: loggedTrajectories(log), context }));
+const record = decider(decideRecord);
+const rollback = decider(decideRollback);
 
-function initialised(): Log {
-  const log = new Log();
-  log.append([baselineRegistered(baselineVersion().id)]);
-  return log;
-}
+const initialised = (...more: DomainEvent[]) => history(baselineRegistered(baselineVersion().id), ...more);
 
-function record(log: Log, from: number, count: number, seed: number, extraInputs: string[] = []): void {
+/** The history with `count` trajectories of the simulated agent recorded through `record` (plus some with the given inputs). */
+function recorded(past: History, from: number, count: number, seed: number, extraInputs: string[] = []): History {
   const inputs = simulatedTrajectories(baselineVersion(), from, count, seed);
   for (const [i, input] of extraInputs.entries()) inputs.push({ ...inputs[i % inputs.length]!, task: { input } });
-  const result = decideRecord({ trajectories: inputs }, log.state, log.ctx());
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  log.append(result.value);
+  return record.given(past).when({ trajectories: inputs }).appended();
 }
 
-async function cycle(log: Log, options: Partial<CycleOptions> = {}, learner?: () => never): Promise<DomainEvent[]> {
-  const result = await decideCycle({ state: log.state, trajectories: log.trajectories(), benchmark: suite, options: testCycleOptions(options), context: log.ctx(), ...(learner ? { learner } : {}) });
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  log.append(result.value);
-  return result.value;
-}
+/** A cycle judged on the small suite passed to it. */
+const onSuite = (options: Partial<CycleOptions> = {}, learner?: Learner): CycleCommand => ({ benchmark: suite, options: testCycleOptions(options), ...(learner ? { learner } : {}) });
 
 const types = (events: readonly DomainEvent[]) => events.map((e) => e.type);
+const anEvent = (type: DomainEvent['type']) => expect.objectContaining({ type });
 
 describe('decideCycle', () => {
   it('given fewer new trajectories than needed, when a cycle runs, then it starts and is skipped, saying how many', async () => {
-    const log = initialised();
-    record(log, 0, 5, 1);
-    const events = await cycle(log, { minNewTrajectories: 10 });
-    expect(types(events)).toEqual(['CycleStarted', 'CycleSkipped']);
-    expect(events[1]!.data).toMatchObject({ newTrajectoryCount: 5, minNewTrajectories: 10 });
+    await cycle
+      .given(recorded(initialised(), 0, 5, 1))
+      .when(onSuite({ minNewTrajectories: 10 }))
+      .then(anEvent('CycleStarted'), { type: 'CycleSkipped', data: expect.objectContaining({ newTrajectoryCount: 5, minNewTrajectories: 10 }) });
   });
 
   it('given enough trajectories, then it trains on all of them, evaluates both routers, and promotes a justified challenger', async () => {
-    const log = initialised();
-    record(log, 0, 3000, 1);
-    const active = log.state.active!.versionId;
-    const events = await cycle(log);
+    const past = recorded(initialised(), 0, 3000, 1);
+    const active = past.state.active!.versionId;
+    const when = cycle.given(past).when(onSuite());
+    const events = await when.events();
     expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted']);
     const [started, trained, evaluated, promoted] = events as [DomainEvent & { type: 'CycleStarted' }, DomainEvent & { type: 'ChallengerTrained' }, DomainEvent & { type: 'ChallengerEvaluated' }, DomainEvent & { type: 'ChallengerPromoted' }];
     expect(started.data.newTrajectories).toMatchObject({ count: 3000 });
@@ -81,46 +59,43 @@ describe('decideCycle', () => {
     expect(evaluated.data.challenger.metrics.meanReward).toBeGreaterThan(evaluated.data.baseline.metrics.meanReward);
     expect(promoted.data).toMatchObject({ versionId: trained.data.challenger.id, priorVersionId: active });
     expect(promoted.data.reasons.every((r) => r.passed)).toBe(true);
-    expect(log.state.active).toMatchObject({ versionId: trained.data.challenger.id, source: { type: 'promoted' }, priorVersionId: active });
-    expect(log.state.reports.get(started.data.cycleId)).toMatchObject({ decision: 'promoted', promotedVersionId: trained.data.challenger.id });
+    await when.thenStateMatches((s) => s.active, { versionId: trained.data.challenger.id, source: { type: 'promoted' }, priorVersionId: active });
+    await when.thenStateMatches((s) => s.reports.get(started.data.cycleId), { decision: 'promoted', promotedVersionId: trained.data.challenger.id });
   });
 
   it('given a dry run, then everything is computed and reported, and nothing is promoted', async () => {
-    const log = initialised();
-    record(log, 0, 3000, 1);
-    const before = log.state.active;
-    const events = await cycle(log, { dryRun: true });
-    expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerRejected']);
-    expect(events[3]!.data).toMatchObject({ dryRun: true, wouldPromote: true });
-    expect(log.state.active).toEqual(before);
+    const past = recorded(initialised(), 0, 3000, 1);
+    const when = cycle.given(past).when(onSuite({ dryRun: true }));
+    await when.then(anEvent('CycleStarted'), anEvent('ChallengerTrained'), anEvent('ChallengerEvaluated'), {
+      type: 'ChallengerRejected',
+      data: expect.objectContaining({ dryRun: true, wouldPromote: true }),
+    });
+    await when.thenState((s) => s.active, past.state.active);
   });
 
   it('given a challenger that cannot clear the reward gate, then it is rejected with the failing gate named and the active router untouched', async () => {
-    const log = initialised();
-    record(log, 0, 3000, 1);
-    const before = log.state.active;
-    const events = await cycle(log, { policy: { ...testCycleOptions().policy, minRewardDelta: 0.9 } });
+    const past = recorded(initialised(), 0, 3000, 1);
+    const when = cycle.given(past).when(onSuite({ policy: { ...testCycleOptions().policy, minRewardDelta: 0.9 } }));
+    const events = await when.events();
     expect(types(events).at(-1)).toBe('ChallengerRejected');
     const rejected = events.at(-1) as DomainEvent & { type: 'ChallengerRejected' };
     expect(rejected.data.reasons.filter((r) => !r.passed).map((r) => r.gate)).toEqual(['reward-delta']);
-    expect(log.state.active).toEqual(before);
+    await when.thenState((s) => s.active, past.state.active);
   });
 
   it('given a learner that throws, then the cycle ends in CycleFailed with the error, and the active router is untouched', async () => {
-    const log = initialised();
-    record(log, 0, 50, 1);
-    const before = log.state.active;
-    const events = await cycle(log, {}, () => {
-      throw new Error('out of memory while fitting');
-    });
-    expect(events).toEqual([expect.objectContaining({ type: 'CycleStarted' }), { type: 'CycleFailed', data: expect.objectContaining({ stage: 'training', error: 'out of memory while fitting' }) }]);
-    expect(log.state.active).toEqual(before);
+    const past = recorded(initialised(), 0, 50, 1);
+    const when = cycle.given(past).when(
+      onSuite({}, () => {
+        throw new Error('out of memory while fitting');
+      }),
+    );
+    await when.then(anEvent('CycleStarted'), { type: 'CycleFailed', data: expect.objectContaining({ stage: 'training', error: 'out of memory while fitting' }) });
+    await when.thenState((s) => s.active, past.state.active);
   });
 
   it('given a baseline version that does not exist, then it is refused before anything is decided', async () => {
-    const log = initialised();
-    const result = await decideCycle({ state: log.state, trajectories: [], benchmark: suite, options: testCycleOptions({ baselineVersion: 'v7' }), context: log.ctx() });
-    expect(result).toEqual({ ok: false, error: { type: 'version-not-found', ref: 'v7' } });
+    await cycle.given(initialised()).when(onSuite({ baselineVersion: 'v7' })).thenRefuses({ type: 'version-not-found', ref: 'v7' });
   });
 
   it('holds the loop laws over generated histories of records, cycles, dry runs and rollbacks', async () => {
@@ -132,35 +107,38 @@ describe('decideCycle', () => {
     let decidedCycles = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 7 }), async (ops) => {
-        const log = initialised();
+        // Grown decision by decision, each batch folded onto the state before it, as the shell folds the log.
+        let past = initialised();
         let offset = 0;
         let lastWasCompletedCycle = false;
         for (const o of ops) {
-          const activeBefore = log.state.active;
+          const activeBefore = past.state.active;
           if (o.kind === 'record') {
-            record(log, offset, o.count, o.seed, suite.tasks.slice(0, o.benchmarkCopies).map((t) => `  ${t.input.toUpperCase()}`));
+            past = recorded(past, offset, o.count, o.seed, suite.tasks.slice(0, o.benchmarkCopies).map((t) => `  ${t.input.toUpperCase()}`));
             offset += o.count;
             lastWasCompletedCycle = false;
           } else if (o.kind === 'rollback') {
-            const versions = [...log.state.versions.keys()];
-            const result = decideRollback({ target: versions[o.pick % versions.length]!, reason: 'generated' }, log.state);
-            if (result.ok) log.append(result.value);
+            const versions = [...past.state.versions.keys()];
+            const result = rollback.given(past).when({ target: versions[o.pick % versions.length]!, reason: 'generated' }).decision();
+            if (result.ok) past = appended(past, result.value);
             else expect(result.error.type).toBe('already-active');
           } else {
             const policy = o.strict ? { ...testCycleOptions().policy, minRewardDelta: 0.95 } : testCycleOptions().policy;
-            const events = await cycle(log, { dryRun: o.dryRun, minNewTrajectories: o.minNew, policy });
+            const when = cycle.given(past).when(onSuite({ dryRun: o.dryRun, minNewTrajectories: o.minNew, policy }));
+            const events = await when.events();
+            past = await when.appended();
             const terminal = events.filter((e) => (CYCLE_TERMINAL_TYPES as readonly string[]).includes(e.type));
             expect(terminal).toHaveLength(1);
             // A cycle right after a completed cycle, with no new trajectories, is skipped.
             if (lastWasCompletedCycle) expect(terminal[0]!.type).toBe('CycleSkipped');
             // Only a promotion changes the active router.
-            if (terminal[0]!.type !== 'ChallengerPromoted') expect(log.state.active).toEqual(activeBefore);
+            if (terminal[0]!.type !== 'ChallengerPromoted') expect(past.state.active).toEqual(activeBefore);
             // The benchmark's inputs never appear in a training set.
             const trained = events.find((e) => e.type === 'ChallengerTrained');
             if (trained?.type === 'ChallengerTrained') {
               const benchmarkInputs = new Set(suite.tasks.map((t) => normaliseInput(t.input)));
               const excluded = new Set(trained.data.excluded.map((e) => e.trajectoryId));
-              for (const { trajectory } of log.trajectories()) {
+              for (const { trajectory } of loggedTrajectories(past.log)) {
                 expect(excluded.has(trajectory.id)).toBe(benchmarkInputs.has(normaliseInput(trajectory.task.input)));
               }
             }
@@ -169,7 +147,7 @@ describe('decideCycle', () => {
           }
         }
         // Replaying the whole log gives the state that was folded live, rollbacks included.
-        expect(foldEvents(initialState, log.events)).toEqual(log.state);
+        expect(foldEvents(initialState, past.log)).toEqual(past.state);
       }),
       { numRuns: 12, seed: 20261125 },
     );
@@ -182,23 +160,16 @@ describe('decideCycle: what judges the challenger', () => {
   const registered = (s: BenchmarkSuite): DomainEvent => ({ type: 'BenchmarkRegistered', data: { benchmark: suiteRef(s), storage: { type: 'file', path: `benchmarks/${suiteRef(s).hash}.json` } } });
   const otherSuite = smallSuite(120);
 
-  async function judge(log: Log, inputs: { benchmark?: BenchmarkSuite; registered?: BenchmarkSuite; options?: Partial<CycleOptions>; learner?: Learner } = {}) {
-    const { options, ...suites } = inputs;
-    const result = await decideCycle({ state: log.state, trajectories: log.trajectories(), options: testCycleOptions(options), context: log.ctx(), ...suites });
-    if (!result.ok) return result;
-    log.append(result.value);
-    return result;
-  }
-  const eventsOf = (result: Awaited<ReturnType<typeof judge>>) => {
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    return result.value;
+  /** A cycle given what the shell hands over: a suite of its own, the registered one, or neither (held-out traffic). */
+  const judgedBy = (inputs: { benchmark?: BenchmarkSuite; registered?: BenchmarkSuite; options?: Partial<CycleOptions>; learner?: Learner } = {}): CycleCommand => {
+    const { options, ...rest } = inputs;
+    return { options: testCycleOptions(options), ...rest };
   };
   const find = <T extends DomainEvent['type']>(events: readonly DomainEvent[], type: T) => events.find((e) => e.type === type) as Extract<DomainEvent, { type: T }>;
 
   it('given no suite, when the held-out share is too thin, then the cycle is skipped saying how much more it needs, and nothing is consumed', async () => {
-    const log = initialised();
-    record(log, 0, 300, 1);
-    const events = eventsOf(await judge(log));
+    const when = cycle.given(recorded(initialised(), 0, 300, 1)).when(judgedBy());
+    const events = await when.events();
     expect(types(events)).toEqual(['CycleStarted', 'CycleSkipped']);
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule: DEFAULT_HELD_OUT_RULE });
     const thin = find(events, 'CycleSkipped').data.thinEvidence!;
@@ -206,22 +177,22 @@ describe('decideCycle: what judges the challenger', () => {
     expect(thin.heldOutCount).toBeGreaterThan(30);
     expect(thin.heldOutCount).toBeLessThan(100);
     expect(thin.moreTrajectoriesNeeded).toBe(Math.ceil((100 - thin.heldOutCount) / 0.2));
-    expect(unseenTrajectoryCount(log.state)).toBe(300);
-    expect(log.state.reports.get(find(events, 'CycleStarted').data.cycleId)).toMatchObject({ decision: 'skipped', thinEvidence: thin });
+    await when.thenState(unseenTrajectoryCount, 300);
+    await when.thenStateMatches((s) => s.reports.get(find(events, 'CycleStarted').data.cycleId), { decision: 'skipped', thinEvidence: thin });
   });
 
   it('given no suite and enough held-out traffic, then it trains without the held-out share and judges on it with paired off-policy estimates', async () => {
-    const log = initialised();
-    record(log, 0, 3000, 1);
+    const past = recorded(initialised(), 0, 3000, 1);
     let trainedOn = -1;
     const learner: Learner = (spec, samples) => {
       trainedOn = samples.count;
       return trainChallenger(spec, samples);
     };
-    const events = eventsOf(await judge(log, { learner }));
+    const when = cycle.given(past).when(judgedBy({ learner }));
+    const events = await when.events();
     expect(types(events).slice(0, 3)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated']);
     const trained = find(events, 'ChallengerTrained').data;
-    const heldOut = [...log.trajectories()].filter(({ trajectory }) => isHeldOut(DEFAULT_HELD_OUT_RULE, trajectory)).length;
+    const heldOut = loggedTrajectories(past.log).filter(({ trajectory }) => isHeldOut(DEFAULT_HELD_OUT_RULE, trajectory)).length;
     expect(trained.heldOut).toEqual({ rule: DEFAULT_HELD_OUT_RULE, count: heldOut });
     expect(trainedOn).toBe(3000 - heldOut);
     expect(trained.trainingSet.count).toBe(3000 - heldOut);
@@ -232,14 +203,11 @@ describe('decideCycle: what judges the challenger', () => {
     expect(evaluated.offPolicy.sampleCount).toBe(heldOut);
     const end = events.at(-1)!;
     expect(end.type === 'ChallengerPromoted' || end.type === 'ChallengerRejected').toBe(true);
-    expect(log.state.heldOutRule).toEqual(DEFAULT_HELD_OUT_RULE);
+    await when.thenState((s) => s.heldOutRule, DEFAULT_HELD_OUT_RULE);
   });
 
   it('given a registered suite, then it judges, and the whole log trains', async () => {
-    const log = initialised();
-    log.append([registered(suite)]);
-    record(log, 0, 3000, 1);
-    const events = eventsOf(await judge(log, { registered: suite }));
+    const events = await cycle.given(recorded(initialised(registered(suite)), 0, 3000, 1)).when(judgedBy({ registered: suite })).events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'registered', benchmark: suiteRef(suite) });
     const trained = find(events, 'ChallengerTrained').data;
     expect(trained.heldOut).toBeNull();
@@ -248,43 +216,35 @@ describe('decideCycle: what judges the challenger', () => {
   });
 
   it('given a registered suite, when the cycle is passed a suite of its own, then that suite judges', async () => {
-    const log = initialised();
-    log.append([registered(suite)]);
-    record(log, 0, 3000, 1);
-    const events = eventsOf(await judge(log, { benchmark: otherSuite, registered: suite }));
+    const events = await cycle.given(recorded(initialised(registered(suite)), 0, 3000, 1)).when(judgedBy({ benchmark: otherSuite, registered: suite })).events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'option', benchmark: suiteRef(otherSuite) });
     expect(find(events, 'ChallengerEvaluated').data.baseline.metrics.taskCount).toBe(120);
   });
 
   it('given a later registration, then it replaces the earlier one', async () => {
-    const log = initialised();
-    log.append([registered(otherSuite)]);
-    log.append([registered(suite)]);
-    expect(log.state.benchmark?.ref).toEqual(suiteRef(suite));
-    record(log, 0, 200, 1);
-    const events = eventsOf(await judge(log, { registered: suite, options: { dryRun: true } }));
+    const past = initialised(registered(otherSuite), registered(suite));
+    expect(past.state.benchmark?.ref).toEqual(suiteRef(suite));
+    const events = await cycle.given(recorded(past, 0, 200, 1)).when(judgedBy({ registered: suite, options: { dryRun: true } })).events();
     expect(find(events, 'CycleStarted').data.evidence).toMatchObject({ type: 'suite', source: 'registered', benchmark: { name: suite.name } });
   });
 
   it('given a registered suite that cannot be handed over as registered, then the cycle is refused and nothing is decided', async () => {
-    const log = initialised();
-    log.append([registered(suite)]);
-    record(log, 0, 200, 1);
+    const past = recorded(initialised(registered(suite)), 0, 200, 1);
     for (const handed of [undefined, otherSuite]) {
-      const result = await judge(log, handed ? { registered: handed } : {});
-      expect(result).toEqual({ ok: false, error: { type: 'invalid-input', message: expect.stringMatching(/registered benchmark .* could not be read back/) } });
+      await cycle
+        .given(past)
+        .when(judgedBy(handed ? { registered: handed } : {}))
+        .thenRefuses({ type: 'invalid-input', message: expect.stringMatching(/registered benchmark .* could not be read back/) });
     }
-    expect(log.state.reports.size).toBe(0);
   });
 
   it('given a held-out rule a cycle of this log recorded, then later cycles keep it', async () => {
-    const log = initialised();
     const rule = { method: 'sha256-trajectory-id' as const, share: 0.3 };
-    log.append([{ type: 'ChallengerTrained', data: { cycleId: 'earlier', challenger: baselineVersion('EARLIER000000000000000000001'), trainingSet: { fromSeq: 1, toSeq: 1, count: 0 }, excluded: [], heldOut: { rule, count: 0 } } }]);
-    record(log, 0, 3000, 1);
-    const events = eventsOf(await judge(log, { options: { dryRun: true } }));
+    const earlier: DomainEvent = { type: 'ChallengerTrained', data: { cycleId: 'earlier', challenger: baselineVersion('EARLIER000000000000000000001'), trainingSet: { fromSeq: 1, toSeq: 1, count: 0 }, excluded: [], heldOut: { rule, count: 0 } } };
+    const past = recorded(initialised(earlier), 0, 3000, 1);
+    const events = await cycle.given(past).when(judgedBy({ options: { dryRun: true } })).events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule });
-    const expected = [...log.trajectories()].filter(({ trajectory }) => isHeldOut(rule, trajectory)).length;
+    const expected = loggedTrajectories(past.log).filter(({ trajectory }) => isHeldOut(rule, trajectory)).length;
     expect(find(events, 'ChallengerTrained').data.heldOut).toEqual({ rule, count: expected });
   });
 });
