@@ -4,60 +4,41 @@ import { decideCycle, type Learner } from '../../src/domain/cycle.js';
 import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
-import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';
-import { foldEvents } from '../../src/projections/fold.js';
-import { initialState, type MemabraState } from '../../src/projections/state.js';
-import { stored } from '../support/fixtures.js';
-import { baselineRegistered, context, trajectoryRecorded } from '../support/givenWhenThen.js';
+import type { DomainEvent, EventOf } from '../../src/events/catalogue.js';
+import { baselineRegistered, decider, history, loggedTrajectories, trajectoryRecorded, type History } from '../support/givenWhenThen.js';
 import { baselineVersion, simulatedTrajectories, smallSuite, testCycleOptions } from '../support/learningFixtures.js';
 
 const trajectory = (id: string, reward: number, routerVersionId: string) => trajectoryRecorded({ id, input: `request ${id}`, reward, routerVersionId });
 
-function reportOf(events: readonly StoredEvent[], bucket = 10): AuditReport {
+/** The report of a history: its events fed to the builder one by one, and the state they fold to. */
+function reportOf(past: History, bucket = 10): AuditReport {
   const builder = createAuditReportBuilder(bucket);
-  events.forEach(builder.add);
-  return builder.build(foldEvents(initialState, events));
+  past.log.forEach(builder.add);
+  return builder.build(past.state);
 }
 
 /** A baseline router with other thresholds: a challenger in no time, scored and gated for real. */
 const thresholdLearner: Learner = ({ id, label, createdAt, parentId, explorationRate }) => ({ id, label, createdAt, parentId, explorationRate, kind: 'baseline', params: { minScore: 0.5, compositeMinScore: 0.6 } });
 
-/** A log built through the real decide functions, as the cycle's own tests build theirs. */
-class Log {
-  events: StoredEvent[] = [];
-  state: MemabraState = initialState;
-  append(events: readonly DomainEvent[]): void {
-    const added = stored(events, this.events.length + 1);
-    this.events.push(...added);
-    this.state = foldEvents(this.state, added);
-  }
-  ctx() {
-    return context(new Date(Date.parse('2026-11-25T12:00:00.000Z') + this.events.length * 1000).toISOString(), 10_000 + 100 * this.events.length);
-  }
-  record(from: number): void {
-    const inputs = simulatedTrajectories(baselineVersion(), from, 20, from);
-    const result = decideRecord({ trajectories: inputs }, this.state, this.ctx());
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    this.append(result.value);
-  }
-  async cycle(dryRun: boolean, minRewardDelta: number): Promise<void> {
-    const trajectories = this.events.flatMap((e) => (e.type === 'TrajectoryRecorded' ? [{ seq: e.seq, trajectory: e.data.trajectory }] : []));
-    const options = testCycleOptions({ dryRun, policy: { ...DEFAULT_POLICY, bootstrapResamples: 100, minRewardDelta } });
-    const result = await decideCycle({ state: this.state, trajectories, benchmark: smallSuite(120), options, context: this.ctx(), learner: thresholdLearner });
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    this.append(result.value);
-  }
-  rollback(target: string): void {
-    const result = decideRollback({ target, reason: 'checking' }, this.state);
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    this.append(result.value);
-  }
-}
+// The history is grown through the real decide functions, as the cycle's own tests grow theirs.
+const record = decider(decideRecord);
+const rollback = decider(decideRollback);
+const cycle = decider((asked: { dryRun: boolean; minRewardDelta: number }, state, context, log) =>
+  decideCycle({
+    state,
+    trajectories: loggedTrajectories(log),
+    benchmark: smallSuite(120),
+    options: testCycleOptions({ dryRun: asked.dryRun, policy: { ...DEFAULT_POLICY, bootstrapResamples: 100, minRewardDelta: asked.minRewardDelta } }),
+    context,
+    learner: thresholdLearner,
+  }),
+);
+const recorded = (past: History, from: number) => record.given(past).when({ trajectories: simulatedTrajectories(baselineVersion(), from, 20, from) }).appended();
 
 describe('the audit report', () => {
   it('given decisions of two versions, then each gets one live point per bucket, and one for its remainder at its last decision', () => {
-    const events = stored([baselineRegistered('A'), trajectory('1', 1, 'A'), trajectory('2', 0, 'A'), trajectory('3', 1, 'B'), trajectory('4', 1, 'A')]);
-    expect(reportOf(events, 2).live).toEqual([
+    const past = history(baselineRegistered('A'), trajectory('1', 1, 'A'), trajectory('2', 0, 'A'), trajectory('3', 1, 'B'), trajectory('4', 1, 'A'));
+    expect(reportOf(past, 2).live).toEqual([
       { versionId: 'A', seq: 3, value: 0.5, count: 2 },
       { versionId: 'B', seq: 4, value: 1, count: 1 },
       { versionId: 'A', seq: 5, value: 1, count: 1 },
@@ -65,17 +46,13 @@ describe('the audit report', () => {
   });
 
   it('given a promotion, a dry run, a rejection and a rollback, then challengers, spans, fates and the timeline tell the same story', async () => {
-    const log = new Log();
-    log.append([baselineRegistered(baselineVersion().id, 'v1')]);
-    log.record(0);
-    await log.cycle(false, -1); // every challenger passes the reward gate: v2 promoted
-    log.record(20);
-    await log.cycle(true, -1); // v3, in a dry run
-    log.record(40);
-    await log.cycle(false, 1); // no challenger can gain 1: v4 rejected
-    log.rollback('v1');
-    const report = reportOf(log.events);
-    const seqOf = (type: string, nth = 0) => log.events.filter((e) => e.type === type)[nth]!.seq;
+    let past = recorded(history(baselineRegistered(baselineVersion().id, 'v1')), 0);
+    past = await cycle.given(past).when({ dryRun: false, minRewardDelta: -1 }).appended(); // every challenger passes the reward gate: v2 promoted
+    past = await cycle.given(recorded(past, 20)).when({ dryRun: true, minRewardDelta: -1 }).appended(); // v3, in a dry run
+    past = await cycle.given(recorded(past, 40)).when({ dryRun: false, minRewardDelta: 1 }).appended(); // no challenger can gain 1: v4 rejected
+    past = rollback.given(past).when({ target: 'v1', reason: 'checking' }).appended();
+    const report = reportOf(past);
+    const seqOf = (type: string, nth = 0) => past.log.filter((e) => e.type === type)[nth]!.seq;
 
     expect(report.challengers.map((c) => [c.label, c.outcome, c.seq])).toEqual([
       ['v2', 'promoted', seqOf('ChallengerEvaluated', 0)],
@@ -85,7 +62,7 @@ describe('the audit report', () => {
     expect(report.spans.map((s) => [s.label, s.via, s.fromSeq, s.toSeq])).toEqual([
       ['v1', 'registered', 1, seqOf('ChallengerPromoted')],
       ['v2', 'promoted', seqOf('ChallengerPromoted'), seqOf('RouterRolledBack')],
-      ['v1', 'rolled-back', seqOf('RouterRolledBack'), log.events.length],
+      ['v1', 'rolled-back', seqOf('RouterRolledBack'), past.log.length],
     ]);
     expect(report.versions.map((v) => [v.label, v.fate, v.parentLabel, v.active, v.everActive])).toEqual([
       ['v1', 'registered', null, true, true],
@@ -110,12 +87,13 @@ describe('the audit report', () => {
   });
 
   it('puts rollbacks in the timeline with their reason, named by version label', () => {
-    const events = stored([
+    const imported = baselineRegistered('B', 'v2') as EventOf<'RouterRegistered'>;
+    const past = history(
       baselineRegistered('A', 'v1'),
-      { ...baselineRegistered('B', 'v2'), data: { ...(baselineRegistered('B', 'v2').data as object), reason: 'import' } } as DomainEvent,
+      { ...imported, data: { ...imported.data, reason: 'import' } } as DomainEvent,
       { type: 'RouterRolledBack', data: { fromVersionId: 'B', toVersionId: 'A', reason: 'live reward dropped' } },
-    ]);
-    expect(reportOf(events).timeline.at(-1)).toMatchObject({ kind: 'rolled-back', subject: 'v1', title: 'rolled back from v2 to v1: live reward dropped' });
+    );
+    expect(reportOf(past).timeline.at(-1)).toMatchObject({ kind: 'rolled-back', subject: 'v1', title: 'rolled back from v2 to v1: live reward dropped' });
   });
 
   it('draws about sixty live points over the log by default, never fewer than 50 decisions each', () => {
