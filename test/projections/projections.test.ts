@@ -1,10 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { DomainEvent } from '../../src/events/catalogue.js';
-import { foldEvents } from '../../src/projections/fold.js';
-import { EXTERNAL_DECISIONS, initialState, isSeen } from '../../src/projections/state.js';
+import { EXTERNAL_DECISIONS, isSeen } from '../../src/projections/state.js';
 import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
-import { stored } from '../support/fixtures.js';
 import { trajectoryRecorded } from '../support/givenWhenThen.js';
+import { givenEvents } from '../support/projectionSpec.js';
 
 const baseline = (id: string, label: string) =>
   ({ id, label, createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: { minScore: 0.3, compositeMinScore: 0.4 } }) as const;
@@ -12,35 +11,33 @@ const baseline = (id: string, label: string) =>
 const trajectory = (id: string, input: string, reward: number, routerVersionId?: string) =>
   trajectoryRecorded({ id, input, reward, routerVersionId, error: reward < 0.5 ? 'wrong' : null });
 
-const fold = (events: DomainEvent[]) => foldEvents(initialState, stored(events));
-
 describe('projections', () => {
   it('given a registered baseline, then it is active with no prior version', () => {
-    const state = fold([{ type: 'RouterRegistered', data: { version: baseline('A', 'v1'), activate: true, reason: 'init' } }]);
-    expect(state.active).toMatchObject({ versionId: 'A', source: { type: 'registered', reason: 'init' }, priorVersionId: null });
-    expect(state.versions.get('A')?.origin).toEqual({ type: 'registered', reason: 'init' });
+    const spec = givenEvents({ type: 'RouterRegistered', data: { version: baseline('A', 'v1'), activate: true, reason: 'init' } });
+    spec.thenStateMatches((s) => s.active, { versionId: 'A', source: { type: 'registered', reason: 'init' }, priorVersionId: null });
+    spec.thenState((s) => s.versions.get('A')?.origin, { type: 'registered', reason: 'init' });
   });
 
   it('given a rollback, then the target is active and the prior is the version it replaced; history keeps both', () => {
-    const state = fold([
+    const spec = givenEvents(
       { type: 'RouterRegistered', data: { version: baseline('A', 'v1'), activate: true, reason: 'init' } },
       { type: 'RouterRegistered', data: { version: baseline('B', 'v2'), activate: true, reason: 'import' } },
       { type: 'RouterRolledBack', data: { fromVersionId: 'B', toVersionId: 'A', reason: 'worse live reward' } },
-    ]);
-    expect(state.active).toMatchObject({ versionId: 'A', priorVersionId: 'B', source: { type: 'rolled-back', reason: 'worse live reward' } });
-    expect([...state.versions.keys()]).toEqual(['A', 'B']);
+    );
+    spec.thenStateMatches((s) => s.active, { versionId: 'A', priorVersionId: 'B', source: { type: 'rolled-back', reason: 'worse live reward' } });
+    spec.thenState((s) => [...s.versions.keys()], ['A', 'B']);
   });
 
   it('keeps per-version live reward statistics, with imported decisions apart', () => {
-    const state = fold([trajectory('T1', 'a', 1, 'A'), trajectory('T2', 'b', 0, 'A'), trajectory('T3', 'c', 1)]);
-    expect(state.liveStats.get('A')).toEqual({ count: 2, rewardSum: 1, errorCount: 1, loggedCount: 0 });
-    expect(state.liveStats.get(EXTERNAL_DECISIONS)).toEqual({ count: 1, rewardSum: 1, errorCount: 0, loggedCount: 0 });
+    const spec = givenEvents(trajectory('T1', 'a', 1, 'A'), trajectory('T2', 'b', 0, 'A'), trajectory('T3', 'c', 1));
+    spec.thenState((s) => s.liveStats.get('A'), { count: 2, rewardSum: 1, errorCount: 1, loggedCount: 0 });
+    spec.thenState((s) => s.liveStats.get(EXTERNAL_DECISIONS), { count: 1, rewardSum: 1, errorCount: 0, loggedCount: 0 });
   });
 
   it('indexes the best trajectory per normalised request', () => {
-    const state = fold([trajectory('T1', 'Text my mom!', 0.2), trajectory('T2', 'text  my MOM', 1), trajectory('T3', 'text my mom', 0.5)]);
-    expect(state.cases.size).toBe(1);
-    expect(state.cases.get('text my mom')).toMatchObject({ trajectoryId: 'T2', reward: 1 });
+    const spec = givenEvents(trajectory('T1', 'Text my mom!', 0.2), trajectory('T2', 'text  my MOM', 1), trajectory('T3', 'text my mom', 0.5));
+    spec.thenState((s) => s.cases.size, 1);
+    spec.thenStateMatches((s) => s.cases.get('text my mom'), { trajectoryId: 'T2', reward: 1 });
   });
 
   it('marks trajectories seen only when a real cycle that consumed them ends in a decision', () => {
@@ -59,10 +56,9 @@ describe('projections', () => {
       type: 'ChallengerRejected',
       data: { cycleId, challengerVersionId: 'C', activeVersionId: 'A', reasons: [], dryRun, wouldPromote: false },
     });
-    const dry = fold([trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('dry', true), rejected('dry', true)]);
-    expect(isSeen(dry, 'T1')).toBe(false);
-    const real = fold([trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('real', false), rejected('real', false), trajectory('T3', 'c', 1)]);
-    expect([isSeen(real, 'T1'), isSeen(real, 'T2'), isSeen(real, 'T3')]).toEqual([true, true, false]);
-    expect(real.reports.get('real')).toMatchObject({ decision: 'rejected', dryRun: false });
+    givenEvents(trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('dry', true), rejected('dry', true)).thenState((s) => isSeen(s, 'T1'), false);
+    const real = givenEvents(trajectory('T1', 'a', 1), trajectory('T2', 'b', 1), started('real', false), rejected('real', false), trajectory('T3', 'c', 1));
+    real.thenState((s) => [isSeen(s, 'T1'), isSeen(s, 'T2'), isSeen(s, 'T3')], [true, true, false]);
+    real.thenStateMatches((s) => s.reports.get('real'), { decision: 'rejected', dryRun: false });
   });
 });
