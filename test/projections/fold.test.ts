@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventsAsOf, foldEvents } from '../../src/projections/fold.js';
+import { eventsAsOf, foldBatches, foldEvents } from '../../src/projections/fold.js';
 import { initialState } from '../../src/projections/state.js';
 import { serialiseState } from '../../src/projections/stateCodec.js';
 import { domainEventArb } from '../support/eventArbitraries.js';
@@ -20,6 +20,32 @@ describe('fold', () => {
           from = point;
         }
         expect(state).toEqual(foldEvents(initialState, log));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('folding a log in one batch equals folding it one event at a time', () => {
+    fc.assert(
+      fc.property(logArb, (log) => {
+        expect(log.reduce((state, event) => foldEvents(state, [event]), initialState)).toEqual(foldEvents(initialState, log));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('folding a stream of batches in one draft (a load) equals folding the whole log, however it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(logArb, fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 40 }), async (log, sizes) => {
+        async function* batches() {
+          let from = 0;
+          for (const size of sizes) {
+            if (from >= log.length) break;
+            yield log.slice(from, (from += size));
+          }
+          if (from < log.length) yield log.slice(from);
+        }
+        expect(await foldBatches(initialState, batches())).toEqual(foldEvents(initialState, log));
       }),
       { numRuns: 200 },
     );
