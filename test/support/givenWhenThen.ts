@@ -28,11 +28,6 @@ export function appended(past: History, events: readonly DomainEvent[]): History
   return { events: [...past.events, ...events], log: [...past.log, ...added], state: foldEvents(past.state, added) };
 }
 
-/** The state after these events. Kept while the domain tests move to `decider(...).given(...)`. */
-export function given(...events: readonly DomainEvent[]): MemabraState {
-  return history(...events).state;
-}
-
 /** The recorded trajectories of a log with their seqs, in log order: what the shell streams to a cycle. */
 export function loggedTrajectories(log: readonly StoredEvent[]): LoggedTrajectory[] {
   return log.flatMap((e) => (e.type === 'TrajectoryRecorded' ? [{ seq: e.seq, trajectory: e.data.trajectory }] : []));
