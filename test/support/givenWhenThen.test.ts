@@ -55,6 +55,10 @@ describe('decider specifications', () => {
     await expect(when.then()).rejects.toThrow();
     await slow.given(...twoVersions).when('none').thenRefuses('version-not-found');
   });
+
+  it('awaiting a When itself, instead of one of its assertions, fails at once rather than hanging', async () => {
+    await expect((async () => await (rollback.given(...twoVersions).when({ target: 'v1', reason: null }) as unknown as Promise<unknown>))()).rejects.toThrow(/not a promise/);
+  });
 });
 
 describe('projection specifications', () => {

@@ -128,7 +128,11 @@ export function decider<C, O, E extends DomainEvent>(
         };
         const after = (decided: Decided<O>) => appended(past, eventsOf(accepted(decided)));
         return {
-          then: (...expected) => settle((d) => void expect(eventsOf(accepted(d))).toEqual(expected)),
+          then: (...expected) => {
+            // A `When` has a `then`, so `await when` would call it with the promise's callbacks and hang: say so instead.
+            if (expected.some((e) => typeof e === 'function')) throw new Error('a When is not a promise: await its then(...events), thenRefuses(...) or thenState(...)');
+            return settle((d) => void expect(eventsOf(accepted(d))).toEqual(expected));
+          },
           thenRefuses: (refusal) => settle((d) => checkRefusal(d, refusal)),
           thenState: (select, expected) => settle((d) => void expect(select(after(d).state)).toEqual(expected)),
           thenStateMatches: (select, expected) => settle((d) => void expect(select(after(d).state)).toMatchObject(expected as object)),
