@@ -3,12 +3,16 @@ import type { DomainError } from '../domain/domainError.js';
 /**
  * Errors that cross the imperative shell. `usage` and `input` are the user's to fix (exit 2); the others
  * mean the operation could not be done (exit 1). Each message is one line that names the problem.
+ * `conflict` is a business refusal against the log's state (a version already active, a log already
+ * initialised); `append-conflict` is a lost race (another writer appended between this one's read and its
+ * append), the only error a command handler reads again and decides again for.
  */
 export type ErrorKind =
   | 'usage'
   | 'input'
   | 'not-found'
   | 'conflict'
+  | 'append-conflict'
   | 'corrupt-log'
   | 'future-schema'
   | 'lock-timeout'
@@ -33,6 +37,19 @@ export class MemabraError extends Error {
 
 export function fail(kind: ErrorKind, message: string): never {
   throw new MemabraError(kind, message);
+}
+
+/**
+ * What a store throws when an append's expected last seq is no longer the log's: nothing was appended,
+ * and the caller's decision, based on the older state, is to be made again on the new one.
+ */
+export function appendConflict(expectedLastSeq: number, foundLastSeq: number): MemabraError {
+  return new MemabraError('append-conflict', `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${foundLastSeq}); nothing was appended`);
+}
+
+/** True for a lost append race (see ErrorKind), never for a business refusal. */
+export function isAppendConflict(error: unknown): error is MemabraError {
+  return error instanceof MemabraError && error.kind === 'append-conflict';
 }
 
 /** What an operating-system error code means, in the words an operator would use. */

@@ -6,7 +6,7 @@ import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { loadBenchmark } from '../data/bundledData.js';
-import { MemabraError } from '../errors.js';
+import { isAppendConflict, MemabraError } from '../errors.js';
 import { loadRegisteredBenchmark } from './benchmarks.js';
 import { allEvents, decideContext, loadState, unwrap, type Session } from './session.js';
 
@@ -77,13 +77,13 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
         const cycleId = (events[0] as Extract<StoredEvent, { type: 'CycleStarted' }>).data.cycleId;
         return { events: [...result.events], report: after.reports.get(cycleId)!, attempts: attempt };
       } catch (error) {
-        if (!(error instanceof MemabraError && error.kind === 'conflict')) throw error;
+        if (!isAppendConflict(error)) throw error;
       }
       const rebased = await rebaseOnRecords(session, state);
       if (rebased === null || rebase >= 50) break; // something else happened: decide again
       expectedLastSeq = rebased;
     }
-    if (attempt >= 5) throw new MemabraError('conflict', 'the log kept changing under this cycle (other cycles or rollbacks); nothing was appended, run it again');
+    if (attempt >= 5) throw new MemabraError('append-conflict', 'the log kept changing under this cycle (other cycles or rollbacks); nothing was appended, run it again');
   }
 }
 

@@ -4,7 +4,7 @@ import type { DomainEvent, StoredEvent } from '../../events/catalogue.js';
 import { foldBatches, foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
 import { deserialiseState, serialiseState, type SerialisedState } from '../../projections/stateCodec.js';
-import { MemabraError, type ErrorKind } from '../errors.js';
+import { isAppendConflict, MemabraError, type ErrorKind } from '../errors.js';
 import type { AppendResult, EventStore, ReadCursor } from '../store/eventStore.js';
 import type { Environment } from './clock.js';
 
@@ -146,7 +146,8 @@ export async function* allEvents(store: EventStore, fromSeq = 1): AsyncGenerator
 
 /**
  * Reads the state, decides, and appends conditionally on the log not having moved; when another writer
- * got in between, reads and decides again (the decision may differ, for example a duplicate id).
+ * got in between (the store's append-conflict), reads and decides again (the decision may differ, for
+ * example a duplicate id). A refusal, even one against the log's state (kind `conflict`), is final.
  */
 export async function decideAndAppend<E extends DomainEvent, R>(
   session: Session,
@@ -162,7 +163,7 @@ export async function decideAndAppend<E extends DomainEvent, R>(
     try {
       return done(events, await appendEvents(session, events, state, validated?.(events) ?? false));
     } catch (error) {
-      if (!(error instanceof MemabraError && error.kind === 'conflict') || attempt >= attempts) throw error;
+      if (!isAppendConflict(error) || attempt >= attempts) throw error;
     }
   }
 }

@@ -25,6 +25,7 @@ export function statusOfError(error: MemabraError): number {
     case 'not-found':
       return 404;
     case 'conflict':
+    case 'append-conflict':
     case 'not-initialised':
       return 409;
     case 'lock-timeout':

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from './lineCodec.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
-import { describeSystemError, MemabraError } from '../errors.js';
+import { appendConflict, describeSystemError, MemabraError } from '../errors.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   type AppendOptions,
@@ -287,10 +287,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
         }
         checkUpTo(fd, tail);
         if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
-          throw new MemabraError(
-            'conflict',
-            `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${tail.lastSeq}); nothing was appended`,
-          );
+          throw appendConflict(expectedLastSeq, tail.lastSeq);
         }
         if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
         const { bytes: buffer, stored, lastHash } = encodeBatch(events, tail, now(), maxEventBytes, validated);

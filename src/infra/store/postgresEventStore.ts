@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from './lineCodec.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
-import { MemabraError } from '../errors.js';
+import { appendConflict, MemabraError } from '../errors.js';
 import { batchLines, encodeBatch } from './batchEncoder.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
@@ -167,7 +167,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       const tail = { lastSeq: Number(rows[0]!.last_seq), lastHash: rows[0]!.last_hash, lastAt: rows[0]!.last_at };
       await checkUpTo(tail);
       if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
-        throw new MemabraError('conflict', `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${tail.lastSeq}); nothing was appended`);
+        throw appendConflict(expectedLastSeq, tail.lastSeq);
       }
       if (events.length === 0) {
         await client.query('COMMIT');

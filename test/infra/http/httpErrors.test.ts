@@ -9,6 +9,7 @@ describe('toHttpError', () => {
       ['input', 400],
       ['not-found', 404],
       ['conflict', 409],
+      ['append-conflict', 409],
       ['not-initialised', 409],
       ['lock-timeout', 503],
       ['io', 503],

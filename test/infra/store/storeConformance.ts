@@ -32,10 +32,11 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('refuses an append whose expected seq is stale, appending nothing', async () => {
+    it('refuses an append whose expected seq is stale as a lost race (append-conflict), appending nothing', async () => {
       const { store } = await factory.create();
       await store.append([skipped(1, 'E1')], { expectedLastSeq: 0 });
       await expect(store.append([skipped(2, 'E2')], { expectedLastSeq: 0 })).rejects.toThrow(/expected last seq 0, found 1/);
+      await expect(store.append([skipped(2, 'E2')], { expectedLastSeq: 0 })).rejects.toMatchObject({ kind: 'append-conflict' });
       expect((await readAll(store)).map((e) => e.id)).toEqual(['E1']);
       await store.close();
     });

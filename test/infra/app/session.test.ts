@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { decideRecord } from '../../../src/domain/record.js';
+import { refused } from '../../../src/domain/domainError.js';
+import type { RecordInput } from '../../../src/events/model/vocabulary.js';
+import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
+import { decideAndAppend, decideContext, loadState, type Session } from '../../../src/infra/app/session.js';
+import { isAppendConflict, MemabraError } from '../../../src/infra/errors.js';
+import type { EventStore } from '../../../src/infra/store/eventStore.js';
+import { openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
+import { sequentialIds, tempDir, testEnvironment, trajectoryInput } from '../../support/fixtures.js';
+
+/** A second writer on the same log, with ids of its own. */
+function otherWriter(dir: string): Session {
+  return { store: openJsonlStore(dir), env: { ...testEnvironment(), newId: sequentialIds(5000) } };
+}
+
+/**
+ * A handle on the log at `dir` before each of whose first `races` appends another writer records a
+ * trajectory, as when a writer gets in between a read and an append; it keeps what each append threw.
+ */
+function contended(dir: string, races: number): { store: EventStore; thrown: unknown[]; appends: () => number } {
+  const inner = openJsonlStore(dir);
+  const other = otherWriter(dir);
+  const thrown: unknown[] = [];
+  let appends = 0;
+  const store: EventStore = {
+    ...inner,
+    append: async (events, options) => {
+      appends++;
+      if (appends <= races) await recordTrajectories(other, [trajectoryInput({ task: { input: `meanwhile ${appends}` } })]);
+      try {
+        return await inner.append(events, options);
+      } catch (error) {
+        thrown.push(error);
+        throw error;
+      }
+    },
+  };
+  return { store, thrown, appends: () => appends };
+}
+
+async function initialised(): Promise<string> {
+  const dir = tempDir();
+  await initLog({ store: openJsonlStore(dir), env: testEnvironment() });
+  return dir;
+}
+
+const items: RecordInput[] = [trajectoryInput({ task: { input: 'set a timer' } })];
+
+describe('decide and append', () => {
+  it('given another writer appended between the read and the append, when the append loses the race, then it is an append-conflict, and the command decides again on the new state', async () => {
+    const dir = await initialised();
+    const { store, thrown } = contended(dir, 1);
+    const session: Session = { store, env: testEnvironment() };
+    let decisions = 0;
+    const result = await decideAndAppend(
+      session,
+      (state) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env))),
+      (_events, appended) => appended.lastSeq,
+    );
+    expect(thrown.map((error) => (error as MemabraError).kind)).toEqual(['append-conflict']);
+    expect(thrown.every(isAppendConflict)).toBe(true);
+    expect(decisions).toBe(2);
+    const state = await loadState(openJsonlStore(dir));
+    expect(result).toBe(state.lastSeq);
+    expect(state.trajectories.count).toBe(2);
+  });
+
+  it('given the log keeps moving, when every attempt loses the race, then it gives up after its attempts with the store\'s one line, exit code 1, and appends nothing of its own', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, Number.POSITIVE_INFINITY);
+    const session: Session = { store, env: testEnvironment() };
+    const attempt = decideAndAppend(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), () => 'appended', 3);
+    const error = await attempt.then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(isAppendConflict(error)).toBe(true);
+    expect((error as MemabraError).message).toMatch(/^the log moved on while deciding \(expected last seq \d+, found \d+\); nothing was appended$/);
+    expect((error as MemabraError).exitCode).toBe(1);
+    expect(appends()).toBe(3);
+    // Only the other writer's three trajectories: none of this command's.
+    expect((await loadState(openJsonlStore(dir))).trajectories.count).toBe(3);
+  });
+
+  it('given a business refusal against the log (a version already active), then it is a conflict, not an append-conflict, and is not decided again', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, 0);
+    const session: Session = { store, env: testEnvironment() };
+    const error = await rollbackTo(session, 'v1', null).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(MemabraError);
+    expect(error).toMatchObject({ kind: 'conflict', refusal: 'already-active' });
+    expect(isAppendConflict(error)).toBe(false);
+    expect((error as MemabraError).exitCode).toBe(1);
+    expect(appends()).toBe(0);
+  });
+
+  it('given an append that fails with a conflict that is not a lost race, then the command does not retry it', async () => {
+    const dir = await initialised();
+    const inner = openJsonlStore(dir);
+    let appends = 0;
+    const store: EventStore = {
+      ...inner,
+      append: async () => {
+        appends++;
+        throw new MemabraError('conflict', 'refused by the log');
+      },
+    };
+    const session: Session = { store, env: testEnvironment() };
+    await expect(decideAndAppend(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), () => 'appended')).rejects.toThrow('refused by the log');
+    expect(appends).toBe(1);
+  });
+
+  it('given a refusal from the decider, then nothing is appended and it is thrown as its kind', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, 0);
+    const session: Session = { store, env: testEnvironment() };
+    await expect(decideAndAppend(session, () => refused({ type: 'already-initialised', activeVersionId: null }), () => 'appended')).rejects.toMatchObject({ kind: 'conflict', refusal: 'already-initialised' });
+    expect(appends()).toBe(0);
+  });
+});
