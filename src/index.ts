@@ -64,7 +64,7 @@ export type MemabraOptions = {
 export type Memabra = {
   readonly session: Session;
   /** Registers and activates the baseline router; with `benchmark`, also registers that suite as the log's gate. */
-  init(options?: { explorationRate?: number; benchmark?: string | BenchmarkSuite }): ReturnType<typeof initLog>;
+  init(options?: { explorationRate?: number; runnerUpShare?: number; benchmark?: string | BenchmarkSuite }): ReturnType<typeof initLog>;
   /** Registers a labelled suite (a file or a suite) as this log's gate: later cycles judge on it. */
   useBenchmark(benchmark: string | BenchmarkSuite): ReturnType<typeof registerBenchmark>;
   /**

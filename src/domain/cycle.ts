@@ -12,7 +12,7 @@ import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.j
 import { evaluatePromotion, type PromotionVerdict } from './promotionPolicy.js';
 import type { PromotionPolicy } from '../events/model/promotionPolicy.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from '../events/model/routerVersion.js';
-import { greedyRoute, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
+import { explorationOf, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
@@ -28,8 +28,11 @@ export type CycleOptions = {
   readonly seed: number;
   readonly features: FeatureSettings;
   readonly training: TrainingSettings;
-  /** The exploration rate the challenger will route with if promoted. */
-  readonly explorationRate: number;
+  /**
+   * The exploration rate the challenger will route with if promoted; absent, the baseline's own, so the
+   * rate an operator chose at `init` lives on through every promotion.
+   */
+  readonly explorationRate?: number;
 };
 
 export type LoggedTrajectory = { readonly seq: number; readonly trajectory: Trajectory };
@@ -88,7 +91,7 @@ function evidenceRef(evidence: CycleEvidence): Evidence {
 const OFF_POLICY_SAMPLES = 20_000;
 
 function probabilitiesUnder(version: RouterVersion, context: RouteContext): number[] {
-  const probabilities = routeProbabilities(greedyRoute(scoreRoutes(version, context)), version.explorationRate);
+  const probabilities = routeProbabilities(scoreRoutes(version, context), explorationOf(version));
   return ROUTES.map((route) => probabilities[route]);
 }
 
@@ -178,7 +181,8 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
       label: nextVersionLabel(state),
       createdAt: context.now,
       parentId: baseline.id,
-      explorationRate: options.explorationRate,
+      explorationRate: options.explorationRate ?? baseline.explorationRate,
+      ...(baseline.runnerUpShare === undefined ? {} : { runnerUpShare: baseline.runnerUpShare }),
       features: options.features,
       training: options.training,
       behaviour: baseline,
@@ -210,7 +214,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
       offPolicy = offPolicyReport(logged, baseline, challenger);
     } else {
       const samples = dataset.heldOut.samples;
-      const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap);
+const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap);
       judgement = held;
       offPolicy = held.offPolicy;
       judged = { fromSeq: samples[0]!.seq, toSeq: samples[samples.length - 1]!.seq, count: samples.length };

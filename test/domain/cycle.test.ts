@@ -98,6 +98,17 @@ describe('decideCycle', () => {
     await cycle.given(initialised()).when(onSuite({ baselineVersion: 'v7' })).thenRefuses({ type: 'version-not-found', ref: 'v7' });
   });
 
+  it('given an active router that explores at its own rate, then the challenger keeps that rate and its runner-up share, unless the cycle sets a rate', async () => {
+    const own = { ...baselineVersion(undefined, 0.03), runnerUpShare: 0.7 };
+    const past = recorded(history({ type: 'RouterRegistered', data: { version: own, activate: true, reason: 'init' } }), 0, 3000, 1);
+    const challengerOf = async (options: Partial<CycleOptions>) => {
+      const trained = (await cycle.given(past).when(onSuite({ dryRun: true, ...options })).events()).find((e) => e.type === 'ChallengerTrained');
+      return (trained as DomainEvent & { type: 'ChallengerTrained' }).data.challenger;
+    };
+    expect(await challengerOf({})).toMatchObject({ explorationRate: 0.03, runnerUpShare: 0.7 });
+    expect(await challengerOf({ explorationRate: 0.2 })).toMatchObject({ explorationRate: 0.2, runnerUpShare: 0.7 });
+  });
+
   it('holds the loop laws over generated histories of records, cycles, dry runs and rollbacks', async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('record' as const), count: fc.integer({ min: 100, max: 600 }), seed: fc.nat(), benchmarkCopies: fc.nat(3) }),

@@ -6,11 +6,11 @@ import { baselineVersion, bundled, issueAgentLoop } from '../support/learningFix
  * The learning claim, measured on held-out data: the agent loop is played on the CLINC150 train split (the
  * requests arrive in a random order, the router routes with 5% exploration, rewards are drawn from the
  * reward model, a new router is trained on everything logged after every 1,000 trajectories), then the final
- * router is scored greedily on the test-split benchmark, which it never saw. The learning issue's target is
- * 0.82. See docs/learning.md for the figures and what they mean.
+ * router is scored greedily on the test-split benchmark, which it never saw. The learning issues' targets:
+ * 0.82 at first, then keeping at least 0.86 with safe improvement. See docs/learning.md for the figures.
  */
 describe('learning from its own decisions', () => {
-  it('after one pass over the train split, the learned router reaches 0.82 on the test split, well past the baseline', () => {
+  it('after one pass over the train split, the learned router reaches 0.86 on the test split, well past the baseline', () => {
     const { suite, train } = bundled();
     const baseline = baselineVersion();
     const baselineReward = scoreSuite(baseline, suite).metrics.meanReward;
@@ -23,9 +23,9 @@ describe('learning from its own decisions', () => {
     });
     const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
     for (const reward of rewards) {
-      expect(reward).toBeGreaterThanOrEqual(0.82);
+      expect(reward).toBeGreaterThanOrEqual(0.85);
       expect(reward).toBeGreaterThan(baselineReward + 0.05);
     }
-    expect(mean).toBeGreaterThanOrEqual(0.84);
+    expect(mean).toBeGreaterThanOrEqual(0.86);
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_RUNNER_UP_SHARE } from '../../src/domain/init.js';
 import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../src/domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../src/domain/benchmark/rewardModel.js';
@@ -60,17 +61,16 @@ export const testCycleOptions = (overrides: Partial<CycleOptions> = {}): CycleOp
   seed: 1,
   features: DEFAULT_FEATURES,
   training: DEFAULT_TRAINING,
-  explorationRate: 0.1,
   ...overrides,
 });
 
-/** The learning issue's agent loop over these requests: from the baseline, 5% exploration, a retraining every 1,000. */
+/** The learning issue's agent loop over these requests: from the baseline, 5% exploration (init's runner-up share), a retraining every 1,000. */
 export function issueAgentLoop(requests: readonly TrainRequest[], seed: number) {
   const { suite, catalogue } = bundled();
   return simulateAgentLoop({
     requests,
     catalogue,
-    initialRouter: baselineVersion(),
+    initialRouter: { ...baselineVersion(), runnerUpShare: DEFAULT_RUNNER_UP_SHARE },
     explorationRate: 0.05,
     retrainEvery: 1000,
     seed,

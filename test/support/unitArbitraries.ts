@@ -17,6 +17,9 @@ export const explorationRateArb: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: uniformUnit, weight: 2 },
 );
 
+/** Shares of exploration (the runner-up's): none (uniform only), the default, all of it, and the rest. */
+export const unitShareArb: fc.Arbitrary<number> = fc.oneof({ arbitrary: fc.constantFrom(0, 0.5, 1), weight: 1 }, { arbitrary: uniformUnit, weight: 2 });
+
 /** Propensities in (0, 1]: certain, even odds, the small ones that make importance weights large. */
 export const propensityArb: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: fc.constantFrom(1, 0.5, 0.02), weight: 1 },

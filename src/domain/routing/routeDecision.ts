@@ -31,18 +31,51 @@ export function greedyRoute(scores: RouteScores): Route {
   return best;
 }
 
-/** Epsilon-greedy: the probability of each route given the greedy one. */
-export function routeProbabilities(greedy: Route, explorationRate: number): Record<Route, number> {
-  const share = explorationRate / ROUTES.length;
+/** The second-best route: the best of the others; ties go to the earlier route in ROUTES, as for the greedy one. */
+export function runnerUpRoute(scores: RouteScores, greedy: Route): Route {
+  let best: Route | null = null;
+  for (const route of ROUTES) if (route !== greedy && (best === null || scores[route] > scores[best])) best = route;
+  return best!;
+}
+
+/** How a version explores: its rate, and the share of it that goes to the runner-up route. */
+export type Exploration = { readonly rate: number; readonly runnerUpShare: number };
+
+export function explorationOf(version: RouterVersion, options: { greedy?: boolean } = {}): Exploration {
+  return { rate: options.greedy ? 0 : version.explorationRate, runnerUpShare: version.runnerUpShare ?? 0 };
+}
+
+/**
+ * The probability of each route: the greedy one with 1 - rate; of the exploring rate, the runner-up's
+ * share goes to the runner-up and the rest is spread uniformly over every route (the greedy included).
+ */
+export function routeProbabilities(scores: RouteScores, exploration: Exploration): Record<Route, number> {
+  const greedy = greedyRoute(scores);
+  const { rate, runnerUpShare } = exploration;
+  const share = (rate * (1 - runnerUpShare)) / ROUTES.length;
   const probabilities = { direct: share, memory: share, tool: share, skill: share, composite: share };
-  probabilities[greedy] += 1 - explorationRate;
+  probabilities[greedy] += 1 - rate;
+  probabilities[runnerUpRoute(scores, greedy)] += rate * runnerUpShare;
   return probabilities;
 }
 
 /**
+ * The route a uniform draw in [0, 1) picks: below rate * runnerUpShare the runner-up, below the rate a
+ * uniformly random route, else the greedy one. Uniform alone (no runner-up share), the draws pick exactly
+ * the routes they always have, so versions registered before the share decide as they did.
+ */
+function drawRoute(scores: RouteScores, exploration: Exploration, uniform: number): Route {
+  const greedy = greedyRoute(scores);
+  const { rate, runnerUpShare } = exploration;
+  if (uniform >= rate) return greedy;
+  const runnerUp = rate * runnerUpShare;
+  if (uniform < runnerUp) return runnerUpRoute(scores, greedy);
+  return ROUTES[Math.min(ROUTES.length - 1, Math.floor(((uniform - runnerUp) / (rate - runnerUp)) * ROUTES.length))]!;
+}
+
+/**
  * Decides one request. `uniform` in [0, 1) is the only randomness, passed in so the decision is
- * reproducible: below the exploration rate it picks a route uniformly at random, else the greedy one.
- * The propensity is the probability this policy had of choosing the route it chose.
+ * reproducible (`drawRoute`). The propensity is the probability this policy had of choosing the route it chose.
  */
 export function decideRoute(
   version: RouterVersion,
@@ -51,14 +84,13 @@ export function decideRoute(
   options: { greedy?: boolean } = {},
 ): Decision {
   const scores = scoreRoutes(version, context);
-  const greedy = greedyRoute(scores);
-  const rate = options.greedy ? 0 : version.explorationRate;
-  const route = uniform < rate ? ROUTES[Math.min(ROUTES.length - 1, Math.floor((uniform / rate) * ROUTES.length))]! : greedy;
+  const exploration = explorationOf(version, options);
+  const route = drawRoute(scores, exploration, uniform);
   return {
     route,
     selected: selectCandidates(route, context.candidates),
     routerVersionId: version.id,
-    propensity: routeProbabilities(greedy, rate)[route],
+    propensity: routeProbabilities(scores, exploration)[route],
     scores,
   };
 }

@@ -75,6 +75,7 @@ export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVe
           createdAt: trajectory.recordedAt,
           parentId: router.id,
           explorationRate: options.explorationRate,
+          ...(router.runnerUpShare === undefined ? {} : { runnerUpShare: router.runnerUpShare }),
           features: options.features,
           training: options.training,
           behaviour: router,

@@ -18,6 +18,8 @@ export type ChallengerSpec = {
   readonly createdAt: string;
   readonly parentId: string | null;
   readonly explorationRate: number;
+  /** The share of exploration the challenger gives its runner-up route (absent: uniform exploration only). */
+  readonly runnerUpShare?: number;
   readonly features: FeatureSettings;
   readonly training: TrainingSettings;
   /** Safe improvement's settings: absent, the defaults; null, none (the router follows its estimates alone). */

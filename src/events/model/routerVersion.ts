@@ -8,8 +8,13 @@ const versionHeader = {
   createdAt: IsoTimeSchema,
   /** The version this one was trained from or against; null for the first baseline or an import. */
   parentId: z.string().nullable(),
-  /** Probability of a uniformly random route at `route` time; evaluation is always greedy. */
+  /** Probability of exploring at `route` time (a route other than the greedy choice may be taken); evaluation is always greedy. */
   explorationRate: z.number().min(0).max(1),
+  /**
+   * The share of exploration spent on the runner-up route (the second-best score), the rest spread
+   * uniformly over every route. Absent: 0, uniform exploration only (versions registered before it existed).
+   */
+  runnerUpShare: z.number().min(0).max(1).optional(),
 };
 
 export const BaselineParamsSchema = z.strictObject({

@@ -2,7 +2,6 @@ import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } f
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
-import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { loadBenchmark } from '../data/bundledData.js';
@@ -54,7 +53,7 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
       seed: request.seed ?? 1,
       features: DEFAULT_FEATURES,
       training: DEFAULT_TRAINING,
-      explorationRate: request.explorationRate ?? DEFAULT_EXPLORATION_RATE,
+      ...(request.explorationRate === undefined ? {} : { explorationRate: request.explorationRate }),
     };
     const registered = benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : undefined;
     const events = unwrap(

@@ -1,4 +1,4 @@
-import { decideInit, DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
+import { decideInit, DEFAULT_EXPLORATION_RATE, DEFAULT_RUNNER_UP_SHARE } from '../../domain/init.js';
 import { decideRecord } from '../../domain/record.js';
 import { decideRollback } from '../../domain/rollback.js';
 import { checkRecordItem } from '../../domain/recordInput.js';
@@ -18,15 +18,16 @@ import { decideAndAppend, decideContext, unwrap, type Session } from './session.
  */
 export async function initLog(
   session: Session,
-  options: { explorationRate?: number; benchmark?: string | BenchmarkSuite } = {},
+  options: { explorationRate?: number; runnerUpShare?: number; benchmark?: string | BenchmarkSuite } = {},
 ): Promise<{ version: RouterVersion; seq: number }> {
   const explorationRate = options.explorationRate ?? DEFAULT_EXPLORATION_RATE;
+  const runnerUpShare = options.runnerUpShare ?? DEFAULT_RUNNER_UP_SHARE;
   const suite = options.benchmark === undefined ? undefined : typeof options.benchmark === 'string' ? loadBenchmark(options.benchmark) : options.benchmark;
   const registration = suite ? registrationEvents(session, suite) : [];
   return decideAndAppend(
     session,
     (state) => {
-      const init = decideInit({ explorationRate }, state, decideContext(session.env));
+      const init = decideInit({ explorationRate, runnerUpShare }, state, decideContext(session.env));
       return init.ok ? { ok: true, value: [...init.value, ...registration] } : init;
     },
     (events, result) => ({ version: (events[0] as Extract<(typeof events)[number], { type: 'RouterRegistered' }>).data.version, seq: result.lastSeq }),

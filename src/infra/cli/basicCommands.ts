@@ -9,15 +9,16 @@ import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
 type Json = { json?: boolean };
 
-export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number; benchmark?: string }): Promise<void> {
+export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number; runnerUpShare?: number; benchmark?: string }): Promise<void> {
   const session = await openSession(options);
   const { version, seq } = await initLog(session, {
     ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
+    ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
     ...(options.benchmark === undefined ? {} : { benchmark: options.benchmark }),
   });
   if (options.json) return printJson({ location: session.store.location, version, seq });
   printLine(`Initialised ${session.store.location}`);
-  printLine(`Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}) ${version.id}`);
+  printLine(`Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${version.runnerUpShare ?? 0} of it to the runner-up) ${version.id}`);
   const state = await loadState(session.store);
   printLine(
     state.benchmark

@@ -52,7 +52,8 @@ export function buildProgram(): Command {
   const globals = <T extends object>(options: T): T & { dir?: string; store?: string } => ({ ...program.opts(), ...options });
 
   command('init', 'create the data directory and log, and register and activate the baseline router')
-    .addOption(new Option('--exploration-rate <RATE>', 'probability of a random route at route time').argParser(numberIn(0, 1)))
+    .addOption(new Option('--exploration-rate <RATE>', 'probability of exploring at route time (default 0.1)').argParser(numberIn(0, 1)))
+    .addOption(new Option('--runner-up-share <SHARE>', "share of exploration spent on the runner-up route, the rest uniform (default 0.5)").argParser(numberIn(0, 1)))
     .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
     .action((options) => initCommand(globals(options)));
   command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing').argument('[file]', 'input file, or - for stdin').action((file, options) => recordCommand(file, globals(options)));

@@ -24,7 +24,7 @@ export type LearningCycle = {
   readonly judgedOn: string;
   readonly failedGates: readonly string[];
   /** The challenger's and the active router's mean reward on the evidence that judged them (null when none was scored). */
-  readonly judged: { readonly challenger: number; readonly active: number } | null;
+  readonly judged: { readonly challenger: number; readonly active: number; readonly delta: { readonly lower: number; readonly upper: number } | null } | null;
   /** On a promotion: the held-out test reward of the new version and of the one it replaced. */
   readonly promoted: { readonly label: string; readonly test: number; readonly predecessorTest: number } | null;
 };
@@ -37,6 +37,8 @@ export type LearningRun = {
   readonly cycles: readonly LearningCycle[];
   readonly finalLabel: string;
   readonly finalTest: number;
+  /** The final router on the validation split: what settings are compared on (the test split is only reported). */
+  readonly finalValidation: number;
   /** Mean expected reward of the final router on requests it has seen before, with its case memory and without. */
   readonly repeated: { readonly requests: number; readonly withCases: number; readonly withoutCases: number; readonly baselineWithCases: number; readonly baselineWithoutCases: number };
 };
@@ -72,12 +74,18 @@ function repeatedRequests(state: MemabraState, version: RouterVersion, scenario:
  */
 export async function runGatedLearning(
   session: Session,
-  options: { scenario: Scenario; gate: GateEvidence; seed: number; cycleEvery: number; workDir: string; repeatedCount?: number },
+  options: { scenario: Scenario; gate: GateEvidence; seed: number; cycleEvery: number; workDir: string; repeatedCount?: number; runnerUpShare?: number },
 ): Promise<LearningRun> {
   const { scenario } = options;
-  await initLog(session);
+  // A user with a labelled suite registers it (`init --benchmark FILE`): every cycle then judges on it, and
+  // the whole log trains. Passed per cycle instead (`cycle --benchmark FILE`), the log's held-out share
+  // would stay out of training, kept for the cycles that judge on traffic.
   const validationPath = join(options.workDir, `${scenario.validation.name}.json`);
   writeFileSync(validationPath, JSON.stringify(scenario.validation));
+  await initLog(session, {
+    ...(options.gate === 'validation' ? { benchmark: validationPath } : {}),
+    ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
+  });
   const requests = arrivalOrder(scenario.train, options.seed);
   const baseline = activeVersion(await loadState(session.store));
   const testReward = (version: RouterVersion) => scoreSuite(version, scenario.test).metrics.meanReward;
@@ -96,7 +104,7 @@ export async function runGatedLearning(
     done += batch.length;
     if (done % options.cycleEvery !== 0) continue;
     const before = activeVersion(await loadState(session.store));
-    const { report } = await runCycle(session, options.gate === 'validation' ? { benchmark: validationPath, minNewTrajectories: 1 } : { minNewTrajectories: 1 });
+    const { report } = await runCycle(session, { minNewTrajectories: 1 });
     const after = activeVersion(await loadState(session.store));
     cycles.push({
       cycle: cycles.length + 1,
@@ -104,7 +112,10 @@ export async function runGatedLearning(
       decision: report.decision,
       judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
       failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
-      judged: report.challengerMetrics && report.baselineMetrics ? { challenger: report.challengerMetrics.meanReward, active: report.baselineMetrics.meanReward } : null,
+      judged:
+        report.challengerMetrics && report.baselineMetrics
+          ? { challenger: report.challengerMetrics.meanReward, active: report.baselineMetrics.meanReward, delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null }
+          : null,
       promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
     });
   }
@@ -121,6 +132,7 @@ export async function runGatedLearning(
     cycles,
     finalLabel: final.label,
     finalTest: testReward(final),
+    finalValidation: scoreSuite(final, scenario.validation).metrics.meanReward,
     repeated: { requests: repeated.length, ...finalCases, baselineWithCases: baselineCases.withCases, baselineWithoutCases: baselineCases.withoutCases },
   };
 }

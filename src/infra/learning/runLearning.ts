@@ -1,10 +1,10 @@
 /**
  * The learning script: `npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all]
- * [--seeds 1,2] [--cycle-every 2000]` plays the gated loop through the real operations on each scenario and
+ * [--seeds 1,2] [--cycle-every 2000] [--runner-up-share S]` plays the gated loop through the real operations on each scenario and
  * prints, per run, every cycle's decision, each promoted version's held-out test reward against its
  * predecessor's, the final router's against the full-information ceiling, and case memory against none on
  * repeated requests. `--tune` instead runs the in-memory loop over the safe-improvement settings, judged on
- * the validation split only (how the defaults were chosen); `--ungated` plays the learning test's loop
+ * the validation split only (how the defaults were chosen); `--ungated [--runner-up-share S]` plays the learning test's loop
  * (every retrained router takes over) on the whole train split and prints each seed's test reward.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { indexCatalogue } from '../../domain/benchmark/catalogue.js';
 import { simulateAgentLoop } from '../../domain/simulation/agentLoop.js';
 import { benchmarkInputSet } from '../../domain/training/dataset.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
+import { DEFAULT_RUNNER_UP_SHARE } from '../../domain/init.js';
 import { loadBenchmark, loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 
 function flag(name: string, fallback: string): string {
@@ -40,17 +41,18 @@ function printRun(run: LearningRun, ceiling: number): void {
   for (const c of run.cycles) {
     const promoted = c.promoted ? ` -> ${c.promoted.label}: test ${f3(c.promoted.test)} vs ${f3(c.promoted.predecessorTest)} (${c.promoted.test - c.promoted.predecessorTest >= 0 ? '+' : ''}${f3(c.promoted.test - c.promoted.predecessorTest)})` : '';
     const failed = c.failedGates.length ? ` [failed: ${c.failedGates.join(', ')}]` : '';
-    const judged = c.judged ? `challenger ${f3(c.judged.challenger)} vs active ${f3(c.judged.active)}, ` : '';
+    const interval = c.judged?.delta ? ` (gain ${f3(c.judged.delta.lower)} to ${f3(c.judged.delta.upper)})` : '';
+    const judged = c.judged ? `challenger ${f3(c.judged.challenger)} vs active ${f3(c.judged.active)}${interval}, ` : '';
     process.stdout.write(`  cycle ${c.cycle} (${c.trajectories} trajectories, judged on ${c.judgedOn}): ${judged}${c.decision}${promoted}${failed}\n`);
   }
   const worst = Math.min(0, ...run.cycles.flatMap((c) => (c.promoted ? [c.promoted.test - c.promoted.predecessorTest] : [])));
   process.stdout.write(`  first promotion: ${first ? `cycle ${first.cycle}` : 'none'}; worst promoted step on test: ${f3(worst)}\n`);
-  process.stdout.write(`  final ${run.finalLabel}: ${f3(run.finalTest)} on test = ${f3(run.finalTest / ceiling)} of the ceiling\n`);
+  process.stdout.write(`  final ${run.finalLabel}: ${f3(run.finalValidation)} on validation; ${f3(run.finalTest)} on test = ${f3(run.finalTest / ceiling)} of the ceiling\n`);
   const r = run.repeated;
   process.stdout.write(`  ${r.requests} repeated requests, expected reward with case memory / without: final ${f3(r.withCases)} / ${f3(r.withoutCases)}, baseline ${f3(r.baselineWithCases)} / ${f3(r.baselineWithoutCases)}\n`);
 }
 
-async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number): Promise<void> {
+async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number, runnerUpShare: number | undefined): Promise<void> {
   for (const scenario of scenarios) {
     const ceiling = fullInformationCeiling(scenario);
     for (const gate of gates) {
@@ -61,7 +63,7 @@ async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number
           let clock = Date.parse('2026-01-01T00:00:00.000Z');
           const env = { now: () => new Date((clock += 10)), newId: () => ulid(clock), uniform: seededRandom(seed * 7919) };
           const session = { store: openJsonlStore(join(dir, 'log'), { now: env.now }), env };
-          const run = await runGatedLearning(session, { scenario, gate, seed, cycleEvery, workDir: dir });
+          const run = await runGatedLearning(session, { scenario, gate, seed, cycleEvery, workDir: dir, ...(runnerUpShare === undefined ? {} : { runnerUpShare }) });
           await session.store.close?.();
           printRun(run, ceiling);
         } finally {
@@ -90,7 +92,8 @@ function tune(scenarios: Scenario[], seeds: number[], cycleEvery: number): void 
 /** The loop of test/domain/learning.test.ts: from the baseline, 5% exploration, a retraining every 1,000, no gate. */
 function ungated(seeds: number[]): void {
   const suite = loadBenchmark();
-  const initialRouter: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
+  const runnerUpShare = Number(flag('runner-up-share', String(DEFAULT_RUNNER_UP_SHARE)));
+  const initialRouter: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, runnerUpShare, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
   const rewards = seeds.map((seed) => {
     const { router } = simulateAgentLoop({
       requests: loadTrainRequests(),
@@ -118,12 +121,14 @@ async function main(): Promise<void> {
   const gates: GateEvidence[] = gateFlag === 'all' ? ['validation', 'own-traffic'] : [gateFlag as GateEvidence];
   const seeds = flag('seeds', '1').split(',').map(Number);
   const cycleEvery = Number(flag('cycle-every', '2000'));
-  if (!scenarios.length || seeds.some((s) => !Number.isInteger(s)) || !(cycleEvery > 0) || gates.some((g) => g !== 'validation' && g !== 'own-traffic')) {
-    process.stderr.write('usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--tune]\n');
+  const share = flag('runner-up-share', '');
+  const runnerUpShare = share === '' ? undefined : Number(share);
+  if (!scenarios.length || seeds.some((s) => !Number.isInteger(s)) || !(cycleEvery > 0) || gates.some((g) => g !== 'validation' && g !== 'own-traffic') || (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1))) {
+    process.stderr.write('usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--tune | --ungated]\n');
     process.exit(2);
   }
   if (process.argv.includes('--tune')) return tune(scenarios, seeds, cycleEvery);
-  await learn(scenarios, gates, seeds, cycleEvery);
+  await learn(scenarios, gates, seeds, cycleEvery, runnerUpShare);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) await main();

@@ -70,7 +70,10 @@ const CycleArgs = z.strictObject({
   policy: PolicyOverridesSchema.optional(),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
-const InitArgs = z.strictObject({ explorationRate: z.number().min(0).max(1).optional().describe('probability of a random route at route time (default 0.1)') });
+const InitArgs = z.strictObject({
+  explorationRate: z.number().min(0).max(1).optional().describe('probability of exploring at route time (default 0.1)'),
+  runnerUpShare: z.number().min(0).max(1).optional().describe('share of exploration spent on the runner-up route, the rest uniform (default 0.5)'),
+});
 const EvaluateArgs = z.strictObject({
   version: z.string().optional().describe('version label (v2), id or id prefix; default: the active one'),
   benchmark: z.string().optional().describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
@@ -164,8 +167,8 @@ export const TOOLS: readonly ToolDefinition[] = [
     description: 'Create the log and register and activate the baseline router. Once per log; the other tools need it.',
     input: InitArgs,
     run: async (session, args) => {
-      const { explorationRate } = parseArgs(InitArgs, args, 'arguments');
-      const { version, seq } = await initLog(session, explorationRate === undefined ? {} : { explorationRate });
+      const { explorationRate, runnerUpShare } = parseArgs(InitArgs, args, 'arguments');
+      const { version, seq } = await initLog(session, { ...(explorationRate === undefined ? {} : { explorationRate }), ...(runnerUpShare === undefined ? {} : { runnerUpShare }) });
       return { location: session.store.location, version, seq };
     },
   },

@@ -10,7 +10,9 @@ const drawArb = fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000);
 const logArb = fc.array(fc.record({ greedy: fc.constantFrom(...ROUTES), rate: rateArb, u: drawArb, reward: rewardArb }), { minLength: 1, maxLength: 80 });
 
 type Policy = readonly number[];
-const epsilonGreedy = (greedy: (typeof ROUTES)[number], rate: number): Policy => ROUTES.map((r) => routeProbabilities(greedy, rate)[r]);
+/** Scores under which `greedy` is the greedy route and the next route in ROUTES the runner-up. */
+const scoresFor = (greedy: (typeof ROUTES)[number]) => ({ direct: 0, memory: 0, tool: 0, skill: 0, composite: 0, [greedy]: 1 });
+const epsilonGreedy = (greedy: (typeof ROUTES)[number], rate: number, runnerUpShare = 0): Policy => ROUTES.map((r) => routeProbabilities(scoresFor(greedy), { rate, runnerUpShare })[r]);
 
 /**
  * The exact expectation of each estimator over every log of `n` decisions drawn by `logging` (one context,
@@ -36,7 +38,7 @@ const trueValue = (target: Policy, rewards: readonly number[]) => target.reduce(
 /** Logs of an epsilon-greedy logging policy: the route drawn with `u`, its propensity, the policy's own distribution. */
 function loggedBy(rows: readonly { greedy: (typeof ROUTES)[number]; rate: number; u: number; reward: number }[]): LoggedSample[] {
   return rows.map(({ greedy, rate, u, reward }) => {
-    const probabilities = routeProbabilities(greedy, rate);
+    const probabilities = routeProbabilities(scoresFor(greedy), { rate, runnerUpShare: 0.5 });
     const distribution = ROUTES.map((r) => probabilities[r]);
     let route = 0;
     for (let acc = distribution[0]!; u >= acc && route < ROUTES.length - 1; acc += distribution[++route]!);

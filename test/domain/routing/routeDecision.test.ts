@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideRoute, greedyRoute, routeProbabilities, scoreRoutes } from '../../../src/domain/routing/routeDecision.js';
+import { decideRoute, explorationOf, greedyRoute, routeProbabilities, runnerUpRoute, scoreRoutes } from '../../../src/domain/routing/routeDecision.js';
 import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../../src/domain/routing/baselineRouter.js';
 import type { BaselineParams, RouterVersion } from '../../../src/events/model/routerVersion.js';
@@ -10,7 +10,7 @@ import { seededRandom } from '../../../src/domain/random.js';
 import { DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
 import { baselineVersion } from '../../support/learningFixtures.js';
 import { inputArb } from '../../support/fixtures.js';
-import { explorationRateArb, retrievalScoreArb } from '../../support/unitArbitraries.js';
+import { explorationRateArb, retrievalScoreArb, unitShareArb } from '../../support/unitArbitraries.js';
 
 const candidateArb: fc.Arbitrary<Candidate> = fc.record({
   id: fc.stringMatching(/^[a-z]{1,6}$/),
@@ -32,9 +32,9 @@ const contextArb = fc.record({ input: inputArb, candidates: fc.array(candidateAr
 describe('route decisions', () => {
   it('propensities are in (0, 1] and are exactly the probabilities the router draws with', () => {
     fc.assert(
-      fc.property(contextArb, explorationRateArb, (context, rate) => {
-        const version = baselineVersion('B', rate);
-        const probabilities = routeProbabilities(greedyRoute(scoreRoutes(version, context)), rate);
+      fc.property(contextArb, explorationRateArb, unitShareArb, (context, rate, runnerUpShare) => {
+        const version: RouterVersion = { ...baselineVersion('B', rate), runnerUpShare };
+        const probabilities = routeProbabilities(scoreRoutes(version, context), explorationOf(version));
         // Sweep the random draw over a fine grid: the share of draws giving each route is its probability.
         const grid = 2000;
         const counts = Object.fromEntries(ROUTES.map((r) => [r, 0])) as Record<string, number>;
@@ -54,13 +54,38 @@ describe('route decisions', () => {
     );
   });
 
-  it('probabilities of all routes sum to one', () => {
+  it('probabilities of all routes sum to one, and the runner-up gets its share of exploration on top of the uniform part', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ROUTES), explorationRateArb, (greedy, rate) => {
-        const sum = Object.values(routeProbabilities(greedy, rate)).reduce((a, b) => a + b, 0);
-        expect(sum).toBeCloseTo(1, 12);
+      fc.property(contextArb, explorationRateArb, unitShareArb, (context, rate, runnerUpShare) => {
+        const scores = scoreRoutes(baselineVersion(), context);
+        const probabilities = routeProbabilities(scores, { rate, runnerUpShare });
+        expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        const greedy = greedyRoute(scores);
+        const runnerUp = runnerUpRoute(scores, greedy);
+        const uniform = (rate * (1 - runnerUpShare)) / ROUTES.length;
+        expect(runnerUp).not.toBe(greedy);
+        for (const route of ROUTES) if (route !== greedy && route !== runnerUp) expect(probabilities[route]).toBeCloseTo(uniform, 12);
+        expect(probabilities[runnerUp]).toBeCloseTo(uniform + rate * runnerUpShare, 12);
+        expect(probabilities[greedy]).toBeCloseTo(1 - rate + uniform, 12);
       }),
     );
+  });
+
+  it('without a runner-up share (every version registered before it), each draw picks the route it always did: uniform below the rate, else greedy', () => {
+    fc.assert(
+      fc.property(contextArb, explorationRateArb, fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000), (context, rate, u) => {
+        const version = baselineVersion('B', rate);
+        const greedy = greedyRoute(scoreRoutes(version, context));
+        const before = u < rate ? ROUTES[Math.min(ROUTES.length - 1, Math.floor((u / rate) * ROUTES.length))]! : greedy;
+        expect(decideRoute(version, context, u).route).toBe(before);
+      }),
+    );
+  });
+
+  it('the runner-up is the best of the other routes, ties to the earlier route', () => {
+    expect(runnerUpRoute({ direct: 0.35, memory: 0.6, tool: 0.7, skill: 0.1, composite: 2 }, 'composite')).toBe('tool');
+    expect(runnerUpRoute({ direct: 0.35, memory: 0.5, tool: 0.5, skill: 0.1, composite: 0 }, 'memory')).toBe('tool');
+    expect(runnerUpRoute({ direct: 0, memory: 0, tool: 0, skill: 0, composite: 0 }, 'direct')).toBe('memory');
   });
 
   it('is greedy when asked, whatever the draw', () => {
