@@ -18,7 +18,7 @@ import { casesListCommand, casesLookupCommand, casesRebuildCommand } from './cas
 import { settleSnapshots } from '../app/session.js';
 import { closeSessions, committedSeqs, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
-import { POLICY_FLAGS, policyFlagParser } from './policyFlags.js';
+import { POLICY_FLAGS, policyFlagHelp, policyFlagParser } from './policyFlags.js';
 import { benchmarkBuildCommand, benchmarkUseCommand } from './benchmarkCommands.js';
 
 function numberIn(min: number, max: number, integer = false) {
@@ -88,7 +88,7 @@ export function buildProgram(): Command {
     .option('--dry-run', 'compute and report everything, promote nothing')
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
     .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)");
-  for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, flag.help).argParser(policyFlagParser(flag)));
+  for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, policyFlagHelp(flag)).argParser(policyFlagParser(flag)));
   cycle
     .action((options) => cycleCommand(globals(options)));
   command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));

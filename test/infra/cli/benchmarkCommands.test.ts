@@ -2,7 +2,7 @@ import pg from 'pg';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PromotionPolicySchema } from '../../../src/events/model/promotionPolicy.js';
+import { DEFAULT_POLICY, PromotionPolicySchema } from '../../../src/events/model/promotionPolicy.js';
 import { POLICY_FLAGS } from '../../../src/infra/cli/policyFlags.js';
 import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/fixtures.js';
@@ -128,6 +128,18 @@ describe('labelled suites', () => {
 describe('the promotion policy on the command line', () => {
   it('has a cycle flag for every field of the policy', () => {
     expect(POLICY_FLAGS.map((f) => f.key).sort()).toEqual(Object.keys(PromotionPolicySchema.shape).sort());
+  });
+
+  it("shows each flag's default as the policy has it, so help never promises a gate the policy does not set", () => {
+    const help = runCli(['cycle', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    for (const flag of POLICY_FLAGS) {
+      const value = DEFAULT_POLICY[flag.key];
+      expect(text).toContain(`${flag.flag} <${flag.value}> ${flag.help} (default ${value === null ? 'off' : value}`);
+    }
+    expect(text).toContain('--max-category-regression <X|off> ');
+    expect(DEFAULT_POLICY.maxCategoryRegression).toBeNull();
   });
 
   it('applies every flag to the cycle, and refuses bad values with one line', () => {
