@@ -214,7 +214,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
       offPolicy = offPolicyReport(logged, baseline, challenger);
     } else {
       const samples = dataset.heldOut.samples;
-const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap);
+const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap, (id) => state.versions.get(id)?.version);
       judgement = held;
       offPolicy = held.offPolicy;
       judged = { fromSeq: samples[0]!.seq, toSeq: samples[samples.length - 1]!.seq, count: samples.length };

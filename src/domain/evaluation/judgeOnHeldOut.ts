@@ -1,7 +1,7 @@
 import type { OffPolicyReport } from '../../events/catalogue.js';
 import type { CategoryMetrics, Metrics } from '../../events/model/metrics.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
-import { greedyRoute, scoreRoutes } from '../routing/routeDecision.js';
+import { explorationOf, greedyRoute, routeProbabilities, scoreRoutes } from '../routing/routeDecision.js';
 import type { CaseHint } from '../routing/routeContext.js';
 import { ROUTES, type Route, type Trajectory } from '../../events/model/vocabulary.js';
 import type { Judgement } from './judgement.js';
@@ -19,6 +19,45 @@ export type HeldOutSample = { readonly seq: number; readonly trajectory: Traject
 export type OutcomeModel = { readonly reward: readonly number[]; readonly error: readonly number[]; readonly latency: readonly number[] };
 
 type Side = { reward: number; error: number; latency: number; weight: number };
+
+/** Where the judge finds the router versions that logged the held-out trajectories (the log's versions). */
+export type LoggerLookup = (versionId: string) => RouterVersion | undefined;
+
+const contextOf = ({ trajectory, caseHint }: HeldOutSample) => ({ input: trajectory.task.input, candidates: trajectory.candidates, caseHint });
+
+/**
+ * The propensity each held-out trajectory is weighted by. The held-out share spans every router that was
+ * active while it was logged, and a route the latest one takes greedily may have been one an earlier router
+ * tried on 1% of its traffic: weighted by 100, a few such trajectories decide the interval. So the
+ * trajectories logged by versions the log holds are weighted by the mixture of those versions instead, each
+ * counted by how many of the trajectories it logged: the balance heuristic of multiple importance sampling
+ * (Veach and Guibas, 1995; for logged bandit feedback, Agarwal, Basu, Schnabel and Joachims, "Effective
+ * Evaluation using Logged Bandit Feedback from Multiple Loggers", KDD 2017). It stays unbiased, and a
+ * trajectory's weight is bounded by what every logger would have given its route, counted by its share of
+ * the trajectories, not by the one logger that happened to log it. A trajectory counts as its version's only when that
+ * version, deciding again, gives its route exactly the recorded propensity (a case hint the log no longer
+ * reproduces, an imported decision); any other keeps its recorded propensity.
+ */
+export function mixturePropensities(samples: readonly HeldOutSample[], loggerOf: LoggerLookup): number[] {
+  const own = samples.map((sample) => {
+    const { decision } = sample.trajectory;
+    const version = decision.routerVersionId === undefined ? undefined : loggerOf(decision.routerVersionId);
+    if (!version) return null;
+    const probabilities = routeProbabilities(scoreRoutes(version, contextOf(sample)), explorationOf(version));
+    return Math.abs(probabilities[decision.route] - decision.propensity!) <= 1e-9 ? version : null;
+  });
+  const counts = new Map<RouterVersion, number>();
+  for (const version of own) if (version) counts.set(version, (counts.get(version) ?? 0) + 1);
+  const mixed = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (counts.size < 2) return samples.map((s) => s.trajectory.decision.propensity!);
+  return samples.map((sample, i) => {
+    if (!own[i]) return sample.trajectory.decision.propensity!;
+    const context = contextOf(sample);
+    let p = 0;
+    for (const [version, n] of counts) p += (n / mixed) * routeProbabilities(scoreRoutes(version, context), explorationOf(version))[sample.trajectory.decision.route];
+    return p;
+  });
+}
 
 function weightedPercentile(values: readonly number[], weights: readonly number[], p: number): number {
   const order = values.map((_, i) => i).filter((i) => weights[i]! > 0).sort((a, b) => values[a]! - values[b]!);
@@ -54,8 +93,8 @@ function metricsOf(sides: readonly Side[], categories: readonly (Route | undefin
 /**
  * Both routers judged on the log's held-out traffic, off-policy (Dudik, Langford and Li, "Doubly Robust
  * Policy Evaluation and Learning", ICML 2011). Each router is its greedy policy, as on a suite. For every
- * held-out trajectory x with logged route a, propensity p and outcome f (reward, error, latency), a
- * router choosing g has the doubly robust term q(g) + [a = g] / p * (f - q(a)), with q the outcome model;
+ * held-out trajectory x with logged route a, propensity p (the loggers' mixture: `mixturePropensities`) and
+ * outcome f (reward, error, latency), a router choosing g has the doubly robust term q(g) + [a = g] / p * (f - q(a)), with q the outcome model;
  * the per-trajectory difference of the two routers' terms is one paired unit. The weights [a = g] / p also
  * give the self-normalised (SNIPS) estimate of the reward difference. The metrics are the doubly robust
  * means (estimates: they can stray outside [0, 1] on thin evidence).
@@ -66,8 +105,10 @@ export function judgeOnHeldOut(
   samples: readonly HeldOutSample[],
   model: OutcomeModel,
   options: BootstrapOptions,
+  loggerOf: LoggerLookup = () => undefined,
 ): Judgement & { offPolicy: OffPolicyReport } {
   const n = samples.length;
+  const propensities = mixturePropensities(samples, loggerOf);
   const units = {
     reward: new Float64Array(n),
     error: new Float64Array(n),
@@ -80,10 +121,11 @@ export function judgeOnHeldOut(
   const categories: (Route | undefined)[] = [];
   const latencies: number[] = [];
   const logged: { baseline: LoggedSample[]; challenger: LoggedSample[] } = { baseline: [], challenger: [] };
-  samples.forEach(({ trajectory, caseHint }, i) => {
-    const context = { input: trajectory.task.input, candidates: trajectory.candidates, caseHint };
+  samples.forEach((sample, i) => {
+    const { trajectory } = sample;
+    const context = contextOf(sample);
     const a = ROUTES.indexOf(trajectory.decision.route);
-    const p = trajectory.decision.propensity!;
+    const p = propensities[i]!;
     const outcome = { reward: trajectory.outcome.reward, error: trajectory.outcome.error ? 1 : 0, latency: trajectory.outcome.latencyMs };
     const side = (version: RouterVersion): Side & { route: number } => {
       const g = ROUTES.indexOf(greedyRoute(scoreRoutes(version, context)));

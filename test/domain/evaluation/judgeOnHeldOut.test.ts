@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedOutcome, sampledOutcome } from '../../../src/domain/benchmark/rewardModel.js';
-import { judgeOnHeldOut, type HeldOutSample, type OutcomeModel } from '../../../src/domain/evaluation/judgeOnHeldOut.js';
+import { judgeOnHeldOut, mixturePropensities, type HeldOutSample, type OutcomeModel } from '../../../src/domain/evaluation/judgeOnHeldOut.js';
+import { decideRoute } from '../../../src/domain/routing/routeDecision.js';
 import { seededRandom } from '../../../src/domain/random.js';
 import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
 import { ROUTES, type Route } from '../../../src/events/model/vocabulary.js';
@@ -85,4 +86,62 @@ describe('judging on held-out traffic', () => {
     // At 95% a one-sided miss is 2.5% by design; allow sampling noise around it.
     expect(falseGains).toBeLessThanOrEqual(runs * 0.06);
   });
+
+  describe('traffic logged by several routers', () => {
+    // Half the traffic was logged by a router answering directly, half by one calling the tool, each exploring
+    // 10%: 60% of tasks need the tool. Judging "always tool" against "always direct", the trajectories of the
+    // direct router that tried the tool were tried with 2%, and weigh 50 each on their own.
+    const loggers = new Map([exploring('direct'), exploring('tool')].map((v) => [v.id, v]));
+    function twoLoggerLog(n: number, seed: number): HeldOutSample[] {
+      const random = seededRandom(seed);
+      return Array.from({ length: n }, (_, i) => {
+        const logger = i % 2 === 0 ? loggers.get('explore-direct')! : loggers.get('explore-tool')!;
+        const needs: Route = random() < 0.6 ? 'tool' : 'direct';
+        const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
+        const trajectory = { id: `T${i}`, recordedAt: '2026-11-25T10:00:00.000Z', source: 'live' as const, task: { input: `t${i}` }, candidates: [], decision, outcome: sampledOutcome(needs, decision.route, random()) };
+        return { seq: i + 1, caseHint: null, trajectory };
+      });
+    }
+    const truth = 0.6 * 1 + 0.4 * expectedOutcome('direct', 'tool').reward - 0.4;
+
+    it('weights each trajectory by the mixture of the routers that logged them, each counted by its share', () => {
+      const samples = twoLoggerLog(400, 5);
+      const mixed = mixturePropensities(samples, (id) => loggers.get(id));
+      samples.forEach(({ trajectory }, i) => {
+        const route = trajectory.decision.route;
+        const expected = 0.5 * (route === 'direct' ? 0.92 : 0.02) + 0.5 * (route === 'tool' ? 0.92 : 0.02);
+        expect(mixed[i]).toBeCloseTo(expected, 9);
+        // Half the trajectories are its logger's: the mixture is at least half of what that logger gave the route.
+        expect(mixed[i]).toBeGreaterThanOrEqual(0.5 * trajectory.decision.propensity! - 1e-12);
+      });
+      // One logger, or loggers the log does not hold: the recorded propensities as they are.
+      expect(mixturePropensities(samples.filter((_, i) => i % 2 === 0), (id) => loggers.get(id))).toEqual(samples.filter((_, i) => i % 2 === 0).map((s) => s.trajectory.decision.propensity));
+      expect(mixturePropensities(samples, () => undefined)).toEqual(samples.map((s) => s.trajectory.decision.propensity));
+    });
+
+    it('keeps the recorded propensity of a trajectory its version would not have logged with it', () => {
+      const samples = twoLoggerLog(10, 6).map((s, i) => (i === 0 ? { ...s, trajectory: { ...s.trajectory, decision: { ...s.trajectory.decision, propensity: 0.3 } } } : s));
+      expect(mixturePropensities(samples, (id) => loggers.get(id))[0]).toBe(0.3);
+    });
+
+    it('judges more precisely than the loggers own propensities would, and the intervals still cover the truth', () => {
+      let covered = 0;
+      let narrower = 0;
+      const runs = 40;
+      for (let seed = 1; seed <= runs; seed++) {
+        const samples = twoLoggerLog(600, seed);
+        const bootstrap = { resamples: 300, confidenceLevel: 0.95, seed };
+        const mixed = judgeOnHeldOut(constant('direct'), constant('tool'), samples, flatModel, bootstrap, (id) => loggers.get(id)).comparison.reward;
+        const alone = judgeOnHeldOut(constant('direct'), constant('tool'), samples, flatModel, bootstrap).comparison.reward;
+        if (mixed.lower <= truth && truth <= mixed.upper) covered += 1;
+        if (mixed.upper - mixed.lower < 0.6 * (alone.upper - alone.lower)) narrower += 1;
+      }
+      expect(covered).toBeGreaterThanOrEqual(runs * 0.85);
+      expect(narrower).toBe(runs);
+    });
+  });
 });
+
+function exploring(route: Route): RouterVersion {
+  return { id: `explore-${route}`, label: 'v1', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'constant', route };
+}
