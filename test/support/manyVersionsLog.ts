@@ -7,7 +7,7 @@ import { arrivalOrder } from '../../src/domain/simulation/agentLoop.js';
 import { runCycle } from '../../src/infra/app/cycle.js';
 import { initLog, recordTrajectories, rollbackTo } from '../../src/infra/app/operations.js';
 import { routeRequests } from '../../src/infra/app/routing.js';
-import { loadState } from '../../src/infra/app/session.js';
+import { loadState } from '../../src/infra/app/foldedState.js';
 import { testSession } from './fixtures.js';
 import { bundled } from './learningFixtures.js';
 

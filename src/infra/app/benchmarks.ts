@@ -9,7 +9,10 @@ import type { RegisteredBenchmark } from '../../projections/state.js';
 import { BUNDLED_BENCHMARK_PATH, loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../store/eventStore.js';
-import { allEvents, decideAndAppend, unwrap, type Session } from './session.js';
+import { allEvents } from './logEvents.js';
+import { decideAndAppend } from './commandHandler.js';
+import { unwrap } from './refusalErrors.js';
+import type { Session } from './session.js';
 
 /** A PostgreSQL log has no directory beside it: its registered suites are embedded in their events. */
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//.test(location);

@@ -3,7 +3,8 @@ import { normaliseInput, type CaseEntry } from '../../projections/caseMemory.js'
 import { foldEvents } from '../../projections/fold.js';
 import { initialState } from '../../projections/state.js';
 import { MemabraError } from '../errors.js';
-import { loadState, type Session } from './session.js';
+import { loadState } from './foldedState.js';
+import type { Session } from './session.js';
 
 export async function lookupCase(session: Session, text: string): Promise<{ key: string; entry: CaseEntry | null }> {
   const key = normaliseInput(text);

@@ -7,7 +7,10 @@ import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { isAppendConflict, MemabraError } from '../errors.js';
 import { loadRegisteredBenchmark } from './benchmarks.js';
-import { allEvents, decideContext, loadState, unwrap, type Session } from './session.js';
+import { allEvents } from './logEvents.js';
+import { decideContext, type Session } from './session.js';
+import { loadState } from './foldedState.js';
+import { unwrap } from './refusalErrors.js';
 
 export type CycleRequest = {
   dryRun?: boolean;

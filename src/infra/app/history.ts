@@ -4,7 +4,9 @@ import { summariseStatus, type StatusSummary } from '../../domain/summaries.js';
 import { eventDataSchemas, type EventType } from '../../events/catalogue.js';
 import { isWithin, type AsOf } from '../../projections/fold.js';
 import { MemabraError } from '../errors.js';
-import { allEvents, loadState, type Session } from './session.js';
+import { allEvents } from './logEvents.js';
+import { loadState } from './foldedState.js';
+import type { Session } from './session.js';
 
 export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
 

@@ -10,7 +10,9 @@ import { MemabraError } from '../errors.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { registrationEvents } from './benchmarks.js';
-import { decideAndAppend, decideContext, unwrap, type Session } from './session.js';
+import { decideAndAppend } from './commandHandler.js';
+import { decideContext, type Session } from './session.js';
+import { unwrap } from './refusalErrors.js';
 
 /**
  * Registers and activates the baseline router; with a benchmark, also registers that suite as the log's

@@ -9,7 +9,10 @@ import { resolveVersion } from '../../domain/versionRef.js';
 import type { CheckedRouteRequest } from '../../events/model/vocabulary.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
-import { decideAndAppend, decideContext, loadState, unwrap, type Session } from './session.js';
+import { decideAndAppend } from './commandHandler.js';
+import { decideContext, type Session } from './session.js';
+import { loadState } from './foldedState.js';
+import { unwrap } from './refusalErrors.js';
 import { loadRegisteredBenchmark } from './benchmarks.js';
 
 export function parseRouteRequests(text: string): CheckedRouteRequest[] {

@@ -1,6 +1,6 @@
 import { deserialiseState, sameState, type SerialisedState } from '../../projections/stateCodec.js';
 import type { EventStore, VerifyReport } from '../store/eventStore.js';
-import { loadState } from './session.js';
+import { loadState } from './foldedState.js';
 
 /**
  * What `verify` found of the newest snapshot: the one a reader would answer from. `matches`: its state is

@@ -1,7 +1,7 @@
 import { summariseStatus, summariseVersion } from '../../domain/summaries.js';
 import { readHistory } from '../app/history.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
-import { loadState } from '../app/session.js';
+import { loadState } from '../app/foldedState.js';
 import { verifyLog } from '../app/verifyLog.js';
 import { MemabraError } from '../errors.js';
 import { counted, formatPercent, formatReward, formatTable, printDiagnostic, printJson, printLine } from './output.js';

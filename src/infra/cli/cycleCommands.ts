@@ -1,6 +1,6 @@
 import { summariseReport } from '../../domain/summaries.js';
 import { runCycle } from '../app/cycle.js';
-import { loadState } from '../app/session.js';
+import { loadState } from '../app/foldedState.js';
 import { MemabraError } from '../errors.js';
 import { formatReward, formatTable, printJson, printLine } from './output.js';
 import { renderReport } from './reportView.js';

@@ -2,7 +2,7 @@ import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
 import { seededRandom } from '../../domain/random.js';
 import { summariseStatus } from '../../domain/summaries.js';
 import { runDemo } from '../app/demo.js';
-import { loadState } from '../app/session.js';
+import { loadState } from '../app/foldedState.js';
 import { counted, formatReward, formatTable, printJson, printLine } from './output.js';
 import { progressBar } from './progressBar.js';
 import { renderReport } from './reportView.js';

@@ -15,7 +15,7 @@ import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
 import { demoCommand } from './demoCommand.js';
 import { casesListCommand, casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
-import { settleSnapshots } from '../app/session.js';
+import { settleSnapshots } from '../app/snapshotSchedule.js';
 import { closeSessions, committedSeqs, openSession } from './runtime.js';
 import { reportCommand } from './reportCommand.js';
 import { POLICY_FLAGS, policyFlagHelp, policyFlagParser } from './policyFlags.js';

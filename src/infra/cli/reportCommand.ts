@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createAuditReportBuilder, defaultLiveBucket } from '../../domain/auditReport.js';
-import { allEvents, loadState } from '../app/session.js';
+import { allEvents } from '../app/logEvents.js';
+import { loadState } from '../app/foldedState.js';
 import { MemabraError } from '../errors.js';
 import { renderHtmlReport } from '../report/htmlReport.js';
 import { counted, printJson, printLine } from './output.js';

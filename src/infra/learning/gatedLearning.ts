@@ -10,7 +10,9 @@ import type { MemabraState } from '../../projections/state.js';
 import { runCycle } from '../app/cycle.js';
 import { initLog, recordTrajectories } from '../app/operations.js';
 import { routeRequests } from '../app/routing.js';
-import { loadState, unwrap, type Session } from '../app/session.js';
+import { loadState } from '../app/foldedState.js';
+import { unwrap } from '../app/refusalErrors.js';
+import type { Session } from '../app/session.js';
 import type { Scenario } from './scenarios.js';
 
 /** What judges each cycle's challenger: the scenario's labelled validation suite, or the log's own held-out traffic. */

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
-import { loadState, settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
+import { loadState } from '../../../src/infra/app/foldedState.js';
+import { settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/snapshotSchedule.js';
 import { storeConformance } from './storeConformance.js';
 
 /**

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadState as loadOnly, settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/session.js';
+import { loadState as loadOnly } from '../../../src/infra/app/foldedState.js';
+import { settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/snapshotSchedule.js';
 import type { EventStore } from '../../../src/infra/store/eventStore.js';
 import type { NewEvent } from '../../../src/infra/store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
