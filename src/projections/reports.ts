@@ -44,15 +44,23 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
       report.thinEvidence = event.data.thinEvidence ?? null;
       report.endedAt = event.at;
       // Why it skipped, as the one gate it did not pass, so every report says why it ended as it did.
-      const { newTrajectoryCount, minNewTrajectories } = event.data;
+      const { newTrajectoryCount, minNewTrajectories, thinEvidence } = event.data;
       report.reasons = [
-        {
-          gate: 'min-new-trajectories',
-          passed: false,
-          value: newTrajectoryCount,
-          threshold: minNewTrajectories,
-          message: `${newTrajectoryCount} new trajector${newTrajectoryCount === 1 ? 'y' : 'ies'}, ${minNewTrajectories} needed`,
-        },
+        thinEvidence
+          ? {
+              gate: 'held-out-evidence',
+              passed: false,
+              value: thinEvidence.heldOutCount,
+              threshold: thinEvidence.requiredCount,
+              message: `${thinEvidence.heldOutCount} held-out trajector${thinEvidence.heldOutCount === 1 ? 'y' : 'ies'}, ${thinEvidence.requiredCount} needed`,
+            }
+          : {
+              gate: 'min-new-trajectories',
+              passed: false,
+              value: newTrajectoryCount,
+              threshold: minNewTrajectories,
+              message: `${newTrajectoryCount} new trajector${newTrajectoryCount === 1 ? 'y' : 'ies'}, ${minNewTrajectories} needed`,
+            },
       ];
       return;
     }

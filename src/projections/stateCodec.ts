@@ -4,8 +4,12 @@ import { canonicalJson } from '../events/canonicalJson.js';
 import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
 import type { MemabraState, PendingDecision, RewardStats, TrainingReport, VersionEntry } from './state.js';
 
-/** Bumped whenever MemabraState changes shape: a snapshot of another format is ignored and rebuilt. */
-export const STATE_FORMAT = 5;
+/**
+ * Bumped whenever MemabraState changes shape, or the fold makes something else of the same events (6: a
+ * cycle skipped for thin held-out evidence names that gate): a snapshot of another format is ignored and
+ * the state folded again, so a snapshot never answers what a fold would not.
+ */
+export const STATE_FORMAT = 6;
 
 export type SerialisedState = {
   format: number;

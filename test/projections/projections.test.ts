@@ -40,6 +40,26 @@ describe('projections', () => {
     spec.thenStateMatches((s) => s.cases.get('text my mom'), { trajectoryId: 'T2', reward: 1 });
   });
 
+  it('given a cycle skipped for thin held-out evidence, then its report names that gate, not the new-trajectory count it met', () => {
+    const started: DomainEvent = {
+      type: 'CycleStarted',
+      data: {
+        cycleId: 'C1',
+        baselineVersionId: 'A',
+        evidence: { type: 'held-out', rule: { method: 'sha256-trajectory-id', share: 0.2 } },
+        policy: DEFAULT_POLICY,
+        options: { dryRun: false, minNewTrajectories: 1, seed: 1 },
+        newTrajectories: { fromSeq: 1, toSeq: 3, count: 1 },
+      },
+    };
+    const skipped = (thin: boolean): DomainEvent => ({
+      type: 'CycleSkipped',
+      data: { cycleId: 'C1', newTrajectoryCount: thin ? 1 : 0, minNewTrajectories: 1, ...(thin ? { thinEvidence: { heldOutCount: 0, requiredCount: 100, moreTrajectoriesNeeded: 500 } } : {}) },
+    });
+    givenEvents(started, skipped(true)).thenState((s) => s.reports.get('C1')?.reasons, [{ gate: 'held-out-evidence', passed: false, value: 0, threshold: 100, message: '0 held-out trajectories, 100 needed' }]);
+    givenEvents(started, skipped(false)).thenState((s) => s.reports.get('C1')?.reasons, [{ gate: 'min-new-trajectories', passed: false, value: 0, threshold: 1, message: '0 new trajectories, 1 needed' }]);
+  });
+
   it('marks trajectories seen only when a real cycle that consumed them ends in a decision', () => {
     const started = (cycleId: string, dryRun: boolean): DomainEvent => ({
       type: 'CycleStarted',
