@@ -10,7 +10,7 @@ import { BUNDLED_BENCHMARK_PATH, loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../store/eventStore.js';
 import { allEvents } from './logEvents.js';
-import { decideAndAppend } from './commandHandler.js';
+import { handleCommand } from './commandHandler.js';
 import { unwrap } from './refusalErrors.js';
 import type { Session } from './session.js';
 
@@ -79,14 +79,9 @@ export function registrationEvents(session: Session, suite: BenchmarkSuite): Dom
 export async function registerBenchmark(session: Session, benchmark: string | BenchmarkSuite): Promise<{ benchmark: BenchmarkRef; storage: string; seq: number }> {
   const suite = typeof benchmark === 'string' ? loadBenchmark(benchmark) : benchmark;
   const events = registrationEvents(session, suite);
-  return decideAndAppend(
-    session,
-    () => ({ ok: true, value: events }),
-    (appended, result) => {
-      const data = (appended[0] as Extract<DomainEvent, { type: 'BenchmarkRegistered' }>).data;
-      return { benchmark: data.benchmark, storage: data.storage.type, seq: result.lastSeq };
-    },
-  );
+  const { appended } = await handleCommand(session, () => ({ ok: true, value: events }));
+  const data = (events[0] as Extract<DomainEvent, { type: 'BenchmarkRegistered' }>).data;
+  return { benchmark: data.benchmark, storage: data.storage.type, seq: appended.lastSeq };
 }
 
 const cache = new Map<string, BenchmarkSuite>();

@@ -8,9 +8,8 @@ import { loadBenchmark } from '../data/bundledData.js';
 import { isAppendConflict, MemabraError } from '../errors.js';
 import { loadRegisteredBenchmark } from './benchmarks.js';
 import { allEvents } from './logEvents.js';
+import { handleCommand, type Retry } from './commandHandler.js';
 import { decideContext, type Session } from './session.js';
-import { loadState } from './foldedState.js';
-import { unwrap } from './refusalErrors.js';
 
 export type CycleRequest = {
   dryRun?: boolean;
@@ -38,16 +37,23 @@ async function* trajectoriesUpTo(session: Session, lastSeq: number): AsyncGenera
 }
 
 /**
- * Runs one cycle: read the state, decide the cycle's events, append them conditionally on the log not
+ * A cycle decides at most five times while other writers keep changing what it decides on; a decision that
+ * still holds on the newer log (only trajectories recorded meanwhile) is appended there instead, up to 50 times.
+ */
+const CYCLE_RETRY: Retry = { attempts: 5, stillHolds: decisionStillHolds, rebases: 50 };
+
+/**
+ * Runs one cycle: read the state, gather the cycle's inputs (the registered suite, the trajectories up to
+ * the state's last seq, as a stream), decide the cycle's events, append them conditionally on the log not
  * having moved. When another writer got in first (another cycle, or a record), it reads and decides again,
- * so two cycles can never both promote from the same state.
+ * unless only trajectories were recorded meanwhile (see decisionStillHolds), so two cycles can never both
+ * promote from the same state.
  */
 export async function runCycle(session: Session, request: CycleRequest = {}): Promise<{ events: StoredEvent[]; report: TrainingReport; attempts: number }> {
   const benchmark = request.benchmark === undefined ? undefined : typeof request.benchmark === 'string' ? loadBenchmark(request.benchmark) : request.benchmark;
   const policy = PromotionPolicySchema.safeParse({ ...DEFAULT_POLICY, ...request.policy });
   if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${policy.error.issues[0]?.message}`);
-  for (let attempt = 1; ; attempt++) {
-    const state = await loadState(session.store);
+  const decide = async (state: MemabraState) => {
     const options: CycleOptions = {
       dryRun: request.dryRun ?? false,
       minNewTrajectories: request.minNewTrajectories ?? DEFAULT_MIN_NEW_TRAJECTORIES,
@@ -59,33 +65,23 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
       ...(request.explorationRate === undefined ? {} : { explorationRate: request.explorationRate }),
     };
     const registered = benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : undefined;
-    const events = unwrap(
-      await decideCycle({
-        state,
-        trajectories: trajectoriesUpTo(session, state.lastSeq),
-        ...(benchmark ? { benchmark } : {}),
-        ...(registered ? { registered } : {}),
-        options,
-        context: decideContext(session.env),
-        ...(request.learner ? { learner: request.learner } : {}),
-      }),
-    );
-    const stamped = events.map((event) => ({ ...event, id: session.env.newId() }));
-    let expectedLastSeq = state.lastSeq;
-    for (let rebase = 0; ; rebase++) {
-      try {
-        const result = await session.store.append(stamped, { expectedLastSeq });
-        const after = await loadState(session.store, { seq: result.lastSeq });
-        const cycleId = (events[0] as Extract<StoredEvent, { type: 'CycleStarted' }>).data.cycleId;
-        return { events: [...result.events], report: after.reports.get(cycleId)!, attempts: attempt };
-      } catch (error) {
-        if (!isAppendConflict(error)) throw error;
-      }
-      const rebased = await rebaseOnRecords(session, state);
-      if (rebased === null || rebase >= 50) break; // something else happened: decide again
-      expectedLastSeq = rebased;
-    }
-    if (attempt >= 5) throw new MemabraError('append-conflict', 'the log kept changing under this cycle (other cycles or rollbacks); nothing was appended, run it again');
+    return decideCycle({
+      state,
+      trajectories: trajectoriesUpTo(session, state.lastSeq),
+      ...(benchmark ? { benchmark } : {}),
+      ...(registered ? { registered } : {}),
+      options,
+      context: decideContext(session.env),
+      ...(request.learner ? { learner: request.learner } : {}),
+    });
+  };
+  try {
+    const { events, appended, attempts, stateAfter } = await handleCommand(session, decide, { retry: CYCLE_RETRY });
+    const cycleId = (events[0] as Extract<StoredEvent, { type: 'CycleStarted' }>).data.cycleId;
+    return { events: [...appended.events], report: stateAfter().reports.get(cycleId)!, attempts };
+  } catch (error) {
+    if (!isAppendConflict(error)) throw error;
+    throw new MemabraError('append-conflict', 'the log kept changing under this cycle (other cycles or rollbacks); nothing was appended, run it again');
   }
 }
 
@@ -94,16 +90,14 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
  * it consumes and stay unseen for the next cycle, and they move neither the active router nor the seen
  * mark. Every other event does change one of these (a cycle adds a report, a registration a version, a
  * promotion or rollback the active router, a completed cycle the seen mark). When none changed since the
- * decision, the cycle appends as decided at the new end of the log (the returned seq); otherwise null,
- * and the cycle must decide again.
+ * decision, the cycle appends as decided at the new end of the log; otherwise it must decide again.
  */
-async function rebaseOnRecords(session: Session, decidedOn: MemabraState): Promise<number | null> {
-  const now = await loadState(session.store);
-  const unchanged =
+function decisionStillHolds(decidedOn: MemabraState, now: MemabraState): boolean {
+  return (
     now.benchmark?.seq === decidedOn.benchmark?.seq &&
     now.versions.size === decidedOn.versions.size &&
     now.reports.size === decidedOn.reports.size &&
     now.active?.seq === decidedOn.active?.seq &&
-    now.trajectories.seenThroughSeq === decidedOn.trajectories.seenThroughSeq;
-  return unchanged ? now.lastSeq : null;
+    now.trajectories.seenThroughSeq === decidedOn.trajectories.seenThroughSeq
+  );
 }

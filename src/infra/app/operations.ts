@@ -10,7 +10,7 @@ import { MemabraError } from '../errors.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { registrationEvents } from './benchmarks.js';
-import { decideAndAppend } from './commandHandler.js';
+import { handleCommand } from './commandHandler.js';
 import { decideContext, type Session } from './session.js';
 import { unwrap } from './refusalErrors.js';
 
@@ -26,14 +26,11 @@ export async function initLog(
   const runnerUpShare = options.runnerUpShare ?? DEFAULT_RUNNER_UP_SHARE;
   const suite = options.benchmark === undefined ? undefined : typeof options.benchmark === 'string' ? loadBenchmark(options.benchmark) : options.benchmark;
   const registration = suite ? registrationEvents(session, suite) : [];
-  return decideAndAppend(
-    session,
-    (state) => {
-      const init = decideInit({ explorationRate, runnerUpShare }, state, decideContext(session.env));
-      return init.ok ? { ok: true, value: [...init.value, ...registration] } : init;
-    },
-    (events, result) => ({ version: (events[0] as Extract<(typeof events)[number], { type: 'RouterRegistered' }>).data.version, seq: result.lastSeq }),
-  );
+  const { events, appended } = await handleCommand(session, (state) => {
+    const init = decideInit({ explorationRate, runnerUpShare }, state, decideContext(session.env));
+    return init.ok ? { ok: true, value: [...init.value, ...registration] } : init;
+  });
+  return { version: (events[0] as Extract<(typeof events)[number], { type: 'RouterRegistered' }>).data.version, seq: appended.lastSeq };
 }
 
 /**
@@ -80,13 +77,12 @@ export type RecordResult = { ids: string[]; firstSeq: number; lastSeq: number };
 /** Appends the trajectories, and the outcomes of logged decisions, all or nothing; answers their trajectory ids. */
 export async function recordTrajectories(session: Session, trajectories: readonly RecordInput[]): Promise<RecordResult> {
   if (trajectories.length === 0) throw new MemabraError('input', 'no trajectories given');
-  return decideAndAppend(
+  const { events, appended } = await handleCommand(
     session,
     (state) => decideRecord({ trajectories }, state, decideContext(session.env)),
-    (events, result) => ({ ids: events.map((event) => event.data.trajectory.id), firstSeq: result.firstSeq, lastSeq: result.lastSeq }),
-    undefined,
-    parsedInputs.has(trajectories) ? decidedFromParsedInput : undefined,
+    parsedInputs.has(trajectories) ? { validated: decidedFromParsedInput } : {},
   );
+  return { ids: events.map((event) => event.data.trajectory.id), firstSeq: appended.firstSeq, lastSeq: appended.lastSeq };
 }
 
 export async function rollbackTo(
@@ -94,9 +90,6 @@ export async function rollbackTo(
   target: string,
   reason: string | null,
 ): Promise<{ fromVersionId: string; toVersionId: string; seq: number }> {
-  return decideAndAppend(
-    session,
-    (state) => decideRollback({ target, reason }, state),
-    (events, result) => ({ ...events[0]!.data, seq: result.lastSeq }),
-  );
+  const { events, appended } = await handleCommand(session, (state) => decideRollback({ target, reason }, state));
+  return { ...events[0]!.data, seq: appended.lastSeq };
 }

@@ -9,7 +9,7 @@ import { resolveVersion } from '../../domain/versionRef.js';
 import type { CheckedRouteRequest } from '../../events/model/vocabulary.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
-import { decideAndAppend } from './commandHandler.js';
+import { handleCommand } from './commandHandler.js';
 import { decideContext, type Session } from './session.js';
 import { loadState } from './foldedState.js';
 import { unwrap } from './refusalErrors.js';
@@ -39,16 +39,13 @@ export async function routeRequests(session: Session, requests: readonly Checked
     return unwrap(decideRoutes(requests, state, session.env.uniform)).answers;
   }
   let answers: RouteAnswer[] = [];
-  return decideAndAppend(
-    session,
-    (state) => {
-      const routed = decideRoutes(requests, state, session.env.uniform, decideContext(session.env));
-      if (!routed.ok) return routed;
-      answers = routed.value.answers;
-      return { ok: true, value: routed.value.events };
-    },
-    () => answers,
-  );
+  await handleCommand(session, (state) => {
+    const routed = decideRoutes(requests, state, session.env.uniform, decideContext(session.env));
+    if (!routed.ok) return routed;
+    answers = routed.value.answers;
+    return { ok: true, value: routed.value.events };
+  });
+  return answers;
 }
 
 export type Evaluation = { versionId: string; label: string; benchmark: BenchmarkRef; metrics: Metrics };

@@ -10,8 +10,8 @@ export type AppendOptions = {
   expectedLastSeq: number | 'any';
   /**
    * True only when every event's data is already known to be valid against its schema, so the store
-   * need not validate it again before sealing it: the session's append of what a decider built from
-   * input the shell parsed with those schemas (`appendEvents`, which says why that holds). Any other
+   * need not validate it again before sealing it: the command handler's append of what a decider built
+   * from input the shell parsed with those schemas (`handleCommand`'s `validated`). Any other
    * caller leaves it out and the store validates every event, as a sealed line must hold valid data.
    */
   validated?: boolean;

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decideRecord } from '../../../src/domain/record.js';
 import { refused } from '../../../src/domain/domainError.js';
 import type { RecordInput } from '../../../src/events/model/vocabulary.js';
+import { seqOfId } from '../../../src/projections/idIndex.js';
+import type { MemabraState } from '../../../src/projections/state.js';
 import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
-import { decideAndAppend } from '../../../src/infra/app/commandHandler.js';
+import { handleCommand } from '../../../src/infra/app/commandHandler.js';
 import { decideContext, type Session } from '../../../src/infra/app/session.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
 import { isAppendConflict, MemabraError } from '../../../src/infra/errors.js';
@@ -49,17 +51,14 @@ async function initialised(): Promise<string> {
 
 const items: RecordInput[] = [trajectoryInput({ task: { input: 'set a timer' } })];
 
-describe('decide and append', () => {
+describe('the command handler', () => {
   it('given another writer appended between the read and the append, when the append loses the race, then it is an append-conflict, and the command decides again on the new state', async () => {
     const dir = await initialised();
     const { store, thrown } = contended(dir, 1);
     const session: Session = { store, env: testEnvironment() };
     let decisions = 0;
-    const result = await decideAndAppend(
-      session,
-      (state) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env))),
-      (_events, appended) => appended.lastSeq,
-    );
+    const handled = await handleCommand(session, (state) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env))));
+    const result = handled.appended.lastSeq;
     expect(thrown.map((error) => (error as MemabraError).kind)).toEqual(['append-conflict']);
     expect(thrown.every(isAppendConflict)).toBe(true);
     expect(decisions).toBe(2);
@@ -72,7 +71,7 @@ describe('decide and append', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, Number.POSITIVE_INFINITY);
     const session: Session = { store, env: testEnvironment() };
-    const attempt = decideAndAppend(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), () => 'appended', 3);
+    const attempt = handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), { retry: { attempts: 3 } }).then(() => 'appended');
     const error = await attempt.then(
       () => null,
       (thrown: unknown) => thrown,
@@ -112,7 +111,7 @@ describe('decide and append', () => {
       },
     };
     const session: Session = { store, env: testEnvironment() };
-    await expect(decideAndAppend(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), () => 'appended')).rejects.toThrow('refused by the log');
+    await expect(handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)))).rejects.toThrow('refused by the log');
     expect(appends).toBe(1);
   });
 
@@ -120,7 +119,71 @@ describe('decide and append', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, 0);
     const session: Session = { store, env: testEnvironment() };
-    await expect(decideAndAppend(session, () => refused({ type: 'already-initialised', activeVersionId: null }), () => 'appended')).rejects.toMatchObject({ kind: 'conflict', refusal: 'already-initialised' });
+    await expect(handleCommand(session, () => refused({ type: 'already-initialised', activeVersionId: null }))).rejects.toMatchObject({ kind: 'conflict', refusal: 'already-initialised' });
     expect(appends()).toBe(0);
+  });
+  it('given retry off, when the append loses the race, then the append-conflict is thrown at once, decided once', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, 1);
+    const session: Session = { store, env: testEnvironment() };
+    let decisions = 0;
+    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
+    const error = await handleCommand(session, decide, { retry: false }).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(isAppendConflict(error)).toBe(true);
+    expect([decisions, appends()]).toEqual([1, 1]);
+    expect((await loadState(openJsonlStore(dir))).trajectories.count).toBe(1);
+  });
+
+  it('given a retry that says the decision still holds on the newer log, when the append loses the race, then the same events are appended at the new end without deciding again', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, 1);
+    const session: Session = { store, env: testEnvironment() };
+    let decisions = 0;
+    const seen: [number, number][] = [];
+    const stillHolds = (decidedOn: MemabraState, now: MemabraState) => (seen.push([decidedOn.lastSeq, now.lastSeq]), true);
+    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
+    const handled = await handleCommand(session, decide, { retry: { attempts: 1, stillHolds, rebases: 1 } });
+    expect([decisions, appends(), handled.attempts]).toEqual([1, 2, 1]);
+    expect(seen).toEqual([[1, 2]]);
+    expect(handled.appended.firstSeq).toBe(3);
+    expect((await loadState(openJsonlStore(dir))).trajectories.count).toBe(2);
+  });
+
+  it('given a retry whose decision no longer holds, when the append loses the race, then it decides again on the new state', async () => {
+    const dir = await initialised();
+    const { store, appends } = contended(dir, 1);
+    const session: Session = { store, env: testEnvironment() };
+    let decisions = 0;
+    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
+    const handled = await handleCommand(session, decide, { retry: { attempts: 2, stillHolds: () => false, rebases: 50 } });
+    expect([decisions, appends(), handled.attempts]).toEqual([2, 2, 2]);
+  });
+
+  it('given a command appended after another writer got in, then the state after it is read from the state the handler holds, without reading the log again, and is the log\'s', async () => {
+    const dir = await initialised();
+    const { store: racing } = contended(dir, 1);
+    let appended = false;
+    let readsAfter = 0;
+    const counted = () => void (appended && readsAfter++);
+    const store: EventStore = {
+      ...racing,
+      readFrom: (cursor) => (counted(), racing.readFrom(cursor)),
+      readBatches: (fromSeq) => (counted(), racing.readBatches(fromSeq)),
+      append: async (events, options) => {
+        const result = await racing.append(events, options);
+        appended = true;
+        return result;
+      },
+    };
+    const session: Session = { store, env: testEnvironment() };
+    const handled = await handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)));
+    const after = handled.stateAfter();
+    expect(readsAfter).toBe(0);
+    const replayed = await loadState(openJsonlStore(dir));
+    expect([after.lastSeq, after.trajectories.count, after.active?.versionId]).toEqual([replayed.lastSeq, 2, replayed.active?.versionId]);
+    expect(seqOfId(after.trajectories.ids, handled.events[0]!.data.trajectory.id)).toBe(handled.appended.lastSeq);
   });
 });
