@@ -2,7 +2,7 @@
  * memabra as a library, for agents in TypeScript that embed it instead of calling the CLI. Every function
  * here goes through the same decide functions and the same event log as the command line.
  */
-import { summariseStatus, summariseVersion, type StatusSummary, type VersionSummary } from './domain/summaries.js';
+import { summariseStatus, summariseVersions, type StatusSummary, type VersionSummary } from './domain/summaries.js';
 import type { AsOf } from './projections/fold.js';
 import type { MemabraState } from './projections/state.js';
 import { realEnvironment, type Environment } from './infra/app/clock.js';
@@ -112,10 +112,7 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
     run: (task, candidates, execute) => runTurn(session, task, candidates, execute),
     state: (asOf) => loadState(session.store, asOf),
     status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),
-    versions: async () => {
-      const state = await loadState(session.store);
-      return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
-    },
+    versions: async () => summariseVersions(await loadState(session.store)),
     verify: () => session.store.verify(),
     close: async () => {
       await settleSnapshots(session.store);

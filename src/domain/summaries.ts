@@ -75,6 +75,16 @@ export type ReportSummary = {
   error: string | null;
 };
 
+/** The version list every interface shows (`memabra versions`, MCP, HTTP, the library), oldest first. */
+export function summariseVersions(state: MemabraState): VersionSummary[] {
+  return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
+}
+
+/** The report list every interface shows (`memabra reports`, MCP, HTTP), oldest first. */
+export function summariseReports(state: MemabraState): ReportSummary[] {
+  return [...state.reports.values()].map(summariseReport);
+}
+
 export function summariseReport(report: TrainingReport): ReportSummary {
   return {
     cycleId: report.cycleId,

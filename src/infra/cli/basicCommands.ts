@@ -1,4 +1,4 @@
-import { summariseStatus, summariseVersion } from '../../domain/summaries.js';
+import { summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { readHistory } from '../app/history.js';
 import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
 import { loadState } from '../app/foldedState.js';
@@ -66,7 +66,7 @@ export async function statusCommand(options: GlobalOptions & Json): Promise<void
 export async function versionsCommand(options: GlobalOptions & Json): Promise<void> {
   const session = await openSession(options);
   const state = await loadState(session.store);
-  const versions = [...state.versions.values()].map((entry) => summariseVersion(state, entry));
+  const versions = summariseVersions(state);
   if (options.json) return printJson(versions);
   const labelOf = (id: string | null) => (id ? (state.versions.get(id)?.version.label ?? id) : null);
   printLine(

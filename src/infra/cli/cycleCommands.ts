@@ -1,7 +1,7 @@
-import { summariseReport } from '../../domain/summaries.js';
+import { summariseReports } from '../../domain/summaries.js';
 import { runCycle } from '../app/cycle.js';
 import { loadState } from '../app/foldedState.js';
-import { MemabraError } from '../errors.js';
+import { findReport } from '../app/reports.js';
 import { formatReward, formatTable, printJson, printLine } from './output.js';
 import { renderReport } from './reportView.js';
 import { openSession, type GlobalOptions } from './runtime.js';
@@ -34,22 +34,18 @@ export async function cycleCommand(flags: CycleFlags): Promise<void> {
 export async function reportsCommand(id: string | undefined, flags: GlobalOptions & Json): Promise<void> {
   const session = await openSession(flags);
   const state = await loadState(session.store);
-  const reports = [...state.reports.values()];
   if (id) {
-    const matches = reports.filter((r) => r.cycleId === id || r.cycleId.startsWith(id));
-    if (matches.length !== 1) {
-      throw new MemabraError(matches.length ? 'input' : 'not-found', matches.length ? `report "${id}" is ambiguous` : `no report "${id}" (see \`memabra reports\`)`);
-    }
-    const report = matches[0]!;
+    const report = findReport(state.reports, id, '`memabra reports`');
     if (flags.json) return printJson(report);
     return printLine(renderReport(report, state));
   }
-  if (flags.json) return printJson(reports.map(summariseReport));
+  const reports = summariseReports(state);
+  if (flags.json) return printJson(reports);
   const labelOf = (versionId: string | null) => (versionId ? (state.versions.get(versionId)?.version.label ?? versionId) : null);
   printLine(
     formatTable(
       ['cycle', 'started', 'decision', 'baseline', 'challenger', 'samples', 'baseline reward', 'challenger reward', 'failed gates'],
-      reports.map(summariseReport).map((r) => [
+      reports.map((r) => [
         r.cycleId,
         r.startedAt,
         r.dryRun ? `${r.decision} (dry run)` : r.decision,

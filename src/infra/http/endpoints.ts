@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
+import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError } from '../../domain/trajectoryInput.js';
-import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { runCycle, type CycleRequest } from '../app/cycle.js';
+import { findReport } from '../app/reports.js';
 import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { routeRequests, validateRouteRequests } from '../app/routing.js';
 import { loadState } from '../app/foldedState.js';
@@ -64,15 +64,6 @@ const isBatch = (body: unknown, key: string): boolean => typeof body === 'object
 function requireBody(body: unknown, what: string): unknown {
   if (body === undefined) throw new MemabraError('input', `no ${what} given: the body is empty`);
   return body;
-}
-
-function findReport(state: MemabraState, id: string): TrainingReport {
-  const exact = state.reports.get(id);
-  if (exact) return exact;
-  const matches = [...state.reports.values()].filter((report) => report.cycleId.startsWith(id));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new MemabraError('input', `report "${id}" is ambiguous`);
-  throw new MemabraError('not-found', `no report "${id}" (see GET /v1/reports)`);
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -156,10 +147,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     description: 'The same list as `memabra versions --json`.',
     answer: JsonObjectSchema.array(),
     errors: [503],
-    run: async ({ session }) => {
-      const state = await loadState(session.store);
-      return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
-    },
+    run: async ({ session }) => summariseVersions(await loadState(session.store)),
   },
   {
     method: 'GET',
@@ -168,7 +156,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     description: 'The same list as `memabra reports --json`.',
     answer: JsonObjectSchema.array(),
     errors: [503],
-    run: async ({ session }) => [...(await loadState(session.store)).reports.values()].map(summariseReport),
+    run: async ({ session }) => summariseReports(await loadState(session.store)),
   },
   {
     method: 'GET',
@@ -178,7 +166,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     params: ReportParamsSchema,
     answer: JsonObjectSchema.describe('the training report'),
     errors: [400, 404],
-    run: async ({ session, params }) => findReport(await loadState(session.store), params.id ?? ''),
+    run: async ({ session, params }) => findReport((await loadState(session.store)).reports, params.id ?? '', 'GET /v1/reports'),
   },
   {
     method: 'POST',

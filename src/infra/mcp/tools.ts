@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
-import { summariseReport, summariseStatus, summariseVersion } from '../../domain/summaries.js';
+import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
 import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { runCycle } from '../app/cycle.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';
 import { initLog, recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
+import { findReport } from '../app/reports.js';
 import { evaluateVersion, routeRequests, validateRouteRequests } from '../app/routing.js';
 import { loadState } from '../app/foldedState.js';
 import { unwrap } from '../app/refusalErrors.js';
@@ -138,8 +139,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: NoArgs,
     run: async (session, args) => {
       parseArgs(NoArgs, args, 'arguments');
-      const state = await loadState(session.store);
-      return [...state.versions.values()].map((entry) => summariseVersion(state, entry));
+      return summariseVersions(await loadState(session.store));
     },
   },
   {
@@ -149,10 +149,8 @@ export const TOOLS: readonly ToolDefinition[] = [
     run: async (session, args) => {
       const { id } = parseArgs(ReportsArgs, args, 'arguments');
       const state = await loadState(session.store);
-      if (!id) return [...state.reports.values()].map(summariseReport);
-      const report = [...state.reports.values()].find((r) => r.cycleId === id || r.cycleId.startsWith(id));
-      if (!report) throw new MemabraError('not-found', `no report "${id}"`);
-      return report;
+      if (!id) return summariseReports(state);
+      return findReport(state.reports, id);
     },
   },
   {
