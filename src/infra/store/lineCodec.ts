@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson } from '../../events/canonicalJson.js';
+import { describeZodError } from '../../domain/trajectoryInput.js';
 import { checkSeal, sealLine } from './lineSeal.js';
 import { EVENT_TYPES, eventDataSchemas, type EventType, type StoredEvent } from '../../events/catalogue.js';
 import { currentVersion, upcast } from '../../events/upcasters.js';
@@ -28,7 +29,7 @@ export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error
 /** Validates an event's data before it is written, so that every sealed line holds schema-valid data. */
 export function validateEventData(type: EventType, data: unknown): { ok: true } | { ok: false; message: string } {
   const result = eventDataSchemas[type].safeParse(data);
-  return result.success ? { ok: true } : { ok: false, message: `${type} data ${describeIssues(result.error)}` };
+  return result.success ? { ok: true } : { ok: false, message: `${type} data: ${describeZodError(result.error)}` };
 }
 
 /** The canonical line of an envelope (no trailing newline). Equal envelopes always give equal lines. */
@@ -44,13 +45,6 @@ export function encodeEnvelope(envelope: Envelope): string {
  */
 export function envelopeHead(seq: number, id: string, type: EventType, v: number, at: string, prev: string, batchEnd: number): string {
   return `{"seq":${seq},"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"v":${v},"at":${JSON.stringify(at)},"prev":${JSON.stringify(prev)},"batchEnd":${batchEnd},"data":`;
-}
-
-function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.length ? issue.path.join('.') : '(root)';
-  return `${path}: ${issue.message}`;
 }
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
@@ -100,7 +94,7 @@ export function decodeLine(line: Uint8Array | string, mode: DecodeMode = 'full')
   }
   const envelope = EnvelopeSchema.safeParse(raw);
   if (!envelope.success) {
-    return { ok: false, error: { kind: 'malformed', message: `envelope ${describeIssues(envelope.error)}` } };
+    return { ok: false, error: { kind: 'malformed', message: `envelope: ${describeZodError(envelope.error)}` } };
   }
   const { type, v } = envelope.data;
   const upcasted = upcast(type, v, envelope.data.data);
@@ -121,7 +115,7 @@ export function decodeLine(line: Uint8Array | string, mode: DecodeMode = 'full')
   }
   const data = eventDataSchemas[type].safeParse(upcasted.data);
   if (!data.success) {
-    return { ok: false, error: { kind: 'malformed', message: `${type} data ${describeIssues(data.error)}` } };
+    return { ok: false, error: { kind: 'malformed', message: `${type} data: ${describeZodError(data.error)}` } };
   }
   const { crc: _seal, ...fields } = envelope.data;
   return { ok: true, envelope: { ...fields, v: currentVersion(type), data: data.data } as Envelope };

@@ -64,12 +64,12 @@ describe('record through the application layer', () => {
 
     // Not from the parse functions: the store validates, and refuses what its schema refuses.
     const unparsed = [{ ...trajectoryInput(), outcome: { reward: -0.1, latencyMs: 1 } }] as RecordInput[];
-    await expect(recordTrajectories(session, unparsed)).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data trajectory\.outcome\.reward/);
+    await expect(recordTrajectories(session, unparsed)).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.outcome\.reward"/);
     expect(lastValidated()).toBe(false);
 
     // Parsed, but stamped by an environment that hands out ids that are not ULIDs: validated, refused.
     const odd = watched({ ...testSession(dir), env: { ...testSession(dir).env, newId: () => 'not-a-ulid' } });
-    await expect(recordTrajectories(odd, parseTrajectories(JSON.stringify(trajectoryInput({ task: { input: 'odd' } }))))).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data trajectory\.id/);
+    await expect(recordTrajectories(odd, parseTrajectories(JSON.stringify(trajectoryInput({ task: { input: 'odd' } }))))).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.id"/);
     expect(lastValidated()).toBe(false);
     const state = await loadState(session.store);
     expect(state.trajectories.count).toBe(2);
