@@ -36,7 +36,6 @@ const AWAITING_SPLIT = new Set([
   'domain/auditReport.ts: createAuditReportBuilder',
   'domain/auditReport.ts: createAuditReportBuilder > add',
   'infra/cli/main.ts: buildProgram',
-  'projections/reports.ts: evolveReports',
   'infra/http/httpServer.ts: buildHttpServer',
 ]);
 
