@@ -35,7 +35,6 @@ const AWAITING_SPLIT = new Set([
   'infra/bench/runBench.ts: main',
   'domain/auditReport.ts: createAuditReportBuilder',
   'domain/auditReport.ts: createAuditReportBuilder > add',
-  'infra/cli/main.ts: buildProgram',
   'infra/http/httpServer.ts: buildHttpServer',
 ]);
 

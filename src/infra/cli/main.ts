@@ -32,25 +32,53 @@ function numberIn(min: number, max: number, integer = false) {
 }
 export { numberIn };
 
+/** What the commands are defined with: the program and the options every command takes. */
+type Cli = {
+  readonly program: Command;
+  /** A command of the program with --json, and --dir and --store after its name. */
+  readonly command: (name: string, description: string) => Command;
+  /** --dir and --store after a command's name (`memabra status --dir X`), where they win. */
+  readonly withLocation: (cmd: Command) => Command;
+  /** A command's options with the global ones under them. */
+  readonly globals: <T extends object>(options: T) => T & { dir?: string; store?: string };
+};
+
 export function buildProgram(): Command {
-  const program = new Command('memabra')
-    .description('A self-improving, event-sourced context router for AI agents')
-    .option('--dir <DIR>', 'data directory (default: $MEMABRA_DIR or ./.memabra)')
-    .option('--store <URL>', 'event store: a directory, or a postgres:// URL (default: $MEMABRA_STORE)')
-    .version(packageVersion(), '-V, --version', 'print the version')
-    // Global options come before the command, as in `memabra [--dir DIR | --store URL] COMMAND`; that also
-    // leaves `evaluate --version ID` to mean a router version.
-    .enablePositionalOptions()
-    .showHelpAfterError('(run `memabra --help` for usage)')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-
-  // --dir and --store are accepted after the command too (`memabra status --dir X`), where they win.
+  const program = rootProgram();
   const withLocation = (cmd: Command) => cmd.option('--dir <DIR>', 'data directory').option('--store <URL>', 'event store URL or directory');
-  const command = (name: string, description: string) =>
-    withLocation(program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride());
-  const globals = <T extends object>(options: T): T & { dir?: string; store?: string } => ({ ...program.opts(), ...options });
+  const cli: Cli = {
+    program,
+    withLocation,
+    command: (name, description) => withLocation(program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride()),
+    globals: (options) => ({ ...program.opts(), ...options }),
+  };
+  // In this order in `memabra --help`.
+  addLogCommands(cli);
+  addRoutingCommands(cli);
+  addCycleCommands(cli);
+  addServerCommands(cli);
+  addBenchmarkCommands(cli);
+  addCasesCommands(cli);
+  return program;
+}
 
+function rootProgram(): Command {
+  return (
+    new Command('memabra')
+      .description('A self-improving, event-sourced context router for AI agents')
+      .option('--dir <DIR>', 'data directory (default: $MEMABRA_DIR or ./.memabra)')
+      .option('--store <URL>', 'event store: a directory, or a postgres:// URL (default: $MEMABRA_STORE)')
+      .version(packageVersion(), '-V, --version', 'print the version')
+      // Global options come before the command, as in `memabra [--dir DIR | --store URL] COMMAND`; that also
+      // leaves `evaluate --version ID` to mean a router version.
+      .enablePositionalOptions()
+      .showHelpAfterError('(run `memabra --help` for usage)')
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  );
+}
+
+function addLogCommands({ command, globals }: Cli): void {
   command('init', 'create the data directory and log, and register and activate the baseline router')
     .addOption(new Option('--exploration-rate <RATE>', 'probability of exploring at route time (default 0.1)').argParser(numberIn(0, 1)))
     .addOption(new Option('--runner-up-share <SHARE>', "share of exploration spent on the runner-up route, the rest uniform (default 0.5)").argParser(numberIn(0, 1)))
@@ -71,6 +99,9 @@ export function buildProgram(): Command {
     .argument('<version>', 'version label (v2), id, or id prefix')
     .option('--reason <TEXT>', 'why, for the audit trail')
     .action((version, options) => rollbackCommand(version, globals(options)));
+}
+
+function addRoutingCommands({ command, globals }: Cli): void {
   command('route', 'decide with the active router for each request (JSON or JSON Lines) and log it; one answer line each, with its decisionId')
     .argument('[file]', 'input file, or - for stdin')
     .option('--no-log', 'decide without logging (previews, evaluation): the answers carry no decisionId')
@@ -83,6 +114,9 @@ export function buildProgram(): Command {
     .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
     .option('--version <ID>', 'version label, id or id prefix (default: the active one)')
     .action((options) => evaluateCommand(globals(options)));
+}
+
+function addCycleCommands({ command, globals }: Cli): void {
   const cycle = command('cycle', 'run one online-learning cycle and print its report')
     .addOption(new Option('--min-new-trajectories <N>', 'skip unless this many unseen trajectories exist (default 100)').argParser(numberIn(0, Number.MAX_SAFE_INTEGER, true)))
     .option('--dry-run', 'compute and report everything, promote nothing')
@@ -101,6 +135,9 @@ export function buildProgram(): Command {
     .requiredOption('--html <FILE>', 'the page to write')
     .addOption(new Option('--bucket <N>', 'decisions per point of the live reward lines (default: the log\'s trajectories over about 60 points, at least 50)').argParser(numberIn(1, 1_000_000, true)))
     .action((options) => reportCommand(globals(options)));
+}
+
+function addServerCommands({ program, command, withLocation, globals }: Cli): void {
   withLocation(program.command('mcp'))
     .description('serve init, route, record, cycle, evaluate, status, versions, reports, rollback, history, cases and verify to agents over MCP (stdio)')
     .exitOverride()
@@ -116,6 +153,9 @@ export function buildProgram(): Command {
       const { serveCommand } = await import('./serveCommand.js');
       await serveCommand(globals(options));
     });
+}
+
+function addBenchmarkCommands({ program, withLocation, globals }: Cli): void {
   const benchmark = program.command('benchmark').description("labelled suites: build one from labelled tasks, or register one as this log's gate");
   withLocation(benchmark.command('build'))
     .description("turn labelled tasks (input, candidates, the route each needs) into a suite with the reward model's outcomes")
@@ -132,6 +172,9 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .action((file: string, options) => benchmarkUseCommand(file, globals(options)));
+}
+
+function addCasesCommands({ program, withLocation, globals }: Cli): void {
   const cases = program.command('cases').description('the case index: the best past trajectory per normalised request');
   withLocation(cases.command('lookup'))
     .description('the case for a request (exit 1 when there is none, with or without --json)')
@@ -150,7 +193,6 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .action((options) => casesRebuildCommand(globals(options)));
-  return program;
 }
 
 /**
