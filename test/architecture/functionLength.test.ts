@@ -33,8 +33,6 @@ const AWAITING_SPLIT = new Set([
   'infra/store/jsonlEventStore.ts: openJsonlStore',
   'infra/store/postgresEventStore.ts: openPostgresStore',
   'infra/bench/runBench.ts: main',
-  'domain/auditReport.ts: createAuditReportBuilder',
-  'domain/auditReport.ts: createAuditReportBuilder > add',
   'infra/http/httpServer.ts: buildHttpServer',
 ]);
 
