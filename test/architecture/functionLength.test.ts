@@ -32,7 +32,6 @@ const AWAITING_SPLIT = new Set([
   'domain/cycle.ts: decideCycle',
   'infra/store/jsonlEventStore.ts: openJsonlStore',
   'infra/store/postgresEventStore.ts: openPostgresStore',
-  'infra/bench/runBench.ts: main',
   'infra/http/httpServer.ts: buildHttpServer',
 ]);
 

@@ -21,7 +21,9 @@ import { loadState } from '../app/foldedState.js';
 import { settleSnapshots } from '../app/snapshotSchedule.js';
 import type { Session } from '../app/session.js';
 import { loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
-import type { NewEvent } from '../store/eventStore.js';
+import type { RouterVersion } from '../../events/model/routerVersion.js';
+import type { Trajectory } from '../../events/model/vocabulary.js';
+import type { EventStore, NewEvent } from '../store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
 import { BENCH_BASELINE, benchId, benchTrajectories } from './benchLog.js';
 import { latencies, percentile, seconds } from './measure.js';
@@ -146,188 +148,248 @@ async function childMain(mode: string, dir: string): Promise<void> {
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
+/** What the stages of a run add to: the table's rows and the figures of bench/results.json. */
+type Results = { readonly rows: Row[]; readonly figures: Record<string, unknown> };
+
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'memabra-bench-'));
-  const rows: Row[] = [];
-  const figures: Record<string, unknown> = {};
-  const say = (text: string) => process.stderr.write(`${text}\n`);
+  const results: Results = { rows: [], figures: {} };
   try {
-    // 1. The big log, and replay against raw read + JSON.parse.
     const big = join(work, 'big');
-    say(`building a ${EVENTS}-event log...`);
-    let start = process.hrtime.bigint();
-    await buildLog(big, EVENTS - 1);
-    figures.buildSeconds = seconds(start);
-    const bigFile = join(big, LOG_FILE);
-    figures.logBytes = statSync(bigFile).size;
-    say('replay...');
-    const replay = child('replay', big);
-    const raw = Math.min(rawReadParse(bigFile), rawReadParse(bigFile));
-    figures.replay = { ...replay, rawSeconds: raw };
-    rows.push({ measure: `full replay of ${EVENTS} events (verify and fold)`, memabra: `${fmt(replay.seconds)} s`, raw: `${fmt(raw)} s read + JSON.parse`, ratio: `${fmt(raw / replay.seconds)}x`, target: '>= 0.5x', met: raw / replay.seconds >= 0.5 });
-    rows.push({ measure: 'peak RSS of replay', memabra: `${fmt(replay.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: replay.maxRssMiB < 1024 });
-
-    // 2. Open with a snapshot and 10,000 events of tail.
-    say('open with a snapshot...');
-    const opened = join(work, 'open');
-    cpSync(big, opened, { recursive: true });
-    const prepared = openJsonlStore(opened);
-    await loadState(prepared); // folds everything; a snapshot is written once it has
-    await settleSnapshots(prepared);
-    const tailFrom = statSync(join(opened, LOG_FILE)).size;
-    await buildLog(opened, 10_000, EVENTS);
-    const open = child('open', opened);
-    // The raw operation under an open: read the snapshot's bytes, and read and parse the tail's lines.
-    const snapshotFile = readdirSync(join(opened, 'snapshots')).find((name) => name.endsWith('.snap'))!;
-    const rawReadStart = process.hrtime.bigint();
-    readFileSync(join(opened, 'snapshots', snapshotFile));
-    const rawOpen = seconds(rawReadStart) + rawReadParse(join(opened, LOG_FILE), tailFrom);
-    figures.open = { ...open, rawSeconds: rawOpen };
-    const { openSeconds, snapshotWriteSeconds } = open.detail as { openSeconds: number; snapshotWriteSeconds: number };
-    rows.push({
-      measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`,
-      memabra: `${fmt(openSeconds * 1000, 0)} ms`,
-      raw: `${fmt(rawOpen * 1000, 0)} ms read snapshot + read and parse tail`,
-      ratio: `${fmt(rawOpen / openSeconds)}x`,
-      target: '< 200 ms',
-      met: openSeconds < 0.2,
-    });
-    rows.push({ measure: 'then writing the new snapshot, after the answer', memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '', met: null });
-    rmSync(opened, { recursive: true, force: true });
-
-    // 3. A full cycle on the big log.
-    say('a cycle on the big log...');
-    const cycle = child('cycle', big);
-    figures.cycle = cycle;
-    rows.push({ measure: `one full cycle (dry run) with ${EVENTS} events in the log`, memabra: `${fmt(cycle.seconds)} s`, raw: '', ratio: '', target: '', met: null });
-    rows.push({ measure: 'peak RSS of that cycle', memabra: `${fmt(cycle.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: cycle.maxRssMiB < 1024 });
+    await benchReplay(results, big);
+    await benchOpen(results, big, join(work, 'open'));
+    benchCycle(results, big);
     rmSync(big, { recursive: true, force: true });
-
-    // 4. Durable batched append against raw write + fdatasync of the same bytes in the same batch sizes.
-    say('durable appends...');
-    const appendDir = join(work, 'append');
-    const store = openJsonlStore(appendDir);
-    await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
-    const batches = 200;
-    const batchSize = 100;
-    const trajectories = [...benchTrajectories(batches * batchSize, 7)];
-    const sizes: number[] = [];
-    start = process.hrtime.bigint();
-    for (let b = 0; b < batches; b++) {
-      const before = statSync(join(appendDir, LOG_FILE)).size;
-      await store.append(trajectories.slice(b * batchSize, (b + 1) * batchSize).map((trajectory, i) => ({ id: benchId(b * batchSize + i + 10), type: 'TrajectoryRecorded', data: { trajectory } })), { expectedLastSeq: 'any' });
-      sizes.push(statSync(join(appendDir, LOG_FILE)).size - before);
-    }
-    const ours = seconds(start);
-    const bytes = readFileSync(join(appendDir, LOG_FILE));
-    const rawFile = join(work, 'raw.jsonl');
-    const fd = openSync(rawFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
-    let offset = bytes.length - sizes.reduce((a, b) => a + b, 0);
-    start = process.hrtime.bigint();
-    for (const size of sizes) {
-      writeSync(fd, bytes, offset, size);
-      fdatasyncSync(fd);
-      offset += size;
-    }
-    const rawAppend = seconds(start);
-    closeSync(fd);
-    // The same appends as the session makes them for trajectories decided from parsed input: the store
-    // seals them without validating the data a second time (AppendOptions.validated). Same bytes.
-    const decidedDir = join(work, 'decided');
-    const decidedStore = openJsonlStore(decidedDir);
-    await decidedStore.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
-    start = process.hrtime.bigint();
-    for (let b = 0; b < batches; b++) {
-      await decidedStore.append(trajectories.slice(b * batchSize, (b + 1) * batchSize).map((trajectory, i) => ({ id: benchId(b * batchSize + i + 10), type: 'TrajectoryRecorded', data: { trajectory } })), { expectedLastSeq: 'any', validated: true });
-    }
-    const decided = seconds(start);
-    rmSync(decidedDir, { recursive: true, force: true });
-    figures.append = { batches, batchSize, seconds: ours, decidedSeconds: decided, rawSeconds: rawAppend, fdatasyncMs: (rawAppend / batches) * 1000 };
-    const perSync = `${fmt((rawAppend / batches) * 1000)} ms a batch`;
-    rows.push({ measure: `durable append, ${batches} batches of ${batchSize} events (the store validates)`, memabra: `${fmt((batches * batchSize) / ours, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / ours)}x`, target: '>= 0.5x', met: rawAppend / ours >= 0.5 });
-    rows.push({ measure: `durable append, ${batches} batches of ${batchSize} decided events (validated by the decider)`, memabra: `${fmt((batches * batchSize) / decided, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / decided)}x`, target: '>= 0.5x', met: rawAppend / decided >= 0.5 });
-
-    // 4b. `memabra record` of 20,000 trajectories in one call, the whole process from outside, against
-    // the raw operation on the same lines: parse them, write them back as JSON, write the file, fdatasync.
+    const { store, rawBatchSeconds } = await benchAppend(results, work);
+    // `memabra record` of 20,000 trajectories in one call, the whole process from outside, against the raw
+    // operation on the same lines: parse them, write them back as JSON, write the file, fdatasync.
     say('record through the CLI...');
     const recorded = cliRecord(work);
-    figures.cliRecord = recorded.figures;
-    rows.push(recorded.row);
-
-    // 5. One durable record in a process that is already open.
-    say('single records...');
+    results.figures.cliRecord = recorded.figures;
+    results.rows.push(recorded.row);
     const session: Session = { store, env: realEnvironment() };
-    await loadState(store);
-    await settleSnapshots(store); // the snapshot that first load starts is not part of a record's latency
-    const one = [...benchTrajectories(300, 9)].map(({ id: _id, recordedAt: _at, source: _source, ...t }) => t);
-    const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
-    figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
-    rows.push({ measure: 'one durable record (process already open)', memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`, raw: `${fmt((rawAppend / batches) * 1000)} ms per raw write + fdatasync`, ratio: '', target: '', met: null });
-
-    // 5b. Route through the log (the process already open), decided without logging and with it: logging
-    // adds one durable append per call, whatever the number of requests in it.
-    say('route, with and without logging...');
-    const benchCatalogue = indexCatalogue(loadCatalogue());
-    const asked = loadTrainRequests()
-      .slice(0, 1000)
-      .map((r) => ({ input: r.text, candidates: retrieveCandidates(benchCatalogue, r.text) }));
-    const routeOne = async (log: boolean) => latencies(300, (i) => routeRequests(session, [asked[i % asked.length]!], { log }));
-    const unloggedTimes = await routeOne(false);
-    const loggedTimes = await routeOne(true);
-    const batchSeconds = async (log: boolean) => {
-      const begin = process.hrtime.bigint();
-      await routeRequests(session, asked, { log });
-      return seconds(begin);
-    };
-    const unloggedBatch = Math.min(await batchSeconds(false), await batchSeconds(false));
-    const loggedBatch = Math.min(await batchSeconds(true), await batchSeconds(true));
-    figures.route = {
-      one: { unlogged: { p50us: percentile(unloggedTimes, 0.5), p99us: percentile(unloggedTimes, 0.99) }, logged: { p50us: percentile(loggedTimes, 0.5), p99us: percentile(loggedTimes, 0.99) } },
-      batch: { requests: asked.length, unloggedSeconds: unloggedBatch, loggedSeconds: loggedBatch },
-    };
-    const ms = (us: number) => fmt(us / 1000);
-    rows.push({
-      measure: 'route one request, logged (process already open)',
-      memabra: `p50 ${ms(percentile(loggedTimes, 0.5))} ms, p99 ${ms(percentile(loggedTimes, 0.99))} ms`,
-      raw: `p50 ${ms(percentile(unloggedTimes, 0.5))} ms, p99 ${ms(percentile(unloggedTimes, 0.99))} ms with --no-log`,
-      ratio: `${fmt(percentile(unloggedTimes, 0.5) / percentile(loggedTimes, 0.5))}x`,
-      target: '',
-      met: null,
-    });
-    rows.push({
-      measure: `route ${asked.length} requests in one call, logged (one append)`,
-      memabra: `${fmt(loggedBatch * 1000, 0)} ms`,
-      raw: `${fmt(unloggedBatch * 1000, 0)} ms with --no-log`,
-      ratio: `${fmt(unloggedBatch / loggedBatch)}x`,
-      target: '',
-      met: null,
-    });
-
-    // 6. Training on 100,000 trajectories, and routing with 20 candidates.
-    say('training...');
-    const builder = createDatasetBuilder(DEFAULT_FEATURES, new Set());
-    start = process.hrtime.bigint();
-    for (const trajectory of benchTrajectories(100_000, 11)) builder.add(trajectory);
-    const featurise = seconds(start);
-    const samples = builder.build().samples;
-    start = process.hrtime.bigint();
-    const learned = trainChallenger({ id: 'BENCH', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING }, samples);
-    const train = seconds(start);
-    figures.training = { trajectories: 100_000, featuriseSeconds: featurise, trainSeconds: train };
-    rows.push({ measure: 'training on 100,000 trajectories', memabra: `${fmt(featurise + train)} s (features ${fmt(featurise)} s, fit ${fmt(train)} s)`, raw: '', ratio: '', target: 'a few seconds', met: featurise + train < 10 });
-
-    say('routing...');
-    const catalogue = indexCatalogue(loadCatalogue());
-    const requests = loadTrainRequests().slice(0, 2000).map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text, 20) }));
-    const padded = requests.map((r) => ({ ...r, candidates: r.candidates.length >= 20 ? r.candidates : [...r.candidates, ...Array.from({ length: 20 - r.candidates.length }, (_, i) => ({ id: `pad${i}`, kind: 'tool' as const, name: `pad ${i}`, score: 0.01 }))] }));
-    for (let i = 0; i < 5000; i++) decideRoute(learned, padded[i % padded.length]!, 0.5); // warm up
-    const routeTimes = await latencies(20_000, (i) => decideRoute(learned, padded[i % padded.length]!, (i % 97) / 97));
-    figures.routing = { candidates: 20, p50us: percentile(routeTimes, 0.5), p99us: percentile(routeTimes, 0.99) };
-    rows.push({ measure: 'routing one request, 20 candidates, in process', memabra: `p50 ${fmt(percentile(routeTimes, 0.5), 1)} us, p99 ${fmt(percentile(routeTimes, 0.99), 1)} us`, raw: '', ratio: '', target: 'p99 < 50 us', met: percentile(routeTimes, 0.99) < 50 });
+    await benchRecord(results, session, rawBatchSeconds);
+    await benchRoute(results, session);
+    await benchRouting(results, benchTraining(results));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  writeResults(results);
+}
 
+/** 1. The big log, and replay against raw read + JSON.parse. */
+async function benchReplay({ rows, figures }: Results, big: string): Promise<void> {
+  say(`building a ${EVENTS}-event log...`);
+  const start = process.hrtime.bigint();
+  await buildLog(big, EVENTS - 1);
+  figures.buildSeconds = seconds(start);
+  const bigFile = join(big, LOG_FILE);
+  figures.logBytes = statSync(bigFile).size;
+  say('replay...');
+  const replay = child('replay', big);
+  const raw = Math.min(rawReadParse(bigFile), rawReadParse(bigFile));
+  figures.replay = { ...replay, rawSeconds: raw };
+  rows.push({ measure: `full replay of ${EVENTS} events (verify and fold)`, memabra: `${fmt(replay.seconds)} s`, raw: `${fmt(raw)} s read + JSON.parse`, ratio: `${fmt(raw / replay.seconds)}x`, target: '>= 0.5x', met: raw / replay.seconds >= 0.5 });
+  rows.push({ measure: 'peak RSS of replay', memabra: `${fmt(replay.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: replay.maxRssMiB < 1024 });
+}
+
+/** 2. Open with a snapshot and 10,000 events of tail, on a copy of the big log. */
+async function benchOpen({ rows, figures }: Results, big: string, opened: string): Promise<void> {
+  say('open with a snapshot...');
+  cpSync(big, opened, { recursive: true });
+  const prepared = openJsonlStore(opened);
+  await loadState(prepared); // folds everything; a snapshot is written once it has
+  await settleSnapshots(prepared);
+  const tailFrom = statSync(join(opened, LOG_FILE)).size;
+  await buildLog(opened, 10_000, EVENTS);
+  const open = child('open', opened);
+  // The raw operation under an open: read the snapshot's bytes, and read and parse the tail's lines.
+  const snapshotFile = readdirSync(join(opened, 'snapshots')).find((name) => name.endsWith('.snap'))!;
+  const rawReadStart = process.hrtime.bigint();
+  readFileSync(join(opened, 'snapshots', snapshotFile));
+  const rawOpen = seconds(rawReadStart) + rawReadParse(join(opened, LOG_FILE), tailFrom);
+  figures.open = { ...open, rawSeconds: rawOpen };
+  const { openSeconds, snapshotWriteSeconds } = open.detail as { openSeconds: number; snapshotWriteSeconds: number };
+  rows.push({
+    measure: `open with a snapshot + 10,000 events of tail (${EVENTS + 10_000} events)`,
+    memabra: `${fmt(openSeconds * 1000, 0)} ms`,
+    raw: `${fmt(rawOpen * 1000, 0)} ms read snapshot + read and parse tail`,
+    ratio: `${fmt(rawOpen / openSeconds)}x`,
+    target: '< 200 ms',
+    met: openSeconds < 0.2,
+  });
+  rows.push({ measure: 'then writing the new snapshot, after the answer', memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '', met: null });
+  rmSync(opened, { recursive: true, force: true });
+}
+
+/** 3. A full cycle on the big log. */
+function benchCycle({ rows, figures }: Results, big: string): void {
+  say('a cycle on the big log...');
+  const cycle = child('cycle', big);
+  figures.cycle = cycle;
+  rows.push({ measure: `one full cycle (dry run) with ${EVENTS} events in the log`, memabra: `${fmt(cycle.seconds)} s`, raw: '', ratio: '', target: '', met: null });
+  rows.push({ measure: 'peak RSS of that cycle', memabra: `${fmt(cycle.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: cycle.maxRssMiB < 1024 });
+}
+
+const APPEND_BATCHES = 200;
+const APPEND_BATCH_SIZE = 100;
+
+/** A log of its own with the baseline registered, for appends to be timed on. */
+async function registeredStore(dir: string): Promise<EventStore> {
+  const store = openJsonlStore(dir);
+  await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
+  return store;
+}
+
+/** One batch of the append stages: its trajectories recorded, with ids after the baseline's. */
+const appendBatch = (trajectories: readonly Trajectory[], b: number): NewEvent[] =>
+  trajectories.slice(b * APPEND_BATCH_SIZE, (b + 1) * APPEND_BATCH_SIZE).map((trajectory, i) => ({ id: benchId(b * APPEND_BATCH_SIZE + i + 10), type: 'TrajectoryRecorded', data: { trajectory } }));
+
+/**
+ * 4. Durable batched append against raw write + fdatasync of the same bytes in the same batch sizes; then
+ * the same appends as the session makes them for trajectories decided from parsed input. The store it
+ * appended to is the one the later stages record and route through.
+ */
+async function benchAppend({ rows, figures }: Results, work: string): Promise<{ store: EventStore; rawBatchSeconds: number }> {
+  say('durable appends...');
+  const appendDir = join(work, 'append');
+  const store = await registeredStore(appendDir);
+  const batches = APPEND_BATCHES;
+  const batchSize = APPEND_BATCH_SIZE;
+  const trajectories = [...benchTrajectories(batches * batchSize, 7)];
+  const sizes: number[] = [];
+  const start = process.hrtime.bigint();
+  for (let b = 0; b < batches; b++) {
+    const before = statSync(join(appendDir, LOG_FILE)).size;
+    await store.append(appendBatch(trajectories, b), { expectedLastSeq: 'any' });
+    sizes.push(statSync(join(appendDir, LOG_FILE)).size - before);
+  }
+  const ours = seconds(start);
+  const rawAppend = rawAppendSeconds(readFileSync(join(appendDir, LOG_FILE)), sizes, join(work, 'raw.jsonl'));
+  const decided = await decidedAppendSeconds(join(work, 'decided'), trajectories);
+  figures.append = { batches, batchSize, seconds: ours, decidedSeconds: decided, rawSeconds: rawAppend, fdatasyncMs: (rawAppend / batches) * 1000 };
+  const perSync = `${fmt((rawAppend / batches) * 1000)} ms a batch`;
+  rows.push({ measure: `durable append, ${batches} batches of ${batchSize} events (the store validates)`, memabra: `${fmt((batches * batchSize) / ours, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / ours)}x`, target: '>= 0.5x', met: rawAppend / ours >= 0.5 });
+  rows.push({ measure: `durable append, ${batches} batches of ${batchSize} decided events (validated by the decider)`, memabra: `${fmt((batches * batchSize) / decided, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / decided)}x`, target: '>= 0.5x', met: rawAppend / decided >= 0.5 });
+  return { store, rawBatchSeconds: rawAppend / batches };
+}
+
+/** The raw operation under the appends: the same bytes written to a file in the same sizes, each fdatasynced. */
+function rawAppendSeconds(bytes: Buffer, sizes: readonly number[], rawFile: string): number {
+  const fd = openSync(rawFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+  let offset = bytes.length - sizes.reduce((a, b) => a + b, 0);
+  const start = process.hrtime.bigint();
+  for (const size of sizes) {
+    writeSync(fd, bytes, offset, size);
+    fdatasyncSync(fd);
+    offset += size;
+  }
+  const rawAppend = seconds(start);
+  closeSync(fd);
+  return rawAppend;
+}
+
+/**
+ * The appends as the session makes them for trajectories decided from parsed input: the store seals them
+ * without validating the data a second time (AppendOptions.validated). Same bytes.
+ */
+async function decidedAppendSeconds(decidedDir: string, trajectories: readonly Trajectory[]): Promise<number> {
+  const decidedStore = await registeredStore(decidedDir);
+  const start = process.hrtime.bigint();
+  for (let b = 0; b < APPEND_BATCHES; b++) {
+    await decidedStore.append(appendBatch(trajectories, b), { expectedLastSeq: 'any', validated: true });
+  }
+  const decided = seconds(start);
+  rmSync(decidedDir, { recursive: true, force: true });
+  return decided;
+}
+
+/** 5. One durable record in a process that is already open. */
+async function benchRecord({ rows, figures }: Results, session: Session, rawBatchSeconds: number): Promise<void> {
+  say('single records...');
+  await loadState(session.store);
+  await settleSnapshots(session.store); // the snapshot that first load starts is not part of a record's latency
+  const one = [...benchTrajectories(300, 9)].map(({ id: _id, recordedAt: _at, source: _source, ...t }) => t);
+  const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
+  figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
+  rows.push({ measure: 'one durable record (process already open)', memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`, raw: `${fmt(rawBatchSeconds * 1000)} ms per raw write + fdatasync`, ratio: '', target: '', met: null });
+}
+
+/**
+ * 5b. Route through the log (the process already open), decided without logging and with it: logging
+ * adds one durable append per call, whatever the number of requests in it.
+ */
+async function benchRoute({ rows, figures }: Results, session: Session): Promise<void> {
+  say('route, with and without logging...');
+  const benchCatalogue = indexCatalogue(loadCatalogue());
+  const asked = loadTrainRequests()
+    .slice(0, 1000)
+    .map((r) => ({ input: r.text, candidates: retrieveCandidates(benchCatalogue, r.text) }));
+  const routeOne = async (log: boolean) => latencies(300, (i) => routeRequests(session, [asked[i % asked.length]!], { log }));
+  const unloggedTimes = await routeOne(false);
+  const loggedTimes = await routeOne(true);
+  const batchSeconds = async (log: boolean) => {
+    const begin = process.hrtime.bigint();
+    await routeRequests(session, asked, { log });
+    return seconds(begin);
+  };
+  const unloggedBatch = Math.min(await batchSeconds(false), await batchSeconds(false));
+  const loggedBatch = Math.min(await batchSeconds(true), await batchSeconds(true));
+  figures.route = {
+    one: { unlogged: { p50us: percentile(unloggedTimes, 0.5), p99us: percentile(unloggedTimes, 0.99) }, logged: { p50us: percentile(loggedTimes, 0.5), p99us: percentile(loggedTimes, 0.99) } },
+    batch: { requests: asked.length, unloggedSeconds: unloggedBatch, loggedSeconds: loggedBatch },
+  };
+  const ms = (us: number) => fmt(us / 1000);
+  rows.push({
+    measure: 'route one request, logged (process already open)',
+    memabra: `p50 ${ms(percentile(loggedTimes, 0.5))} ms, p99 ${ms(percentile(loggedTimes, 0.99))} ms`,
+    raw: `p50 ${ms(percentile(unloggedTimes, 0.5))} ms, p99 ${ms(percentile(unloggedTimes, 0.99))} ms with --no-log`,
+    ratio: `${fmt(percentile(unloggedTimes, 0.5) / percentile(loggedTimes, 0.5))}x`,
+    target: '',
+    met: null,
+  });
+  rows.push({
+    measure: `route ${asked.length} requests in one call, logged (one append)`,
+    memabra: `${fmt(loggedBatch * 1000, 0)} ms`,
+    raw: `${fmt(unloggedBatch * 1000, 0)} ms with --no-log`,
+    ratio: `${fmt(unloggedBatch / loggedBatch)}x`,
+    target: '',
+    met: null,
+  });
+}
+
+/** 6. Training on 100,000 trajectories; the router it trains is the one routing is timed with. */
+function benchTraining({ rows, figures }: Results): RouterVersion {
+  say('training...');
+  const builder = createDatasetBuilder(DEFAULT_FEATURES, new Set());
+  let start = process.hrtime.bigint();
+  for (const trajectory of benchTrajectories(100_000, 11)) builder.add(trajectory);
+  const featurise = seconds(start);
+  const samples = builder.build().samples;
+  start = process.hrtime.bigint();
+  const learned = trainChallenger({ id: 'BENCH', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING }, samples);
+  const train = seconds(start);
+  figures.training = { trajectories: 100_000, featuriseSeconds: featurise, trainSeconds: train };
+  rows.push({ measure: 'training on 100,000 trajectories', memabra: `${fmt(featurise + train)} s (features ${fmt(featurise)} s, fit ${fmt(train)} s)`, raw: '', ratio: '', target: 'a few seconds', met: featurise + train < 10 });
+  return learned;
+}
+
+/** 6b. Routing with 20 candidates, in process. */
+async function benchRouting({ rows, figures }: Results, learned: RouterVersion): Promise<void> {
+  say('routing...');
+  const catalogue = indexCatalogue(loadCatalogue());
+  const requests = loadTrainRequests().slice(0, 2000).map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text, 20) }));
+  const padded = requests.map((r) => ({ ...r, candidates: r.candidates.length >= 20 ? r.candidates : [...r.candidates, ...Array.from({ length: 20 - r.candidates.length }, (_, i) => ({ id: `pad${i}`, kind: 'tool' as const, name: `pad ${i}`, score: 0.01 }))] }));
+  for (let i = 0; i < 5000; i++) decideRoute(learned, padded[i % padded.length]!, 0.5); // warm up
+  const routeTimes = await latencies(20_000, (i) => decideRoute(learned, padded[i % padded.length]!, (i % 97) / 97));
+  figures.routing = { candidates: 20, p50us: percentile(routeTimes, 0.5), p99us: percentile(routeTimes, 0.99) };
+  rows.push({ measure: 'routing one request, 20 candidates, in process', memabra: `p50 ${fmt(percentile(routeTimes, 0.5), 1)} us, p99 ${fmt(percentile(routeTimes, 0.99), 1)} us`, raw: '', ratio: '', target: 'p99 < 50 us', met: percentile(routeTimes, 0.99) < 50 });
+}
+
+/** The table on stdout, and everything in bench/results.json. */
+function writeResults({ rows, figures }: Results): void {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
   const widths = ['measure', 'memabra', 'raw', 'ratio', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
