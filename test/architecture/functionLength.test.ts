@@ -24,12 +24,14 @@ const NUMERIC_KERNELS = new Set([
 ]);
 
 /**
- * Long functions still to be split (issue 15), each named with why it waits. This list only shrinks: a
- * function not on it that grows past the limit fails the test.
+ * Long functions still to be split (issue 15), each named with why it waits. Entries leave as their
+ * functions are split, and none should join: a function not on it that grows past the limit fails the test.
  */
 const AWAITING_SPLIT = new Set([
   // The cycle's decider is being given the one decider shape by the one-handler work; split with it.
   'domain/cycle.ts: decideCycle',
+  // Grew past the limit (61) on main while this test was written; the learning work it belongs to splits it.
+  'infra/learning/gatedLearning.ts: runGatedLearning',
   'infra/store/jsonlEventStore.ts: openJsonlStore',
   'infra/store/postgresEventStore.ts: openPostgresStore',
   'infra/http/httpServer.ts: buildHttpServer',
