@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events/catalogue.js';
 import type { Draft } from 'immer';
+import type { GateResult } from '../events/model/promotionPolicy.js';
 import type { StateDraft, TrainingReport } from './state.js';
 
 /** One training report per cycle, filled in as the cycle's events arrive. */
@@ -69,31 +70,12 @@ function startedReport(event: Extract<StoredEvent, { type: 'CycleStarted' }>): D
 /** What one later event of a cycle adds to its report. */
 function fillReport(report: Draft<TrainingReport>, event: CycleStepEvent): void {
   switch (event.type) {
-    case 'CycleSkipped': {
+    case 'CycleSkipped':
       report.decision = 'skipped';
       report.thinEvidence = event.data.thinEvidence ?? null;
       report.endedAt = event.at;
-      // Why it skipped, as the one gate it did not pass, so every report says why it ended as it did.
-      const { newTrajectoryCount, minNewTrajectories, thinEvidence } = event.data;
-      report.reasons = [
-        thinEvidence
-          ? {
-              gate: 'held-out-evidence',
-              passed: false,
-              value: thinEvidence.heldOutCount,
-              threshold: thinEvidence.requiredCount,
-              message: `${thinEvidence.heldOutCount} held-out trajector${thinEvidence.heldOutCount === 1 ? 'y' : 'ies'}, ${thinEvidence.requiredCount} needed`,
-            }
-          : {
-              gate: 'min-new-trajectories',
-              passed: false,
-              value: newTrajectoryCount,
-              threshold: minNewTrajectories,
-              message: `${newTrajectoryCount} new trajector${newTrajectoryCount === 1 ? 'y' : 'ies'}, ${minNewTrajectories} needed`,
-            },
-      ];
+      report.reasons = [skipReason(event.data)];
       return;
-    }
     case 'ChallengerTrained':
       report.challengerVersionId = event.data.challenger.id;
       report.trainingSet = event.data.trainingSet;
@@ -129,4 +111,23 @@ function fillReport(report: Draft<TrainingReport>, event: CycleStepEvent): void 
     default:
       return event satisfies never;
   }
+}
+
+/** Why a cycle skipped, as the one gate it did not pass, so every report says why it ended as it did. */
+function skipReason({ newTrajectoryCount, minNewTrajectories, thinEvidence }: Extract<StoredEvent, { type: 'CycleSkipped' }>['data']): GateResult {
+  return thinEvidence
+    ? {
+        gate: 'held-out-evidence',
+        passed: false,
+        value: thinEvidence.heldOutCount,
+        threshold: thinEvidence.requiredCount,
+        message: `${thinEvidence.heldOutCount} held-out trajector${thinEvidence.heldOutCount === 1 ? 'y' : 'ies'}, ${thinEvidence.requiredCount} needed`,
+      }
+    : {
+        gate: 'min-new-trajectories',
+        passed: false,
+        value: newTrajectoryCount,
+        threshold: minNewTrajectories,
+        message: `${newTrajectoryCount} new trajector${newTrajectoryCount === 1 ? 'y' : 'ies'}, ${minNewTrajectories} needed`,
+      };
 }
