@@ -143,88 +143,153 @@ export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent
   }
 }
 
-/**
- * The log as one JSON Lines file in a directory. One writer at a time (a kernel lock on the log itself), group
- * commit (a batch is one write, then fdatasync, before append returns), readers lock-free.
- */
-export function openJsonlStore(directory: string, options: JsonlStoreOptions = {}): EventStore {
-  const path = join(directory, LOG_FILE);
-  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-  const now = options.now ?? (() => new Date());
-  const pauseMidWriteMs = options.pauseMidWriteMs ?? 0;
-
+/** One log file's settings, and what this store has learnt of the file. */
+type JsonlLog = {
+  readonly directory: string;
+  readonly path: string;
+  readonly maxEventBytes: number;
+  readonly lockTimeoutMs: number;
+  readonly now: () => Date;
+  readonly pauseMidWriteMs: number;
   /**
    * How far this store has checked the log line by line (seal, seq, chain, framing): its reads, from the
    * start or from a snapshot's cursor, and its own appends. A writer extends only a log it has checked up
    * to where it appends, so it never acknowledges events after damage it has not looked at.
    */
-  let checked: ReadCursor | null = null;
-  const checkedAt = (summary: ScanSummary): ReadCursor => ({ seq: summary.lastSeq, offset: summary.validBytes, hash: summary.lastHash, at: summary.lastAt });
-
-  /** Checks the lines between the last checked point (or the start) and the tail; throws on the first bad one. */
-  function checkUpTo(fd: number, tail: LogTail): void {
-    if (checked && checked.offset === tail.validBytes && checked.hash === tail.lastHash) return;
-    const from = checked && checked.offset < tail.validBytes ? resumePoint(fd, checked) : undefined;
-    // Events are not collected (fromSeq past any seq): only the checks matter here.
-    const scan = scanLog(fd, tail.validBytes, Number.MAX_SAFE_INTEGER, from, 'sealed');
-    let step = scan.next();
-    while (!step.done) step = scan.next();
-    if (step.value.lastSeq !== tail.lastSeq || step.value.lastHash !== tail.lastHash) {
-      throw new MemabraError('corrupt-log', `the log at ${path} does not check up to its last append (seq ${tail.lastSeq}); nothing was appended`);
-    }
-    checked = checkedAt(step.value);
-  }
-
+  checked: ReadCursor | null;
   /**
    * Where this store's own last append ended, and the length of its last line with the newline. While
    * the log still ends there with that line, the tail is known without reading back through the file:
    * the line's `prev` chains it to every line before it, so the same last line means the same log.
    */
-  let ownTail: { readonly cursor: ReadCursor; readonly lineBytes: number } | null = null;
+  ownTail: { readonly cursor: ReadCursor; readonly lineBytes: number } | null;
+};
 
-  function knownTail(fd: number, size: number): LogTail | null {
-    if (!ownTail || ownTail.cursor.offset !== size || ownTail.cursor.at === null) return null;
-    const { cursor, lineBytes } = ownTail;
-    const from = size - lineBytes;
-    const take = from > 0 ? lineBytes + 1 : lineBytes;
-    const bytes = Buffer.allocUnsafe(take);
-    if (readSync(fd, bytes, 0, take, size - take) !== take || bytes[take - 1] !== 0x0a || (from > 0 && bytes[0] !== 0x0a)) return null;
-    if (lineHash(bytes.subarray(take - lineBytes, take - 1)) !== cursor.hash) return null;
-    return { lastSeq: cursor.seq, lastHash: cursor.hash, lastAt: cursor.at, validBytes: size };
+/**
+ * The log as one JSON Lines file in a directory. One writer at a time (a kernel lock on the log itself), group
+ * commit (a batch is one write, then fdatasync, before append returns), readers lock-free.
+ */
+export function openJsonlStore(directory: string, options: JsonlStoreOptions = {}): EventStore {
+  const pauseMidWriteMs = options.pauseMidWriteMs ?? 0;
+  const log: JsonlLog = {
+    directory,
+    path: join(directory, LOG_FILE),
+    maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
+    now: options.now ?? (() => new Date()),
+    pauseMidWriteMs,
+    checked: null,
+    ownTail: null,
+  };
+  return {
+    location: log.path,
+    head: () => readHead(log),
+    readBatches: (fromSeq) => readBatches(log, fromSeq),
+    readFrom: (cursor) => readFrom(log, cursor),
+    append: (events, appendOptions) => append(log, events, appendOptions),
+    verify: () => verifyLogFile(log.path),
+    repair: () => repair(log),
+    snapshots: snapshotFiles(directory, { pauseMidWriteMs }),
+    close: async () => {},
+  };
+}
+
+const checkedAt = (summary: ScanSummary): ReadCursor => ({ seq: summary.lastSeq, offset: summary.validBytes, hash: summary.lastHash, at: summary.lastAt });
+
+/** Checks the lines between the last checked point (or the start) and the tail; throws on the first bad one. */
+function checkUpTo(log: JsonlLog, fd: number, tail: LogTail): void {
+  const { checked } = log;
+  if (checked && checked.offset === tail.validBytes && checked.hash === tail.lastHash) return;
+  const from = checked && checked.offset < tail.validBytes ? resumePoint(log, fd, checked) : undefined;
+  // Events are not collected (fromSeq past any seq): only the checks matter here.
+  const scan = scanLog(fd, tail.validBytes, Number.MAX_SAFE_INTEGER, from, 'sealed');
+  let step = scan.next();
+  while (!step.done) step = scan.next();
+  if (step.value.lastSeq !== tail.lastSeq || step.value.lastHash !== tail.lastHash) {
+    throw new MemabraError('corrupt-log', `the log at ${log.path} does not check up to its last append (seq ${tail.lastSeq}); nothing was appended`);
   }
+  log.checked = checkedAt(step.value);
+}
 
-  function readTail(fd: number): LogTail {
-    const size = fstatSync(fd).size;
-    const known = knownTail(fd, size);
-    if (known) return known;
-    const found = findTail(fd, size);
-    if (found.ok) return found.tail;
-    // A bad line near the end: the full scan names it.
-    const summary = scanLogFile(path);
-    return { lastSeq: summary.lastSeq, lastHash: summary.lastHash, lastAt: summary.lastAt, validBytes: summary.validBytes };
+/** The tail of the log as this store's own last append left it, if the file still ends with that line. */
+function knownTail({ ownTail }: JsonlLog, fd: number, size: number): LogTail | null {
+  if (!ownTail || ownTail.cursor.offset !== size || ownTail.cursor.at === null) return null;
+  const { cursor, lineBytes } = ownTail;
+  const from = size - lineBytes;
+  const take = from > 0 ? lineBytes + 1 : lineBytes;
+  const bytes = Buffer.allocUnsafe(take);
+  if (readSync(fd, bytes, 0, take, size - take) !== take || bytes[take - 1] !== 0x0a || (from > 0 && bytes[0] !== 0x0a)) return null;
+  if (lineHash(bytes.subarray(take - lineBytes, take - 1)) !== cursor.hash) return null;
+  return { lastSeq: cursor.seq, lastHash: cursor.hash, lastAt: cursor.at, validBytes: size };
+}
+
+function readTail(log: JsonlLog, fd: number): LogTail {
+  const size = fstatSync(fd).size;
+  const known = knownTail(log, fd, size);
+  if (known) return known;
+  const found = findTail(fd, size);
+  if (found.ok) return found.tail;
+  // A bad line near the end: the full scan names it.
+  const summary = scanLogFile(log.path);
+  return { lastSeq: summary.lastSeq, lastHash: summary.lastHash, lastAt: summary.lastAt, validBytes: summary.validBytes };
+}
+
+async function readHead(log: JsonlLog): Promise<Head> {
+  if (!logExists(log.path)) return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null };
+  const fd = openLog(log.path, 'r');
+  try {
+    const { lastSeq, lastHash, lastAt } = readTail(log, fd);
+    return { lastSeq, lastHash, lastAt };
+  } finally {
+    closeSync(fd);
   }
+}
 
-  async function head(): Promise<Head> {
-    if (!logExists(path)) return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null };
-    const fd = openLog(path, 'r');
-    try {
-      const { lastSeq, lastHash, lastAt } = readTail(fd);
-      return { lastSeq, lastHash, lastAt };
-    } finally {
-      closeSync(fd);
+async function* readBatches(log: JsonlLog, fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
+  if (!logExists(log.path)) return;
+  const fd = openLog(log.path, 'r');
+  try {
+    const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+    for (let step = scan.next(); ; step = scan.next()) {
+      if (step.done) {
+        log.checked = checkedAt(step.value);
+        return;
+      }
+      yield step.value;
     }
+  } finally {
+    closeSync(fd);
   }
+}
 
-  async function* readBatches(fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
-    if (!logExists(path)) return;
-    const fd = openLog(path, 'r');
+/** The cursor is still valid when the line ending at its offset is the line it saw (same hash). */
+function resumePoint(log: JsonlLog, fd: number, cursor: ReadCursor | null): ScanStart | undefined {
+  if (!cursor || cursor.offset === 0) return undefined;
+  const probe = Math.min(cursor.offset, log.maxEventBytes + 1);
+  const bytes = Buffer.allocUnsafe(probe);
+  if (readSync(fd, bytes, 0, probe, cursor.offset - probe) !== probe || bytes[probe - 1] !== 0x0a) return undefined;
+  const previous = bytes.lastIndexOf(0x0a, probe - 2);
+  if (previous < 0 && probe < cursor.offset) return undefined;
+  if (lineHash(bytes.subarray(previous + 1, probe - 1)) !== cursor.hash) return undefined;
+  // Line N of a log that checks holds seq N (one event a line, seq gap-free from 1), so the lines before
+  // the cursor are its seq, and a bad line after it is named by its real line number in the file.
+  return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
+}
+
+async function readFrom(log: JsonlLog, cursor: ReadCursor | null): Promise<LogReader> {
+  const empty: ReadCursor = { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
+  if (!logExists(log.path)) {
+    return { resumed: cursor === null || cursor.seq === 0, batches: (async function* () { return empty; })() };
+  }
+  const fd = openLog(log.path, 'r');
+  const start = resumePoint(log, fd, cursor);
+  async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
     try {
-      const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+      const scan = scanLog(fd, fstatSync(fd).size, 1, start);
       for (let step = scan.next(); ; step = scan.next()) {
         if (step.done) {
-          checked = checkedAt(step.value);
-          return;
+          log.checked = checkedAt(step.value);
+          return log.checked;
         }
         yield step.value;
       }
@@ -232,134 +297,105 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
       closeSync(fd);
     }
   }
+  return { resumed: cursor === null || cursor.offset === 0 || start !== undefined, batches: batches() };
+}
 
-  /** The cursor is still valid when the line ending at its offset is the line it saw (same hash). */
-  function resumePoint(fd: number, cursor: ReadCursor | null): ScanStart | undefined {
-    if (!cursor || cursor.offset === 0) return undefined;
-    const probe = Math.min(cursor.offset, maxEventBytes + 1);
-    const bytes = Buffer.allocUnsafe(probe);
-    if (readSync(fd, bytes, 0, probe, cursor.offset - probe) !== probe || bytes[probe - 1] !== 0x0a) return undefined;
-    const previous = bytes.lastIndexOf(0x0a, probe - 2);
-    if (previous < 0 && probe < cursor.offset) return undefined;
-    if (lineHash(bytes.subarray(previous + 1, probe - 1)) !== cursor.hash) return undefined;
-    // Line N of a log that checks holds seq N (one event a line, seq gap-free from 1), so the lines before
-    // the cursor are its seq, and a bad line after it is named by its real line number in the file.
-    return { offset: cursor.offset, seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
-  }
-
-  async function readFrom(cursor: ReadCursor | null): Promise<LogReader> {
-    const empty: ReadCursor = { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
-    if (!logExists(path)) {
-      return { resumed: cursor === null || cursor.seq === 0, batches: (async function* () { return empty; })() };
-    }
-    const fd = openLog(path, 'r');
-    const start = resumePoint(fd, cursor);
-    async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
-      try {
-        const scan = scanLog(fd, fstatSync(fd).size, 1, start);
-        for (let step = scan.next(); ; step = scan.next()) {
-          if (step.done) {
-            checked = checkedAt(step.value);
-            return checked;
-          }
-          yield step.value;
-        }
-      } finally {
-        closeSync(fd);
-      }
-    }
-    return { resumed: cursor === null || cursor.offset === 0 || start !== undefined, batches: batches() };
-  }
-
-  async function append(events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): Promise<AppendResult> {
-    makeDataDirectory(directory);
-    const created = !logExists(path);
-    const fd = openLog(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+async function append(log: JsonlLog, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  makeDataDirectory(log.directory);
+  const created = !logExists(log.path);
+  const fd = openLog(log.path, constants.O_RDWR | constants.O_CREAT, 0o644);
+  try {
+    if (created) fsyncDirectory(dirname(log.path));
+    await lockExclusive(fd, log.path, log.lockTimeoutMs);
     try {
-      if (created) fsyncDirectory(dirname(path));
-      await lockExclusive(fd, path, lockTimeoutMs);
-      try {
-        const tail = readTail(fd);
-        if (fstatSync(fd).size > tail.validBytes) {
-          // The remains of an append that died before it returned: never acknowledged, so dropped.
-          ftruncateSync(fd, tail.validBytes);
-          fdatasyncSync(fd);
-        }
-        checkUpTo(fd, tail);
-        if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
-          throw appendConflict(expectedLastSeq, tail.lastSeq);
-        }
-        if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
-        const { bytes: buffer, stored, lastHash } = encodeBatch(events, tail, now(), maxEventBytes, validated);
-        try {
-          writeAll(fd, buffer, tail.validBytes, pauseMidWriteMs);
-          fdatasyncSync(fd);
-        } catch (error) {
-          try {
-            ftruncateSync(fd, tail.validBytes);
-            fdatasyncSync(fd);
-          } catch {
-            // The torn bytes stay; the next writer drops them, and readers never see them.
-          }
-          throw new MemabraError(
-            'io',
-            `could not append to ${path}: ${describeIoError(error)}; nothing of this batch was kept, the log up to seq ${tail.lastSeq} is intact`,
-          );
-        }
-        checked = { seq: tail.lastSeq + events.length, offset: tail.validBytes + buffer.length, hash: lastHash, at: stored.at(-1)!.at };
-        ownTail = { cursor: checked, lineBytes: buffer.length - (buffer.lastIndexOf(0x0a, buffer.length - 2) + 1) };
-        return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + events.length, events: stored };
-      } finally {
-        unlock(fd);
-      }
+      return appendLocked(log, fd, events, options);
     } finally {
-      closeSync(fd);
+      unlock(fd);
     }
+  } finally {
+    closeSync(fd);
   }
+}
 
-  async function verify(): Promise<VerifyReport> {
-    let events = 0;
-    // A mistyped --dir must not pass an audit as an empty, healthy log.
-    if (!logExists(path)) return { ok: false, events, error: `there is no log at ${path} (nothing to verify; \`memabra init\` creates one)` };
+/** An append under the writer's lock: the tail found and checked, the batch written and synced. */
+function appendLocked(log: JsonlLog, fd: number, events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): AppendResult {
+  const tail = readTail(log, fd);
+  if (fstatSync(fd).size > tail.validBytes) {
+    // The remains of an append that died before it returned: never acknowledged, so dropped.
+    ftruncateSync(fd, tail.validBytes);
+    fdatasyncSync(fd);
+  }
+  checkUpTo(log, fd, tail);
+  if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
+    throw appendConflict(expectedLastSeq, tail.lastSeq);
+  }
+  if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
+  const { bytes: buffer, stored, lastHash } = encodeBatch(events, tail, log.now(), log.maxEventBytes, validated);
+  writeBatch(log, fd, buffer, tail);
+  log.checked = { seq: tail.lastSeq + events.length, offset: tail.validBytes + buffer.length, hash: lastHash, at: stored.at(-1)!.at };
+  log.ownTail = { cursor: log.checked, lineBytes: buffer.length - (buffer.lastIndexOf(0x0a, buffer.length - 2) + 1) };
+  return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + events.length, events: stored };
+}
+
+/** The batch's bytes after the tail, then fdatasync; on failure, the file cut back to the tail. */
+function writeBatch(log: JsonlLog, fd: number, buffer: Buffer, tail: LogTail): void {
+  try {
+    writeAll(fd, buffer, tail.validBytes, log.pauseMidWriteMs);
+    fdatasyncSync(fd);
+  } catch (error) {
     try {
-      const summary = scanLogFile(
-        path,
-        (batch) => {
-          events += batch.length;
-        },
-        1,
-        'full',
-      );
-      const tornTail = summary.tail.kind === 'torn' ? { firstLine: summary.tail.firstLine, bytes: summary.tail.bytes, reason: summary.tail.reason } : null;
-      return { ok: true, events, lastSeq: summary.lastSeq, lastHash: summary.lastHash, tornTail };
-    } catch (error) {
-      if (error instanceof MemabraError && (error.kind === 'corrupt-log' || error.kind === 'future-schema')) {
-        return { ok: false, events, error: error.message };
-      }
-      throw error;
+      ftruncateSync(fd, tail.validBytes);
+      fdatasyncSync(fd);
+    } catch {
+      // The torn bytes stay; the next writer drops them, and readers never see them.
     }
+    throw new MemabraError(
+      'io',
+      `could not append to ${log.path}: ${describeIoError(error)}; nothing of this batch was kept, the log up to seq ${tail.lastSeq} is intact`,
+    );
   }
+}
 
-  async function repair(): Promise<number> {
-    if (!logExists(path)) return 0;
-    const fd = openLog(path, constants.O_RDWR);
+async function verifyLogFile(path: string): Promise<VerifyReport> {
+  let events = 0;
+  // A mistyped --dir must not pass an audit as an empty, healthy log.
+  if (!logExists(path)) return { ok: false, events, error: `there is no log at ${path} (nothing to verify; \`memabra init\` creates one)` };
+  try {
+    const summary = scanLogFile(
+      path,
+      (batch) => {
+        events += batch.length;
+      },
+      1,
+      'full',
+    );
+    const tornTail = summary.tail.kind === 'torn' ? { firstLine: summary.tail.firstLine, bytes: summary.tail.bytes, reason: summary.tail.reason } : null;
+    return { ok: true, events, lastSeq: summary.lastSeq, lastHash: summary.lastHash, tornTail };
+  } catch (error) {
+    if (error instanceof MemabraError && (error.kind === 'corrupt-log' || error.kind === 'future-schema')) {
+      return { ok: false, events, error: error.message };
+    }
+    throw error;
+  }
+}
+
+async function repair(log: JsonlLog): Promise<number> {
+  if (!logExists(log.path)) return 0;
+  const fd = openLog(log.path, constants.O_RDWR);
+  try {
+    await lockExclusive(fd, log.path, log.lockTimeoutMs);
     try {
-      await lockExclusive(fd, path, lockTimeoutMs);
-      try {
-        const size = fstatSync(fd).size;
-        const tail = readTail(fd);
-        if (size > tail.validBytes) {
-          ftruncateSync(fd, tail.validBytes);
-          fdatasyncSync(fd);
-        }
-        return size - tail.validBytes;
-      } finally {
-        unlock(fd);
+      const size = fstatSync(fd).size;
+      const tail = readTail(log, fd);
+      if (size > tail.validBytes) {
+        ftruncateSync(fd, tail.validBytes);
+        fdatasyncSync(fd);
       }
+      return size - tail.validBytes;
     } finally {
-      closeSync(fd);
+      unlock(fd);
     }
+  } finally {
+    closeSync(fd);
   }
-
-  return { location: path, head, readBatches, readFrom, append, verify, repair, snapshots: snapshotFiles(directory, { pauseMidWriteMs }), close: async () => {} };
 }
