@@ -91,7 +91,17 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const { token } = options;
   const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
+  acceptJsonBodies(app);
+  admitRequests(app, token);
+  answerErrors(app, bodyLimit);
+  await describeApi(app, token);
+  routeEndpoints(app, session, token);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}
 
+function acceptJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     try {
@@ -104,7 +114,10 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
   // the zod schemas on the routes generate the OpenAPI document. Answers are plain JSON.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
 
+/** With a token, only requests that carry it; without one, only requests to a loopback name. */
+function admitRequests(app: FastifyInstance, token: string | null): void {
   app.addHook('onRequest', async (request, reply) => {
     if (token === null) {
       // Without a token the server is on loopback; a page in a browser that rebinds its own domain to
@@ -118,7 +131,9 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
       return sendError(reply, 401, 'missing or wrong bearer token: send "Authorization: Bearer <token>"');
     }
   });
+}
 
+function answerErrors(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error, request, reply) => {
     const answer = toHttpError(error, bodyLimit);
     // Refused before the body was read (too large, not JSON): the client may still be sending it.
@@ -127,7 +142,10 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
     return sendError(reply, answer.status, answer.message);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no endpoint ${request.method} ${request.url.split('?')[0]} (see GET /openapi.json)`));
+}
 
+/** The OpenAPI document, generated from the routes' zod schemas. */
+async function describeApi(app: FastifyInstance, token: string | null): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -142,7 +160,9 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
     transform: createJsonSchemaTransform({ schemaRegistry: OPENAPI_COMPONENTS }),
     transformObject: createJsonSchemaTransformObject({ schemaRegistry: OPENAPI_COMPONENTS }),
   });
+}
 
+function routeEndpoints(app: FastifyInstance, session: Session, token: string | null): void {
   const writes = createWriteQueue();
   const cycles = createWriteQueue();
   for (const endpoint of ENDPOINTS) {
@@ -159,7 +179,4 @@ export async function buildHttpServer(session: Session, options: HttpServerOptio
       handler: async (request) => endpoint.run({ session, writes, cycles, body: bodyOf(request), params: (request.params ?? {}) as Record<string, string> }),
     });
   }
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.ready();
-  return app;
 }
