@@ -91,3 +91,15 @@ export function* eventsAsOf(events: Iterable<StoredEvent>, asOf: AsOf | undefine
     yield event;
   }
 }
+
+/**
+ * A stream of the log's batches as it was at `asOf`: the prefix `eventsAsOf` keeps, in the batches it was
+ * read in, the last one cut short; reading stops there, so the rest of the log is never read.
+ */
+export async function* batchesAsOf(batches: AsyncIterable<readonly StoredEvent[]>, asOf: AsOf | undefined): AsyncGenerator<readonly StoredEvent[]> {
+  for await (const batch of batches) {
+    const within = [...eventsAsOf(batch, asOf)];
+    if (within.length) yield within;
+    if (within.length < batch.length) return;
+  }
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventsAsOf, foldBatches, foldEvents } from '../../src/projections/fold.js';
+import type { StoredEvent } from '../../src/events/catalogue.js';
+import { batchesAsOf, eventsAsOf, foldBatches, foldEvents, type AsOf } from '../../src/projections/fold.js';
 import { initialState } from '../../src/projections/state.js';
 import { serialiseState } from '../../src/projections/stateCodec.js';
 import { domainEventArb } from '../support/eventArbitraries.js';
@@ -69,6 +70,38 @@ describe('fold', () => {
         expect(foldEvents(initialState, eventsAsOf(log, { time: cut }))).toEqual(foldEvents(initialState, expected));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('as of a seq or a time, a stream of batches keeps what the whole log keeps, in no empty batch, however it is cut', async () => {
+    const asOfArb = fc.oneof(
+      fc.nat({ max: 41 }).map((seq) => ({ seq })),
+      fc.nat().map((n) => ({ pick: n })),
+    );
+    await fc.assert(
+      fc.asyncProperty(logArb, fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 40 }), asOfArb, async (log, sizes, chosen) => {
+        // A time cut is taken at an event's own stamp, so cuts between equal stamps are reached too.
+        const asOf: AsOf = 'seq' in chosen ? chosen : { time: log.length ? log[chosen.pick % log.length]!.at : '2026-01-01T00:00:00.000Z' };
+        const cut: StoredEvent[][] = [];
+        let from = 0;
+        for (const size of sizes) if (from < log.length) cut.push(log.slice(from, (from += size)));
+        if (from < log.length) cut.push(log.slice(from));
+        let read = 0;
+        async function* batches() {
+          for (const batch of cut) {
+            read++;
+            yield batch;
+          }
+        }
+        const kept: StoredEvent[][] = [];
+        for await (const batch of batchesAsOf(batches(), asOf)) kept.push([...batch]);
+        expect(kept.flat()).toEqual([...eventsAsOf(log, asOf)]);
+        expect(kept.filter((batch) => batch.length === 0)).toEqual([]);
+        // Reading stops at the first batch that reaches past asOf.
+        const past = cut.findIndex((batch) => batch.length > [...eventsAsOf(batch, asOf)].length);
+        expect(read).toBe(past < 0 ? cut.length : past + 1);
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../events/catalogue.js';
-import { foldBatches, foldEvents, isWithin, type AsOf } from '../../projections/fold.js';
+import { batchesAsOf, foldBatches, foldEvents, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
 import { deserialiseState, type SerialisedState } from '../../projections/stateCodec.js';
 import type { EventStore, ReadCursor } from '../store/eventStore.js';
@@ -49,10 +49,6 @@ async function loadLatest(store: EventStore): Promise<MemabraState> {
 export async function loadState(store: EventStore, asOf?: AsOf): Promise<MemabraState> {
   if (!asOf) return loadLatest(store);
   let state = initialState;
-  for await (const batch of store.readBatches()) {
-    const within = asOf ? batch.filter((event) => isWithin(event, asOf)) : batch;
-    if (within.length) state = foldEvents(state, within);
-    if (within.length < batch.length) break;
-  }
+  for await (const batch of batchesAsOf(store.readBatches(), asOf)) state = foldEvents(state, batch);
   return state;
 }

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { describeEvent } from '../../domain/eventDescriptions.js';
 import { summariseStatus, type StatusSummary } from '../../domain/summaries.js';
 import { eventDataSchemas, type EventType } from '../../events/catalogue.js';
-import { isWithin, type AsOf } from '../../projections/fold.js';
+import { batchesAsOf, type AsOf } from '../../projections/fold.js';
 import { MemabraError } from '../errors.js';
-import { allEvents } from './logEvents.js';
 import { loadState } from './foldedState.js';
 import type { Session } from './session.js';
 
@@ -70,13 +69,14 @@ export async function readHistory(session: Session, query: HistoryQuery = {}): P
   const limit = query.limit ?? Number.POSITIVE_INFINITY;
   let kept: HistoryLine[] = [];
   let matched = 0;
-  for await (const event of allEvents(session.store)) {
-    if (!isWithin(event, asOf)) break;
-    if (types && !types.has(event.type)) continue;
-    matched++;
-    kept.push({ seq: event.seq, at: event.at, type: event.type, description: describeEvent(event) });
-    // Keep a window of the last `limit`, trimmed now and then rather than on every event.
-    if (kept.length >= 2 * limit) kept = kept.slice(-limit);
+  for await (const batch of batchesAsOf(session.store.readBatches(), asOf)) {
+    for (const event of batch) {
+      if (types && !types.has(event.type)) continue;
+      matched++;
+      kept.push({ seq: event.seq, at: event.at, type: event.type, description: describeEvent(event) });
+      // Keep a window of the last `limit`, trimmed now and then rather than on every event.
+      if (kept.length >= 2 * limit) kept = kept.slice(-limit);
+    }
   }
   const events = kept.slice(-limit);
   const history: History = { events, omitted: matched - events.length };
