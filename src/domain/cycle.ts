@@ -117,77 +117,31 @@ function message(error: unknown): string {
  * instead. The active router changes only through ChallengerPromoted.
  */
 export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEvent[]>> {
-  const { state, options, context } = inputs;
-  if (!state.active) return refused({ type: 'not-initialised' });
-  const baselineEntry = resolveVersion(state, options.baselineVersion ?? state.active.versionId);
-  if (!baselineEntry.ok) return baselineEntry;
-  const baseline = baselineEntry.value.version;
-  const chosen = selectEvidence(state, inputs.benchmark, inputs.registered);
-  if (!chosen.ok) return chosen;
-  const evidence = chosen.value;
-  const cycleId = context.newId();
+  const { state, options } = inputs;
+  const start = startCycle(inputs);
+  if (!start.ok) return start;
+  const { started, baseline, evidence } = start.value;
+  const { cycleId, newTrajectories } = started.data;
+  const skipped = (thinEvidence?: EventOf<'CycleSkipped'>['data']['thinEvidence']): Decided<DomainEvent[]> =>
+    decided([started, { type: 'CycleSkipped', data: { cycleId, newTrajectoryCount: newTrajectories.count, minNewTrajectories: options.minNewTrajectories, ...(thinEvidence ? { thinEvidence } : {}) } }]);
+  const failed = (stage: EventOf<'CycleFailed'>['data']['stage'], error: unknown, before: readonly DomainEvent[] = [started]): Decided<DomainEvent[]> =>
+    decided([...before, { type: 'CycleFailed', data: { cycleId, stage, error: message(error) } }]);
+  if (newTrajectories.count < options.minNewTrajectories) return skipped();
 
-  const newCount = unseenTrajectoryCount(state);
-  const newTrajectories: SeqRange = { fromSeq: state.trajectories.seenThroughSeq + 1, toSeq: state.lastSeq, count: newCount };
-  const started: EventOf<'CycleStarted'> = {
-    type: 'CycleStarted',
-    data: {
-      cycleId,
-      baselineVersionId: baseline.id,
-      evidence: evidenceRef(evidence),
-      policy: options.policy,
-      options: { dryRun: options.dryRun, minNewTrajectories: options.minNewTrajectories, seed: options.seed },
-      newTrajectories,
-    },
-  };
-  if (newCount < options.minNewTrajectories) {
-    return decided([started, { type: 'CycleSkipped', data: { cycleId, newTrajectoryCount: newCount, minNewTrajectories: options.minNewTrajectories } }]);
-  }
-  const failed = (stage: EventOf<'CycleFailed'>['data']['stage'], error: unknown): Decided<DomainEvent[]> =>
-    decided([started, { type: 'CycleFailed', data: { cycleId, stage, error: message(error) } }]);
-
-  // Dataset: every eligible trajectory, old and new; a judging suite's inputs and the held-out share kept
-  // out. Only the latest few are kept whole, for the off-policy estimates; the rest live on as training
-  // samples. A failure to read the log is the shell's to report, not a cycle outcome: only building
-  // samples is caught.
   const heldOutRule = heldOutRuleOf(state);
-  const logged: Trajectory[] = [];
-  const builder = createDatasetBuilder(options.features, benchmarkInputSet(evidence.type === 'suite' ? evidence.suite.tasks.map((t) => t.input) : []), heldOutRule);
-  for await (const { seq, trajectory } of inputs.trajectories) {
-    try {
-      builder.add(trajectory, seq);
-    } catch (error) {
-      return failed('dataset', error);
-    }
-    if (trajectory.decision.propensity !== undefined) {
-      logged.push(trajectory);
-      if (logged.length >= 2 * OFF_POLICY_SAMPLES) logged.splice(0, OFF_POLICY_SAMPLES);
-    }
-  }
-  const dataset: Dataset = builder.build();
-
+  const gathered = await gatherDataset(inputs, evidence, heldOutRule);
+  if (!gathered.ok) return failed('dataset', gathered.error);
+  const { dataset, logged } = gathered;
   if (evidence.type === 'held-out' && dataset.heldOut.samples.length < options.policy.requiredTaskCount) {
     // Judging on a handful of trajectories would promote on noise: say how much more it takes, change nothing.
     const heldOutCount = dataset.heldOut.samples.length;
     const requiredCount = options.policy.requiredTaskCount;
-    const thinEvidence = { heldOutCount, requiredCount, moreTrajectoriesNeeded: trajectoriesForHeldOut(evidence.rule, requiredCount - heldOutCount) };
-    return decided([started, { type: 'CycleSkipped', data: { cycleId, newTrajectoryCount: newCount, minNewTrajectories: options.minNewTrajectories, thinEvidence } }]);
+    return skipped({ heldOutCount, requiredCount, moreTrajectoriesNeeded: trajectoriesForHeldOut(evidence.rule, requiredCount - heldOutCount) });
   }
 
   let challenger: RouterVersion;
   try {
-    const spec: ChallengerSpec = {
-      id: context.newId(),
-      label: nextVersionLabel(state),
-      createdAt: context.now,
-      parentId: baseline.id,
-      explorationRate: options.explorationRate ?? baseline.explorationRate,
-      ...(baseline.runnerUpShare === undefined ? {} : { runnerUpShare: baseline.runnerUpShare }),
-      features: options.features,
-      training: options.training,
-      behaviour: baseline,
-    };
-    challenger = (inputs.learner ?? trainChallenger)(spec, dataset.samples);
+    challenger = trainFrom(inputs, baseline, dataset);
   } catch (error) {
     return failed('training', error);
   }
@@ -201,48 +155,127 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
       heldOut: heldOutRule ? { rule: heldOutRule, count: dataset.heldOut.count } : null,
     },
   };
-
-  let evaluated: EventOf<'ChallengerEvaluated'>;
-  let verdict: PromotionVerdict;
+  let judged: { evaluated: EventOf<'ChallengerEvaluated'>; verdict: PromotionVerdict };
   try {
-    const bootstrap = { resamples: options.policy.bootstrapResamples, confidenceLevel: options.policy.confidenceLevel, seed: options.policy.seed };
-    let judgement: Judgement;
-    let offPolicy: OffPolicyReport;
-    let judged: SeqRange | null = null;
-    if (evidence.type === 'suite') {
-      judgement = judgeOnSuite(baseline, challenger, evidence.suite, bootstrap);
-      offPolicy = offPolicyReport(logged, baseline, challenger);
-    } else {
-      const samples = dataset.heldOut.samples;
-const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap, (id) => state.versions.get(id)?.version);
-      judgement = held;
-      offPolicy = held.offPolicy;
-      judged = { fromSeq: samples[0]!.seq, toSeq: samples[samples.length - 1]!.seq, count: samples.length };
-    }
-    evaluated = {
-      type: 'ChallengerEvaluated',
-      data: {
-        cycleId,
-        evidence: started.data.evidence,
-        judged,
-        baseline: { versionId: baseline.id, metrics: judgement.baseline },
-        challenger: { versionId: challenger.id, metrics: judgement.challenger },
-        paired: judgement.paired,
-        comparison: judgement.comparison,
-        offPolicy,
-      },
-    };
-    verdict = evaluatePromotion(judgement, options.policy);
+    judged = judgeChallenger(inputs, started, evidence, { baseline, challenger, dataset, logged });
   } catch (error) {
-    return decided([started, trained, { type: 'CycleFailed', data: { cycleId, stage: 'evaluation', error: message(error) } }]);
+    return failed('evaluation', error, [started, trained]);
   }
+  return decided([started, trained, judged.evaluated, cycleEnd(inputs, cycleId, challenger, judged.verdict)]);
+}
 
-  const end: DomainEvent =
-    verdict.accepted && !options.dryRun
-      ? { type: 'ChallengerPromoted', data: { cycleId, versionId: challenger.id, priorVersionId: state.active.versionId, reasons: verdict.reasons } }
-      : {
-          type: 'ChallengerRejected',
-          data: { cycleId, challengerVersionId: challenger.id, activeVersionId: state.active.versionId, reasons: verdict.reasons, dryRun: options.dryRun, wouldPromote: verdict.accepted },
-        };
-  return decided([started, trained, evaluated, end]);
+/** The cycle's start: its baseline and evidence chosen, its id drawn, or the refusal of a cycle that cannot start. */
+function startCycle(inputs: CycleInputs): Decided<{ started: EventOf<'CycleStarted'>; baseline: RouterVersion; evidence: CycleEvidence }> {
+  const { state, options, context } = inputs;
+  if (!state.active) return refused({ type: 'not-initialised' });
+  const baselineEntry = resolveVersion(state, options.baselineVersion ?? state.active.versionId);
+  if (!baselineEntry.ok) return baselineEntry;
+  const baseline = baselineEntry.value.version;
+  const chosen = selectEvidence(state, inputs.benchmark, inputs.registered);
+  if (!chosen.ok) return chosen;
+  const evidence = chosen.value;
+  const newTrajectories: SeqRange = { fromSeq: state.trajectories.seenThroughSeq + 1, toSeq: state.lastSeq, count: unseenTrajectoryCount(state) };
+  const started: EventOf<'CycleStarted'> = {
+    type: 'CycleStarted',
+    data: {
+      cycleId: context.newId(),
+      baselineVersionId: baseline.id,
+      evidence: evidenceRef(evidence),
+      policy: options.policy,
+      options: { dryRun: options.dryRun, minNewTrajectories: options.minNewTrajectories, seed: options.seed },
+      newTrajectories,
+    },
+  };
+  return decided({ started, baseline, evidence });
+}
+
+/**
+ * Dataset: every eligible trajectory, old and new; a judging suite's inputs and the held-out share kept
+ * out. Only the latest few are kept whole, for the off-policy estimates; the rest live on as training
+ * samples. A failure to read the log is the shell's to report, not a cycle outcome: only building
+ * samples is caught.
+ */
+async function gatherDataset(
+  inputs: CycleInputs,
+  evidence: CycleEvidence,
+  heldOutRule: HeldOutRule | null,
+): Promise<{ ok: true; dataset: Dataset; logged: Trajectory[] } | { ok: false; error: unknown }> {
+  const logged: Trajectory[] = [];
+  const builder = createDatasetBuilder(inputs.options.features, benchmarkInputSet(evidence.type === 'suite' ? evidence.suite.tasks.map((t) => t.input) : []), heldOutRule);
+  for await (const { seq, trajectory } of inputs.trajectories) {
+    try {
+      builder.add(trajectory, seq);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    if (trajectory.decision.propensity !== undefined) {
+      logged.push(trajectory);
+      if (logged.length >= 2 * OFF_POLICY_SAMPLES) logged.splice(0, OFF_POLICY_SAMPLES);
+    }
+  }
+  return { ok: true, dataset: builder.build(), logged };
+}
+
+/** The challenger, trained on the dataset as the baseline's successor; throws when training fails. */
+function trainFrom({ state, options, context, learner }: CycleInputs, baseline: RouterVersion, dataset: Dataset): RouterVersion {
+  const spec: ChallengerSpec = {
+    id: context.newId(),
+    label: nextVersionLabel(state),
+    createdAt: context.now,
+    parentId: baseline.id,
+    explorationRate: options.explorationRate ?? baseline.explorationRate,
+    ...(baseline.runnerUpShare === undefined ? {} : { runnerUpShare: baseline.runnerUpShare }),
+    features: options.features,
+    training: options.training,
+    behaviour: baseline,
+  };
+  return (learner ?? trainChallenger)(spec, dataset.samples);
+}
+
+/** The challenger judged against the baseline on the chosen evidence, and the policy's verdict; throws when evaluation fails. */
+function judgeChallenger(
+  { state, options }: CycleInputs,
+  started: EventOf<'CycleStarted'>,
+  evidence: CycleEvidence,
+  { baseline, challenger, dataset, logged }: { baseline: RouterVersion; challenger: RouterVersion; dataset: Dataset; logged: readonly Trajectory[] },
+): { evaluated: EventOf<'ChallengerEvaluated'>; verdict: PromotionVerdict } {
+  const bootstrap = { resamples: options.policy.bootstrapResamples, confidenceLevel: options.policy.confidenceLevel, seed: options.policy.seed };
+  let judgement: Judgement;
+  let offPolicy: OffPolicyReport;
+  let judged: SeqRange | null = null;
+  if (evidence.type === 'suite') {
+    judgement = judgeOnSuite(baseline, challenger, evidence.suite, bootstrap);
+    offPolicy = offPolicyReport(logged, baseline, challenger);
+  } else {
+    const samples = dataset.heldOut.samples;
+    const held = judgeOnHeldOut(baseline, challenger, samples, dataset.outcomeModel, bootstrap, (id) => state.versions.get(id)?.version);
+    judgement = held;
+    offPolicy = held.offPolicy;
+    judged = { fromSeq: samples[0]!.seq, toSeq: samples[samples.length - 1]!.seq, count: samples.length };
+  }
+  const evaluated: EventOf<'ChallengerEvaluated'> = {
+    type: 'ChallengerEvaluated',
+    data: {
+      cycleId: started.data.cycleId,
+      evidence: started.data.evidence,
+      judged,
+      baseline: { versionId: baseline.id, metrics: judgement.baseline },
+      challenger: { versionId: challenger.id, metrics: judgement.challenger },
+      paired: judgement.paired,
+      comparison: judgement.comparison,
+      offPolicy,
+    },
+  };
+  return { evaluated, verdict: evaluatePromotion(judgement, options.policy) };
+}
+
+/** Promoted when the verdict accepts it outside a dry run; otherwise rejected, saying whether it would have been promoted. */
+function cycleEnd({ state, options }: CycleInputs, cycleId: string, challenger: RouterVersion, verdict: PromotionVerdict): DomainEvent {
+  const activeVersionId = state.active!.versionId;
+  return verdict.accepted && !options.dryRun
+    ? { type: 'ChallengerPromoted', data: { cycleId, versionId: challenger.id, priorVersionId: activeVersionId, reasons: verdict.reasons } }
+    : {
+        type: 'ChallengerRejected',
+        data: { cycleId, challengerVersionId: challenger.id, activeVersionId, reasons: verdict.reasons, dryRun: options.dryRun, wouldPromote: verdict.accepted },
+      };
 }

@@ -28,8 +28,6 @@ const NUMERIC_KERNELS = new Set([
  * functions are split, and none should join: a function not on it that grows past the limit fails the test.
  */
 const AWAITING_SPLIT = new Set([
-  // The cycle's decider is being given the one decider shape by the one-handler work; split with it.
-  'domain/cycle.ts: decideCycle',
   // Grew past the limit (61) on main while this test was written; the learning work it belongs to splits it.
   'infra/learning/gatedLearning.ts: runGatedLearning',
 ]);
