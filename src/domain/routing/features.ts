@@ -53,6 +53,22 @@ function words(input: string): string[] {
   return input.toLowerCase().replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
+/** The bucket the case hint of this route takes when it has slots of its own: the last ones of the space. */
+export function caseHintSlot(settings: FeatureSettings, route: (typeof ROUTES)[number]): number {
+  return (1 << settings.bits) - 1 - ROUTES.indexOf(route);
+}
+
+/** Where a hashed feature goes: its low bits, folded below the case hint's slots when it has them. */
+function hashedBucket(settings: FeatureSettings): (hash: number) => number {
+  const mask = (1 << settings.bits) - 1;
+  if (!settings.caseHintSlots) return (hash) => (hash >>> 0) & mask;
+  const top = mask + 1 - ROUTES.length;
+  return (hash) => {
+    const index = (hash >>> 0) & mask;
+    return index >= top ? index - ROUTES.length : index;
+  };
+}
+
 const scratchIndices = new Uint32Array(4096);
 const scratchValues = new Float32Array(4096);
 
@@ -62,15 +78,16 @@ const scratchValues = new Float32Array(4096);
  * presence), and a case-index hit when there is one.
  */
 export function extractFeatures(settings: FeatureSettings, context: RouteContext): SparseVector {
-  const mask = (1 << settings.bits) - 1;
+  const bucketOf = hashedBucket(settings);
   let n = 0;
-  const push = (hash: number, value: number): void => {
+  const pushAt = (index: number, value: number): void => {
     if (n < scratchIndices.length) {
-      scratchIndices[n] = (hash >>> 0) & mask;
+      scratchIndices[n] = index;
       scratchValues[n] = value;
       n++;
     }
   };
+  const push = (hash: number, value: number): void => pushAt(bucketOf(hash), value);
 
   const tokens = words(context.input);
   const wordHashes = tokens.map((token) => fnv(WORD, token, 0, token.length));
@@ -117,7 +134,10 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
   const idsEnd = settings.candidateFeatures ? n : textCount;
   if (!settings.candidateFeatures) idsStart = textCount;
   const hint = context.caseHint;
-  if (hint) push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);
+  if (hint) {
+    if (settings.caseHintSlots) pushAt(caseHintSlot(settings, hint.route), hint.reward);
+    else push(fnv(CASE ^ ROUTES.indexOf(hint.route), 'case', 0, 4), hint.reward);
+  }
 
   return { indices: scratchIndices.slice(0, n), values: scratchValues.slice(0, n), length: n, kind: { textEnd: textCount, idsStart, idsEnd } };
 }
@@ -146,11 +166,11 @@ export function kindFeatures(features: SparseVector, settings: FeatureSettings, 
 export function evidenceFeatures(settings: FeatureSettings, context: RouteContext): SparseVector {
   const text = extractFeatures({ ...settings, candidateFeatures: false }, { input: context.input, candidates: [] });
   if (!settings.candidateFeatures) return text;
-  const mask = (1 << settings.bits) - 1;
+  const bucketOf = hashedBucket(settings);
   const indices = Array.from(text.indices);
   const values = Array.from(text.values);
   pushCandidateIds(context, (hash, value) => {
-    indices.push((hash >>> 0) & mask);
+    indices.push(bucketOf(hash));
     values.push(value);
   });
   return { indices: Uint32Array.from(indices), values: Float32Array.from(values), length: indices.length };

@@ -3,7 +3,7 @@ import type { TrainingSet } from './trainingSet.js';
 import type { DenseModel } from '../routing/linearModel.js';
 import { ROUTES } from '../../events/model/vocabulary.js';
 
-export const DEFAULT_FEATURES: FeatureSettings = { bits: 15, wordNgrams: 2, charNgramMin: 0, charNgramMax: 0, candidateFeatures: true };
+export const DEFAULT_FEATURES: FeatureSettings = { bits: 15, wordNgrams: 2, charNgramMin: 0, charNgramMax: 0, candidateFeatures: true, caseHintSlots: true };
 export const DEFAULT_TRAINING: TrainingSettings = { method: 'ridge-cg', l2: 2, maxIterations: 40 };
 
 /** Routes with few samples are shrunk towards this reward, as if two samples had shown it. */

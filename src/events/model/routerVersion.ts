@@ -42,6 +42,12 @@ export const FeatureSettingsSchema = z.strictObject({
   charNgramMin: z.number().int().min(0).max(6),
   charNgramMax: z.number().int().min(0).max(8),
   candidateFeatures: z.boolean(),
+  /**
+   * The case hint's features get buckets of their own (the last one per route), which no other feature
+   * hashes into: a model that never learned from a hint gives it no weight, so a case hit cannot move it.
+   * Absent: the hint shares the hashed space (versions trained before).
+   */
+  caseHintSlots: z.boolean().optional(),
 });
 export type FeatureSettings = z.infer<typeof FeatureSettingsSchema>;
 
