@@ -10,19 +10,42 @@ export const DEFAULT_TRAINING: TrainingSettings = { method: 'ridge-cg', l2: 2, m
 const PRIOR_REWARD = 0.5;
 const PRIOR_WEIGHT = 2;
 
-/** One route's rows of the training set, with the route's intercept taken off the targets. */
-type RouteRows = { readonly set: TrainingSet; readonly rows: Uint32Array; readonly intercept: number };
+/**
+ * A route's model learns from the case hint only once this many of its samples carried one: from a
+ * handful, the hint's weight is noise, and a repeated request (every one has a hint) would follow it.
+ */
+export const MIN_CASE_HINT_SAMPLES = 50;
+
+/**
+ * One route's rows of the training set, with the route's intercept taken off the targets; features at or
+ * above `limit` (the case hint's slots, when the route has too few hinted samples) are left out.
+ */
+type RouteRows = { readonly set: TrainingSet; readonly rows: Uint32Array; readonly intercept: number; readonly limit: number };
 
 /** out = X^T (X v) + l2 v, over the route's rows only (no copy of them). */
-function normalProduct({ set, rows }: RouteRows, v: Float64Array, l2: number, out: Float64Array): void {
+function normalProduct({ set, rows, limit }: RouteRows, v: Float64Array, l2: number, out: Float64Array): void {
   out.fill(0);
   const { indices, values, offsets } = set;
   for (const row of rows) {
     let dot = 0;
-    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) dot += values[k]! * v[indices[k]!]!;
-    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) out[indices[k]!]! += values[k]! * dot;
+    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) if (indices[k]! < limit) dot += values[k]! * v[indices[k]!]!;
+    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) if (indices[k]! < limit) out[indices[k]!]! += values[k]! * dot;
   }
   for (let j = 0; j < v.length; j++) out[j]! += l2 * v[j]!;
+}
+
+/** How many of these rows carry a feature in the case hint's slots (the top of the space). */
+function hintedRows(set: TrainingSet, rows: Uint32Array, slotsFrom: number): number {
+  let hinted = 0;
+  for (const row of rows) {
+    for (let k = set.offsets[row]!; k < set.offsets[row + 1]!; k++) {
+      if (set.indices[k]! >= slotsFrom) {
+        hinted += 1;
+        break;
+      }
+    }
+  }
+  return hinted;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -38,7 +61,7 @@ function ridge(route: RouteRows, dimension: number, settings: TrainingSettings):
   const { indices, values, offsets, rewards } = route.set;
   for (const row of route.rows) {
     const target = rewards[row]! - route.intercept;
-    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) r[indices[k]!]! += values[k]! * target;
+    for (let k = offsets[row]!; k < offsets[row + 1]!; k++) if (indices[k]! < route.limit) r[indices[k]!]! += values[k]! * target;
   }
   const p = Float64Array.from(r);
   const ap = new Float64Array(dimension);
@@ -82,6 +105,7 @@ export function trainRewardModels(set: TrainingSet, features: FeatureSettings, t
   const filled = ROUTES.map(() => 0);
   for (let i = 0; i < set.count; i++) rows[set.routes[i]!]![filled[set.routes[i]!]!++] = i;
   const bias = ROUTES.map((_, r) => (sums[r]! + PRIOR_REWARD * PRIOR_WEIGHT) / (counts[r]! + PRIOR_WEIGHT));
-  const weights = ROUTES.map((_, r) => (counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]! }, dimension, training) : new Float32Array(dimension)));
+  const limits = ROUTES.map((_, r) => (features.caseHintSlots && hintedRows(set, rows[r]!, dimension - ROUTES.length) < MIN_CASE_HINT_SAMPLES ? dimension - ROUTES.length : dimension));
+  const weights = ROUTES.map((_, r) => (counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]!, limit: limits[r]! }, dimension, training) : new Float32Array(dimension)));
   return { bias, weights };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractFeatures } from '../../../src/domain/routing/features.js';
+import { caseHintSlot, extractFeatures } from '../../../src/domain/routing/features.js';
 import { denseModel } from '../../../src/domain/routing/linearModel.js';
 import { predictRoute } from '../../../src/domain/routing/learnedRouter.js';
 import { benchmarkInputSet, createDatasetBuilder } from '../../../src/domain/training/dataset.js';
 import { trainChallenger } from '../../../src/domain/training/trainChallenger.js';
-import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../../src/domain/training/trainer.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAINING, MIN_CASE_HINT_SAMPLES } from '../../../src/domain/training/trainer.js';
 import type { Trajectory } from '../../../src/events/model/vocabulary.js';
 import { createTrainingSetBuilder, trainingSetOf } from '../../../src/domain/training/trainingSet.js';
 import fc from 'fast-check';
@@ -68,5 +68,27 @@ describe('training', () => {
   it('fits a five-route model on 15,000 trajectories inside the 1 MiB event limit', () => {
     const version = trainChallenger(spec, samplesOf(trajectories(15_000, 9)).samples);
     expect(JSON.stringify(version).length).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('what a route model learns from the case hint', () => {
+  const features = { ...DEFAULT_FEATURES, bits: 10 };
+  const hinted = (n: number) =>
+    trainingSetOf(
+      Array.from({ length: 200 }, (_, i) => {
+        // Tool requests that paid exactly when the case hint said a tool paid before: the hint is the signal.
+        const hint = i < n ? { route: 'tool' as const, reward: 1 } : null;
+        return { features: extractFeatures(features, { input: `request ${i % 7}`, candidates: [], caseHint: hint }), route: 2, reward: hint ? 1 : i % 2 };
+      }),
+    );
+  const hintWeight = (n: number) => {
+    const version = trainChallenger({ id: 'L', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, features, training: DEFAULT_TRAINING, safety: null }, hinted(n));
+    return denseModel(version.model, features.bits).weights[2]![caseHintSlot(features, 'tool')]!;
+  };
+
+  it(`gives it no weight from fewer than ${MIN_CASE_HINT_SAMPLES} hinted samples, and learns it from that many`, () => {
+    expect(hintWeight(MIN_CASE_HINT_SAMPLES - 1)).toBe(0);
+    expect(hintWeight(0)).toBe(0);
+    expect(hintWeight(MIN_CASE_HINT_SAMPLES)).toBeGreaterThan(0.1);
   });
 });
