@@ -90,7 +90,8 @@ function fateOf(entry: VersionEntry, state: MemabraState): VersionFate {
   return 'undecided';
 }
 
-const gateLines = (reasons: readonly { passed: boolean; gate: string; message: string }[]) => reasons.map((r) => `${r.passed ? 'pass' : 'FAIL'} ${r.gate}: ${r.message}`);
+const gateLines = (reasons: readonly { passed: boolean; gate: string; message: string }[]) =>
+  reasons.map((r) => `${r.passed ? 'pass' : 'FAIL'} ${r.gate}: ${r.message}`);
 
 /** What the builder gathers from the events, in log order, before it reads the final state. */
 type Gathered = {
@@ -165,7 +166,13 @@ function gather(g: Gathered, event: StoredEvent): void {
       return;
     case 'BenchmarkRegistered': {
       const { name: suite, version, taskCount, hash } = event.data.benchmark;
-      g.timeline.push({ ...placeOf(event), kind: 'registered', subject: null, title: `benchmark ${suite} v${version} registered as this log's gate`, details: [`${taskCount} tasks, sha256 ${hash.slice(0, 12)}`] });
+      g.timeline.push({
+        ...placeOf(event),
+        kind: 'registered',
+        subject: null,
+        title: `benchmark ${suite} v${version} registered as this log's gate`,
+        details: [`${taskCount} tasks, sha256 ${hash.slice(0, 12)}`],
+      });
       return;
     }
     default:
@@ -177,7 +184,13 @@ function gatherRegistered(g: Gathered, event: Stored<'RouterRegistered'>): void 
   const { version, activate, reason } = event.data;
   g.label.set(version.id, version.label);
   if (activate) g.spanStarts.push({ versionId: version.id, fromSeq: event.seq, via: 'registered' });
-  g.timeline.push({ ...placeOf(event), kind: 'registered', subject: version.label, title: `${version.label} (${version.kind}) registered: ${reason}`, details: [] });
+  g.timeline.push({
+    ...placeOf(event),
+    kind: 'registered',
+    subject: version.label,
+    title: `${version.label} (${version.kind}) registered: ${reason}`,
+    details: [],
+  });
 }
 
 /** A live decision into its version's bucket; a full bucket becomes a point. */
@@ -196,7 +209,11 @@ function gatherRecorded(g: Gathered, event: Stored<'TrajectoryRecorded'>): void 
 
 function gatherEvaluated(g: Gathered, event: Stored<'ChallengerEvaluated'>): void {
   const { cycleId, evidence, judged, challenger } = event.data;
-  g.benchmarks.add(evidence.type === 'suite' ? `${evidence.benchmark.name} v${evidence.benchmark.version}, ${evidence.benchmark.taskCount} tasks` : `held-out traffic, ${judged?.count ?? 0} trajectories`);
+  g.benchmarks.add(
+    evidence.type === 'suite'
+      ? `${evidence.benchmark.name} v${evidence.benchmark.version}, ${evidence.benchmark.taskCount} tasks`
+      : `held-out traffic, ${judged?.count ?? 0} trajectories`,
+  );
   g.challengers.set(cycleId, { seq: event.seq, versionId: challenger.versionId, value: challenger.metrics.meanReward, outcome: 'undecided' });
 }
 
@@ -206,7 +223,13 @@ function gatherPromoted(g: Gathered, event: Stored<'ChallengerPromoted'>): void 
   const point = g.challengers.get(cycleId);
   if (point) point.outcome = 'promoted';
   g.spanStarts.push({ versionId, fromSeq: event.seq, via: 'promoted' });
-  g.timeline.push({ ...placeOf(event), kind: 'promoted', subject: name(versionId), title: `${name(versionId)} promoted over ${name(priorVersionId)}`, details: gateLines(reasons) });
+  g.timeline.push({
+    ...placeOf(event),
+    kind: 'promoted',
+    subject: name(versionId),
+    title: `${name(versionId)} promoted over ${name(priorVersionId)}`,
+    details: gateLines(reasons),
+  });
 }
 
 function gatherRejected(g: Gathered, event: Stored<'ChallengerRejected'>): void {
@@ -241,7 +264,13 @@ function gatherRolledBack(g: Gathered, event: Stored<'RouterRolledBack'>): void 
   const { fromVersionId, toVersionId, reason } = event.data;
   const name = nameIn(g);
   g.spanStarts.push({ versionId: toVersionId, fromSeq: event.seq, via: 'rolled-back' });
-  g.timeline.push({ ...placeOf(event), kind: 'rolled-back', subject: name(toVersionId), title: `rolled back from ${name(fromVersionId)} to ${name(toVersionId)}${reason ? `: ${reason}` : ''}`, details: [] });
+  g.timeline.push({
+    ...placeOf(event),
+    kind: 'rolled-back',
+    subject: name(toVersionId),
+    title: `rolled back from ${name(fromVersionId)} to ${name(toVersionId)}${reason ? `: ${reason}` : ''}`,
+    details: [],
+  });
 }
 
 const benchmarkIn = (state: MemabraState) => (id: string | null | undefined) => (id ? (state.versions.get(id)?.benchmark?.metrics.meanReward ?? null) : null);

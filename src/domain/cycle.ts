@@ -76,7 +76,10 @@ export function selectEvidence(state: MemabraState, option: BenchmarkSuite | und
   if (state.benchmark) {
     const expected = state.benchmark.ref;
     if (!registered || suiteRef(registered).hash !== expected.hash) {
-      return refused({ type: 'invalid-input', message: `the registered benchmark ${expected.name} v${expected.version} (sha256 ${expected.hash.slice(0, 12)}) could not be read back as registered; register it again with \`memabra benchmark use FILE\`` });
+      return refused({
+        type: 'invalid-input',
+        message: `the registered benchmark ${expected.name} v${expected.version} (sha256 ${expected.hash.slice(0, 12)}) could not be read back as registered; register it again with \`memabra benchmark use FILE\``,
+      });
     }
     return decided({ type: 'suite', source: 'registered', suite: registered });
   }
@@ -84,7 +87,9 @@ export function selectEvidence(state: MemabraState, option: BenchmarkSuite | und
 }
 
 function evidenceRef(evidence: CycleEvidence): Evidence {
-  return evidence.type === 'suite' ? { type: 'suite', source: evidence.source, benchmark: suiteRef(evidence.suite) } : { type: 'held-out', rule: evidence.rule };
+  return evidence.type === 'suite'
+    ? { type: 'suite', source: evidence.source, benchmark: suiteRef(evidence.suite) }
+    : { type: 'held-out', rule: evidence.rule };
 }
 
 /** Logged decisions used for the off-policy estimates: the latest ones, to bound the cost of a cycle. */
@@ -101,7 +106,13 @@ function offPolicyReport(logged: readonly Trajectory[], baseline: RouterVersion,
     usable.map((t) => {
       const context = { input: t.task.input, candidates: t.candidates };
       const predicted = challenger.kind === 'learned' ? ROUTES.map((r) => scoreRoutes(challenger, context)[r]) : ROUTES.map(() => 0.5);
-      return { route: ROUTES.indexOf(t.decision.route), reward: t.outcome.reward, propensity: t.decision.propensity!, target: probabilitiesUnder(target, context), predicted };
+      return {
+        route: ROUTES.indexOf(t.decision.route),
+        reward: t.outcome.reward,
+        propensity: t.decision.propensity!,
+        target: probabilitiesUnder(target, context),
+        predicted,
+      };
     });
   return { sampleCount: usable.length, baseline: estimatePolicyValue(samplesFor(baseline)), challenger: estimatePolicyValue(samplesFor(challenger)) };
 }
@@ -123,7 +134,13 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   const { started, baseline, evidence } = start.value;
   const { cycleId, newTrajectories } = started.data;
   const skipped = (thinEvidence?: EventOf<'CycleSkipped'>['data']['thinEvidence']): Decided<DomainEvent[]> =>
-    decided([started, { type: 'CycleSkipped', data: { cycleId, newTrajectoryCount: newTrajectories.count, minNewTrajectories: options.minNewTrajectories, ...(thinEvidence ? { thinEvidence } : {}) } }]);
+    decided([
+      started,
+      {
+        type: 'CycleSkipped',
+        data: { cycleId, newTrajectoryCount: newTrajectories.count, minNewTrajectories: options.minNewTrajectories, ...(thinEvidence ? { thinEvidence } : {}) },
+      },
+    ]);
   const failed = (stage: EventOf<'CycleFailed'>['data']['stage'], error: unknown, before: readonly DomainEvent[] = [started]): Decided<DomainEvent[]> =>
     decided([...before, { type: 'CycleFailed', data: { cycleId, stage, error: message(error) } }]);
   if (newTrajectories.count < options.minNewTrajectories) return skipped();
@@ -201,7 +218,11 @@ async function gatherDataset(
   heldOutRule: HeldOutRule | null,
 ): Promise<{ ok: true; dataset: Dataset; logged: Trajectory[] } | { ok: false; error: unknown }> {
   const logged: Trajectory[] = [];
-  const builder = createDatasetBuilder(inputs.options.features, benchmarkInputSet(evidence.type === 'suite' ? evidence.suite.tasks.map((t) => t.input) : []), heldOutRule);
+  const builder = createDatasetBuilder(
+    inputs.options.features,
+    benchmarkInputSet(evidence.type === 'suite' ? evidence.suite.tasks.map((t) => t.input) : []),
+    heldOutRule,
+  );
   for await (const { seq, trajectory } of inputs.trajectories) {
     try {
       builder.add(trajectory, seq);
@@ -276,6 +297,13 @@ function cycleEnd({ state, options }: CycleInputs, cycleId: string, challenger: 
     ? { type: 'ChallengerPromoted', data: { cycleId, versionId: challenger.id, priorVersionId: activeVersionId, reasons: verdict.reasons } }
     : {
         type: 'ChallengerRejected',
-        data: { cycleId, challengerVersionId: challenger.id, activeVersionId, reasons: verdict.reasons, dryRun: options.dryRun, wouldPromote: verdict.accepted },
+        data: {
+          cycleId,
+          challengerVersionId: challenger.id,
+          activeVersionId,
+          reasons: verdict.reasons,
+          dryRun: options.dryRun,
+          wouldPromote: verdict.accepted,
+        },
       };
 }

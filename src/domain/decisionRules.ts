@@ -28,7 +28,8 @@ export function decisionProblems(candidates: readonly Candidate[], decision: { r
   const { route, selected } = decision;
   switch (route) {
     case 'direct':
-      if (selected.length > 0) problems.push(`route "direct" selects nothing, but ${selected.length} ${selected.length === 1 ? 'candidate is' : 'candidates are'} selected`);
+      if (selected.length > 0)
+        problems.push(`route "direct" selects nothing, but ${selected.length} ${selected.length === 1 ? 'candidate is' : 'candidates are'} selected`);
       break;
     case 'memory':
     case 'tool':
@@ -40,7 +41,8 @@ export function decisionProblems(candidates: readonly Candidate[], decision: { r
       break;
     case 'composite': {
       const needed = Math.min(2, byId.size);
-      if (seen.size < needed) problems.push(`route "composite" selects at least ${needed} candidates, but ${seen.size} ${seen.size === 1 ? 'is' : 'are'} selected`);
+      if (seen.size < needed)
+        problems.push(`route "composite" selects at least ${needed} candidates, but ${seen.size} ${seen.size === 1 ? 'is' : 'are'} selected`);
       const offeredKinds = new Set([...byId.values()].map((c) => c.kind)).size;
       if (offeredKinds >= 2 && seen.size >= 2 && kinds.size < 2) {
         problems.push(`route "composite" selects candidates of at least two kinds when two are offered, but all selected are ${[...kinds][0]}`);

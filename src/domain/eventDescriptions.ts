@@ -25,7 +25,8 @@ export function describeEvent(event: StoredEvent): string {
       return `cycle ${short(event.data.cycleId)} started against ${short(event.data.baselineVersionId)} on ${evidenceLabel(event.data.evidence)}, ${counted(event.data.newTrajectories.count, 'new trajectory', 'new trajectories')}${event.data.options.dryRun ? ' (dry run)' : ''}`;
     case 'CycleSkipped': {
       const thin = event.data.thinEvidence;
-      if (thin) return `cycle ${short(event.data.cycleId)} skipped: ${counted(thin.heldOutCount, 'held-out trajectory', 'held-out trajectories')}, ${thin.requiredCount} needed to judge`;
+      if (thin)
+        return `cycle ${short(event.data.cycleId)} skipped: ${counted(thin.heldOutCount, 'held-out trajectory', 'held-out trajectories')}, ${thin.requiredCount} needed to judge`;
       return `cycle ${short(event.data.cycleId)} skipped: ${counted(event.data.newTrajectoryCount, 'new trajectory', 'new trajectories')}, ${event.data.minNewTrajectories} needed`;
     }
     case 'ChallengerTrained':

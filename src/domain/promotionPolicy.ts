@@ -32,49 +32,78 @@ export function rewardLowerBound(comparison: OutcomeComparison): number {
  * errors and latency) can only turn a gate from failing to passing, and a stricter policy never passes more.
  */
 export function evaluatePromotion(evidence: PromotionEvidence, policy: PromotionPolicy): PromotionVerdict {
-  const { baseline, challenger, comparison } = evidence;
-  const level = comparison.confidenceLevel;
-  const gate = (name: string, passed: boolean, value: number, threshold: number, message: string): GateResult => ({ gate: name, passed, value, threshold, message });
-  const reasons: GateResult[] = [];
+  const reasons: GateResult[] = [
+    taskCountGate(evidence, policy),
+    rewardGate(evidence, policy),
+    ...(policy.maxErrorRateIncrease === null ? [] : [errorRateGate(evidence, policy.maxErrorRateIncrease)]),
+    ...(policy.maxLatencyIncreaseMs === null ? [] : [latencyGate(evidence, policy.maxLatencyIncreaseMs)]),
+    ...(policy.maxCategoryRegression === null ? [] : categoryGates(evidence, policy.maxCategoryRegression)),
+  ];
+  return { accepted: reasons.every((r) => r.passed), reasons };
+}
+
+function gate(name: string, passed: boolean, value: number, threshold: number, message: string): GateResult {
+  return { gate: name, passed, value, threshold, message };
+}
+
+function taskCountGate({ comparison }: PromotionEvidence, policy: PromotionPolicy): GateResult {
   const units = comparison.reward.count;
   const what = comparison.method === 'paired-bootstrap' ? 'benchmark tasks scored' : 'held-out trajectories judged';
-  reasons.push(gate('task-count', units >= policy.requiredTaskCount, units, policy.requiredTaskCount, `${units} ${what}, ${policy.requiredTaskCount} required`));
+  return gate('task-count', units >= policy.requiredTaskCount, units, policy.requiredTaskCount, `${units} ${what}, ${policy.requiredTaskCount} required`);
+}
 
+function rewardGate({ comparison }: PromotionEvidence, policy: PromotionPolicy): GateResult {
+  const level = comparison.confidenceLevel;
   const lower = rewardLowerBound(comparison);
   const snips = comparison.snipsReward ? `; self-normalised ${signed(comparison.snipsReward.meanDelta)} (${ci(level, comparison.snipsReward, signed)})` : '';
   const estimate = comparison.method === 'paired-bootstrap' ? 'mean reward' : 'doubly robust mean reward';
-  reasons.push(
-    gate('reward-delta', lower > policy.minRewardDelta, lower, policy.minRewardDelta,
-      `${estimate} ${signed(comparison.reward.meanDelta)} (${ci(level, comparison.reward, signed)})${snips}; the lower bound must exceed ${signed(policy.minRewardDelta)}`),
+  return gate(
+    'reward-delta',
+    lower > policy.minRewardDelta,
+    lower,
+    policy.minRewardDelta,
+    `${estimate} ${signed(comparison.reward.meanDelta)} (${ci(level, comparison.reward, signed)})${snips}; the lower bound must exceed ${signed(policy.minRewardDelta)}`,
   );
+}
 
-  if (policy.maxErrorRateIncrease !== null) {
-    const e = comparison.errorRate;
-    reasons.push(
-      gate('error-rate', e.lower <= policy.maxErrorRateIncrease, e.lower, policy.maxErrorRateIncrease,
-        `error rate ${percent(baseline.errorRate)} -> ${percent(challenger.errorRate)} (${points(e.meanDelta)} points, ${ci(level, e, points)}); blocks when the whole interval is above +${(policy.maxErrorRateIncrease * 100).toFixed(2)}`),
-    );
-  }
-  if (policy.maxLatencyIncreaseMs !== null) {
-    const l = comparison.latencyMs;
-    const ms = (x: number) => `${signed(x, 0)} ms`;
-    reasons.push(
-      gate('latency', l.lower <= policy.maxLatencyIncreaseMs, l.lower, policy.maxLatencyIncreaseMs,
-        `mean latency ${baseline.meanLatencyMs.toFixed(0)} ms -> ${challenger.meanLatencyMs.toFixed(0)} ms (${ms(l.meanDelta)}, ${ci(level, l, ms)}); blocks when the whole interval is above +${policy.maxLatencyIncreaseMs} ms`),
-    );
-  }
-  if (policy.maxCategoryRegression !== null) {
-    for (const route of ROUTES) {
-      const before = baseline.byCategory[route];
-      const change = comparison.byCategory[route];
-      if (!before || !change) continue;
-      const after = challenger.byCategory[route]?.meanReward ?? 0;
-      const show = (x: number) => signed(x, 3);
-      reasons.push(
-        gate(`category:${route}`, change.upper >= -policy.maxCategoryRegression, change.upper, -policy.maxCategoryRegression,
-          `${route} tasks ${before.meanReward.toFixed(3)} -> ${after.toFixed(3)} (${show(change.meanDelta)}, ${ci(level, change, show)}); blocks when the whole interval is below -${policy.maxCategoryRegression}`),
-      );
-    }
-  }
-  return { accepted: reasons.every((r) => r.passed), reasons };
+function errorRateGate({ baseline, challenger, comparison }: PromotionEvidence, allowed: number): GateResult {
+  const e = comparison.errorRate;
+  return gate(
+    'error-rate',
+    e.lower <= allowed,
+    e.lower,
+    allowed,
+    `error rate ${percent(baseline.errorRate)} -> ${percent(challenger.errorRate)} (${points(e.meanDelta)} points, ${ci(comparison.confidenceLevel, e, points)}); blocks when the whole interval is above +${(allowed * 100).toFixed(2)}`,
+  );
+}
+
+function latencyGate({ baseline, challenger, comparison }: PromotionEvidence, allowedMs: number): GateResult {
+  const l = comparison.latencyMs;
+  const ms = (x: number) => `${signed(x, 0)} ms`;
+  return gate(
+    'latency',
+    l.lower <= allowedMs,
+    l.lower,
+    allowedMs,
+    `mean latency ${baseline.meanLatencyMs.toFixed(0)} ms -> ${challenger.meanLatencyMs.toFixed(0)} ms (${ms(l.meanDelta)}, ${ci(comparison.confidenceLevel, l, ms)}); blocks when the whole interval is above +${allowedMs} ms`,
+  );
+}
+
+function categoryGates({ baseline, challenger, comparison }: PromotionEvidence, allowed: number): GateResult[] {
+  const show = (x: number) => signed(x, 3);
+  return ROUTES.flatMap((route) => {
+    const before = baseline.byCategory[route];
+    const change = comparison.byCategory[route];
+    if (!before || !change) return [];
+    const after = challenger.byCategory[route]?.meanReward ?? 0;
+    return [
+      gate(
+        `category:${route}`,
+        change.upper >= -allowed,
+        change.upper,
+        -allowed,
+        `${route} tasks ${before.meanReward.toFixed(3)} -> ${after.toFixed(3)} (${show(change.meanDelta)}, ${ci(comparison.confidenceLevel, change, show)}); blocks when the whole interval is below -${allowed}`,
+      ),
+    ];
+  });
 }

@@ -3,7 +3,15 @@ import { decisionStanding, trajectorySeq, type MemabraState } from '../projectio
 import type { DecideContext } from './decideContext.js';
 import { decided, refused, type Decided, type DomainError } from './domainError.js';
 import { offeredCandidates, sameJson } from './recordInput.js';
-import { isOutcomeReport, type Candidate, type Decision, type RecordInput, type RouteAnswer, type Trajectory, type TrajectoryInput } from '../events/model/vocabulary.js';
+import {
+  isOutcomeReport,
+  type Candidate,
+  type Decision,
+  type RecordInput,
+  type RouteAnswer,
+  type Trajectory,
+  type TrajectoryInput,
+} from '../events/model/vocabulary.js';
 
 export type RecordCommand = { readonly trajectories: readonly RecordInput[] };
 
@@ -72,11 +80,7 @@ type Completion = { readonly decisionId: string; readonly item: number };
  * The logged request, candidates, route, selection and propensity are what is recorded either way. A known
  * trajectory id, an unknown decision id, or a decision that already has its outcome refuses the whole batch.
  */
-export function decideRecord(
-  command: RecordCommand,
-  state: MemabraState,
-  context: DecideContext,
-): Decided<EventOf<'TrajectoryRecorded'>[]> {
+export function decideRecord(command: RecordCommand, state: MemabraState, context: DecideContext): Decided<EventOf<'TrajectoryRecorded'>[]> {
   if (!state.active) return refused({ type: 'not-initialised' });
   const inBatch = new Map<string, number>();
   const decisionsInBatch = new Map<string, number>();

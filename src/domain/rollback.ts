@@ -12,7 +12,5 @@ export function decideRollback(command: RollbackCommand, state: MemabraState): D
   if (!target.ok) return target;
   const { id, label } = target.value.version;
   if (id === state.active.versionId) return refused({ type: 'already-active', versionId: id, label });
-  return decided([
-    { type: 'RouterRolledBack', data: { fromVersionId: state.active.versionId, toVersionId: id, reason: command.reason } },
-  ]);
+  return decided([{ type: 'RouterRolledBack', data: { fromVersionId: state.active.versionId, toVersionId: id, reason: command.reason } }]);
 }

@@ -32,15 +32,7 @@ export function summariseVersion(state: MemabraState, entry: VersionEntry): Vers
     createdAt: version.createdAt,
     origin: describeOrigin(entry),
     active,
-    status: active
-      ? 'active'
-      : entry.promotedBy
-        ? 'promoted'
-        : entry.rejectedBy
-          ? 'rejected'
-          : entry.origin.type === 'registered'
-            ? 'registered'
-            : 'trained',
+    status: active ? 'active' : entry.promotedBy ? 'promoted' : entry.rejectedBy ? 'rejected' : entry.origin.type === 'registered' ? 'registered' : 'trained',
     benchmark: entry.benchmark
       ? {
           name: evidenceLabel(entry.benchmark.evidence),

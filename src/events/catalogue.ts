@@ -3,15 +3,7 @@ import { BenchmarkRefSchema, BenchmarkSuiteSchema } from './model/benchmarkSuite
 import { MetricsSchema } from './model/metrics.js';
 import { GateResultSchema, PromotionPolicySchema } from './model/promotionPolicy.js';
 import { RouterVersionSchema } from './model/routerVersion.js';
-import {
-  CandidateSchema,
-  DecisionSchema,
-  IsoTimeSchema,
-  RouteScoresSchema,
-  TaskSchema,
-  TrajectorySchema,
-  UlidSchema,
-} from './model/vocabulary.js';
+import { CandidateSchema, DecisionSchema, IsoTimeSchema, RouteScoresSchema, TaskSchema, TrajectorySchema, UlidSchema } from './model/vocabulary.js';
 
 /**
  * The data of every event, at its current schema version. Older versions live in upcasters.ts.

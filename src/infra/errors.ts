@@ -8,16 +8,7 @@ import type { DomainError } from '../domain/domainError.js';
  * append), the only error a command handler reads again and decides again for.
  */
 export type ErrorKind =
-  | 'usage'
-  | 'input'
-  | 'not-found'
-  | 'conflict'
-  | 'append-conflict'
-  | 'corrupt-log'
-  | 'future-schema'
-  | 'lock-timeout'
-  | 'io'
-  | 'not-initialised';
+  'usage' | 'input' | 'not-found' | 'conflict' | 'append-conflict' | 'corrupt-log' | 'future-schema' | 'lock-timeout' | 'io' | 'not-initialised';
 
 export class MemabraError extends Error {
   constructor(
@@ -44,7 +35,10 @@ export function fail(kind: ErrorKind, message: string): never {
  * and the caller's decision, based on the older state, is to be made again on the new one.
  */
 export function appendConflict(expectedLastSeq: number, foundLastSeq: number): MemabraError {
-  return new MemabraError('append-conflict', `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${foundLastSeq}); nothing was appended`);
+  return new MemabraError(
+    'append-conflict',
+    `the log moved on while deciding (expected last seq ${expectedLastSeq}, found ${foundLastSeq}); nothing was appended`,
+  );
 }
 
 /** True for a lost append race (see ErrorKind), never for a business refusal. */

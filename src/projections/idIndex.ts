@@ -250,7 +250,16 @@ export function serialiseIdIndex(index: IdIndex, attach: AttachSection): Seriali
   const width = base?.width ?? newIds[0]?.length ?? 26;
   if (newIds.some((id) => id.length !== width || !isAscii(id))) {
     const entries = [...latestEntries(index)].sort(([a], [b]) => byCodeUnits(a, b));
-    return { width: null, entries, hidden: [...hiddenSeqs(index, Float64Array.from(entries, ([, seq]) => seq))] };
+    return {
+      width: null,
+      entries,
+      hidden: [
+        ...hiddenSeqs(
+          index,
+          Float64Array.from(entries, ([, seq]) => seq),
+        ),
+      ],
+    };
   }
   const baseCount = base ? idCount(base) : 0;
   const ids = Buffer.allocUnsafe((baseCount + newIds.length) * width);

@@ -31,7 +31,10 @@ export function evolveReports(state: StateDraft, event: StoredEvent): void {
   }
 }
 
-type CycleStepEvent = Extract<StoredEvent, { type: 'CycleSkipped' | 'ChallengerTrained' | 'ChallengerEvaluated' | 'ChallengerPromoted' | 'ChallengerRejected' | 'CycleFailed' }>;
+type CycleStepEvent = Extract<
+  StoredEvent,
+  { type: 'CycleSkipped' | 'ChallengerTrained' | 'ChallengerEvaluated' | 'ChallengerPromoted' | 'ChallengerRejected' | 'CycleFailed' }
+>;
 
 /** The report of a cycle that has just started: its inputs, and nothing decided yet. */
 function startedReport(event: Extract<StoredEvent, { type: 'CycleStarted' }>): Draft<TrainingReport> {

@@ -1,6 +1,16 @@
 import type { Draft } from 'immer';
 import { Map as PersistentMap } from 'immutable';
-import type { BenchmarkStorage, DecisionLoggedData, EventData, Evidence, HeldOutRule, OffPolicyReport, OutcomeComparison, PairedComparison, SeqRange } from '../events/catalogue.js';
+import type {
+  BenchmarkStorage,
+  DecisionLoggedData,
+  EventData,
+  Evidence,
+  HeldOutRule,
+  OffPolicyReport,
+  OutcomeComparison,
+  PairedComparison,
+  SeqRange,
+} from '../events/catalogue.js';
 import type { BenchmarkRef } from '../events/model/benchmarkSuite.js';
 import type { CaseEntry } from './caseMemory.js';
 import type { Metrics } from '../events/model/metrics.js';
@@ -8,9 +18,7 @@ import type { GateResult, PromotionPolicy } from '../events/model/promotionPolic
 import type { RouterVersion } from '../events/model/routerVersion.js';
 import { countRecordedAfter, emptyIdIndex, seqOfId, type IdIndex, type IdIndexDraft } from './idIndex.js';
 
-export type VersionOrigin =
-  | { readonly type: 'registered'; readonly reason: string }
-  | { readonly type: 'trained'; readonly cycleId: string };
+export type VersionOrigin = { readonly type: 'registered'; readonly reason: string } | { readonly type: 'trained'; readonly cycleId: string };
 
 /** A version's latest evaluation: what judged it (a suite, or held-out traffic off-policy) and its metrics. */
 export type BenchmarkResult = { readonly evidence: Evidence; readonly metrics: Metrics; readonly seq: number };
@@ -158,9 +166,7 @@ export const initialState: MemabraState = {
 
 /** Where a decision id stands: awaiting its outcome, completed (by the trajectory at `seq`), or unknown. */
 export type DecisionStanding =
-  | { readonly status: 'pending'; readonly decision: PendingDecision }
-  | { readonly status: 'completed'; readonly seq: number }
-  | { readonly status: 'unknown' };
+  { readonly status: 'pending'; readonly decision: PendingDecision } | { readonly status: 'completed'; readonly seq: number } | { readonly status: 'unknown' };
 
 export function decisionStanding(state: MemabraState, decisionId: string): DecisionStanding {
   const pending = state.decisions.pending.get(decisionId);

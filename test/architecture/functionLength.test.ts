@@ -95,7 +95,19 @@ describe('the function measure', () => {
   });
 
   it('given comments and blank lines in a function, counts only its lines of code, the closing brace one of them', () => {
-    const source = ['/** Why it adds. */', 'export function sum(): number {', '  let total = 0;', '', '  // a comment', '  /*', '   * a block', '   */', statements(3), '  return total;', '}'];
+    const source = [
+      '/** Why it adds. */',
+      'export function sum(): number {',
+      '  let total = 0;',
+      '',
+      '  // a comment',
+      '  /*',
+      '   * a block',
+      '   */',
+      statements(3),
+      '  return total;',
+      '}',
+    ];
     const [sum] = measureProject({ 'sum.ts': source.join('\n') });
     expect(sum).toEqual({ file: 'sum.ts', line: 2, name: 'sum', lines: 7 });
   });

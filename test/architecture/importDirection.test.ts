@@ -51,7 +51,10 @@ describe('the import checker', () => {
 
   it('given a file outside every layer, or an import out of src/, reports both', () => {
     const graph = graphOf({ 'util/helpers.ts': [], 'infra/packageInfo.ts': ['../package.json'] });
-    expect(described(upwardImports(graph))).toEqual(['util/helpers.ts -> : is in no layer', 'infra/packageInfo.ts -> ../package.json: imports from outside the layers']);
+    expect(described(upwardImports(graph))).toEqual([
+      'util/helpers.ts -> : is in no layer',
+      'infra/packageInfo.ts -> ../package.json: imports from outside the layers',
+    ]);
   });
 
   it('given nothing may import the entry point, reports an import of src/index.ts', () => {
@@ -77,20 +80,19 @@ describe('the import checker', () => {
       'domain/promotionPolicy.ts': ['events/catalogue.ts'],
       'domain/self.ts': ['domain/self.ts'],
     });
-    expect(importCycles(graph)).toEqual([['domain/promotionPolicy.ts', 'events/catalogue.ts', 'domain/promotionPolicy.ts'], ['domain/self.ts', 'domain/self.ts']]);
+    expect(importCycles(graph)).toEqual([
+      ['domain/promotionPolicy.ts', 'events/catalogue.ts', 'domain/promotionPolicy.ts'],
+      ['domain/self.ts', 'domain/self.ts'],
+    ]);
     expect(described(upwardImports(graph))).toEqual(['events/catalogue.ts -> domain/promotionPolicy.ts: imports upward (events -> domain)']);
   });
 
   it('places files in their layer by folder, the model before the rest of events', () => {
-    expect(['events/model/metrics.ts', 'events/catalogue.ts', 'projections/state.ts', 'domain/cycle.ts', 'infra/store/lineSeal.ts', 'index.ts', 'other.ts'].map(layerOf)).toEqual([
-      'events/model',
-      'events',
-      'projections',
-      'domain',
-      'infra',
-      'entry',
-      null,
-    ]);
+    expect(
+      ['events/model/metrics.ts', 'events/catalogue.ts', 'projections/state.ts', 'domain/cycle.ts', 'infra/store/lineSeal.ts', 'index.ts', 'other.ts'].map(
+        layerOf,
+      ),
+    ).toEqual(['events/model', 'events', 'projections', 'domain', 'infra', 'entry', null]);
   });
 });
 

@@ -18,7 +18,15 @@ function reportOf(past: History, bucket = 10): AuditReport {
 }
 
 /** A baseline router with other thresholds: a challenger in no time, scored and gated for real. */
-const thresholdLearner: Learner = ({ id, label, createdAt, parentId, explorationRate }) => ({ id, label, createdAt, parentId, explorationRate, kind: 'baseline', params: { minScore: 0.5, compositeMinScore: 0.6 } });
+const thresholdLearner: Learner = ({ id, label, createdAt, parentId, explorationRate }) => ({
+  id,
+  label,
+  createdAt,
+  parentId,
+  explorationRate,
+  kind: 'baseline',
+  params: { minScore: 0.5, compositeMinScore: 0.6 },
+});
 
 // The history is grown through the real decide functions, as the cycle's own tests grow theirs.
 const record = decider(decideRecord);
@@ -33,7 +41,11 @@ const cycle = decider((asked: { dryRun: boolean; minRewardDelta: number }, state
     learner: thresholdLearner,
   }),
 );
-const recorded = (past: History, from: number) => record.given(past).when({ trajectories: simulatedTrajectories(baselineVersion(), from, 20, from) }).appended();
+const recorded = (past: History, from: number) =>
+  record
+    .given(past)
+    .when({ trajectories: simulatedTrajectories(baselineVersion(), from, 20, from) })
+    .appended();
 
 describe('the audit report', () => {
   it('given decisions of two versions, then each gets one live point per bucket, and one for its remainder at its last decision', () => {
@@ -88,11 +100,10 @@ describe('the audit report', () => {
 
   it('puts rollbacks in the timeline with their reason, named by version label', () => {
     const imported = baselineRegistered('B', 'v2') as EventOf<'RouterRegistered'>;
-    const past = history(
-      baselineRegistered('A', 'v1'),
-      { ...imported, data: { ...imported.data, reason: 'import' } } as DomainEvent,
-      { type: 'RouterRolledBack', data: { fromVersionId: 'B', toVersionId: 'A', reason: 'live reward dropped' } },
-    );
+    const past = history(baselineRegistered('A', 'v1'), { ...imported, data: { ...imported.data, reason: 'import' } } as DomainEvent, {
+      type: 'RouterRolledBack',
+      data: { fromVersionId: 'B', toVersionId: 'A', reason: 'live reward dropped' },
+    });
     expect(reportOf(past).timeline.at(-1)).toMatchObject({ kind: 'rolled-back', subject: 'v1', title: 'rolled back from v2 to v1: live reward dropped' });
   });
 

@@ -32,7 +32,11 @@ function recorded(past: History, from: number, count: number, seed: number, extr
 }
 
 /** A cycle judged on the small suite passed to it. */
-const onSuite = (options: Partial<CycleOptions> = {}, learner?: Learner): CycleCommand => ({ benchmark: suite, options: testCycleOptions(options), ...(learner ? { learner } : {}) });
+const onSuite = (options: Partial<CycleOptions> = {}, learner?: Learner): CycleCommand => ({
+  benchmark: suite,
+  options: testCycleOptions(options),
+  ...(learner ? { learner } : {}),
+});
 
 const types = (events: readonly DomainEvent[]) => events.map((e) => e.type);
 const anEvent = (type: DomainEvent['type']) => expect.objectContaining({ type });
@@ -51,7 +55,12 @@ describe('decideCycle', () => {
     const when = cycle.given(past).when(onSuite());
     const events = await when.events();
     expect(types(events)).toEqual(['CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted']);
-    const [started, trained, evaluated, promoted] = events as [DomainEvent & { type: 'CycleStarted' }, DomainEvent & { type: 'ChallengerTrained' }, DomainEvent & { type: 'ChallengerEvaluated' }, DomainEvent & { type: 'ChallengerPromoted' }];
+    const [started, trained, evaluated, promoted] = events as [
+      DomainEvent & { type: 'CycleStarted' },
+      DomainEvent & { type: 'ChallengerTrained' },
+      DomainEvent & { type: 'ChallengerEvaluated' },
+      DomainEvent & { type: 'ChallengerPromoted' },
+    ];
     expect(started.data.newTrajectories).toMatchObject({ count: 3000 });
     expect(started.data.evidence).toMatchObject({ type: 'suite', source: 'option', benchmark: { name: suite.name, taskCount: 150 } });
     expect(trained.data.challenger).toMatchObject({ kind: 'learned', label: 'v2', parentId: active });
@@ -90,19 +99,30 @@ describe('decideCycle', () => {
         throw new Error('out of memory while fitting');
       }),
     );
-    await when.then(anEvent('CycleStarted'), { type: 'CycleFailed', data: expect.objectContaining({ stage: 'training', error: 'out of memory while fitting' }) });
+    await when.then(anEvent('CycleStarted'), {
+      type: 'CycleFailed',
+      data: expect.objectContaining({ stage: 'training', error: 'out of memory while fitting' }),
+    });
     await when.thenState((s) => s.active, past.state.active);
   });
 
   it('given a baseline version that does not exist, then it is refused before anything is decided', async () => {
-    await cycle.given(initialised()).when(onSuite({ baselineVersion: 'v7' })).thenRefuses({ type: 'version-not-found', ref: 'v7' });
+    await cycle
+      .given(initialised())
+      .when(onSuite({ baselineVersion: 'v7' }))
+      .thenRefuses({ type: 'version-not-found', ref: 'v7' });
   });
 
   it('given an active router that explores at its own rate, then the challenger keeps that rate and its runner-up share, unless the cycle sets a rate', async () => {
     const own = { ...baselineVersion(undefined, 0.03), runnerUpShare: 0.7 };
     const past = recorded(history({ type: 'RouterRegistered', data: { version: own, activate: true, reason: 'init' } }), 0, 3000, 1);
     const challengerOf = async (options: Partial<CycleOptions>) => {
-      const trained = (await cycle.given(past).when(onSuite({ dryRun: true, ...options })).events()).find((e) => e.type === 'ChallengerTrained');
+      const trained = (
+        await cycle
+          .given(past)
+          .when(onSuite({ dryRun: true, ...options }))
+          .events()
+      ).find((e) => e.type === 'ChallengerTrained');
       return (trained as DomainEvent & { type: 'ChallengerTrained' }).data.challenger;
     };
     expect(await challengerOf({})).toMatchObject({ explorationRate: 0.03, runnerUpShare: 0.7 });
@@ -125,12 +145,21 @@ describe('decideCycle', () => {
         for (const o of ops) {
           const activeBefore = past.state.active;
           if (o.kind === 'record') {
-            past = recorded(past, offset, o.count, o.seed, suite.tasks.slice(0, o.benchmarkCopies).map((t) => `  ${t.input.toUpperCase()}`));
+            past = recorded(
+              past,
+              offset,
+              o.count,
+              o.seed,
+              suite.tasks.slice(0, o.benchmarkCopies).map((t) => `  ${t.input.toUpperCase()}`),
+            );
             offset += o.count;
             lastWasCompletedCycle = false;
           } else if (o.kind === 'rollback') {
             const versions = [...past.state.versions.keys()];
-            const result = rollback.given(past).when({ target: versions[o.pick % versions.length]!, reason: 'generated' }).decision();
+            const result = rollback
+              .given(past)
+              .when({ target: versions[o.pick % versions.length]!, reason: 'generated' })
+              .decision();
             if (result.ok) past = appended(past, result.value);
             else expect(result.error.type).toBe('already-active');
           } else {
@@ -168,15 +197,21 @@ describe('decideCycle', () => {
 });
 
 describe('decideCycle: what judges the challenger', () => {
-  const registered = (s: BenchmarkSuite): DomainEvent => ({ type: 'BenchmarkRegistered', data: { benchmark: suiteRef(s), storage: { type: 'file', path: `benchmarks/${suiteRef(s).hash}.json` } } });
+  const registered = (s: BenchmarkSuite): DomainEvent => ({
+    type: 'BenchmarkRegistered',
+    data: { benchmark: suiteRef(s), storage: { type: 'file', path: `benchmarks/${suiteRef(s).hash}.json` } },
+  });
   const otherSuite = smallSuite(120);
 
   /** A cycle given what the shell hands over: a suite of its own, the registered one, or neither (held-out traffic). */
-  const judgedBy = (inputs: { benchmark?: BenchmarkSuite; registered?: BenchmarkSuite; options?: Partial<CycleOptions>; learner?: Learner } = {}): CycleCommand => {
+  const judgedBy = (
+    inputs: { benchmark?: BenchmarkSuite; registered?: BenchmarkSuite; options?: Partial<CycleOptions>; learner?: Learner } = {},
+  ): CycleCommand => {
     const { options, ...rest } = inputs;
     return { options: testCycleOptions(options), ...rest };
   };
-  const find = <T extends DomainEvent['type']>(events: readonly DomainEvent[], type: T) => events.find((e) => e.type === type) as Extract<DomainEvent, { type: T }>;
+  const find = <T extends DomainEvent['type']>(events: readonly DomainEvent[], type: T) =>
+    events.find((e) => e.type === type) as Extract<DomainEvent, { type: T }>;
 
   it('given no suite, when the held-out share is too thin, then the cycle is skipped saying how much more it needs, and nothing is consumed', async () => {
     const when = cycle.given(recorded(initialised(), 0, 300, 1)).when(judgedBy());
@@ -218,7 +253,10 @@ describe('decideCycle: what judges the challenger', () => {
   });
 
   it('given a registered suite, then it judges, and the whole log trains', async () => {
-    const events = await cycle.given(recorded(initialised(registered(suite)), 0, 3000, 1)).when(judgedBy({ registered: suite })).events();
+    const events = await cycle
+      .given(recorded(initialised(registered(suite)), 0, 3000, 1))
+      .when(judgedBy({ registered: suite }))
+      .events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'registered', benchmark: suiteRef(suite) });
     const trained = find(events, 'ChallengerTrained').data;
     expect(trained.heldOut).toBeNull();
@@ -227,7 +265,10 @@ describe('decideCycle: what judges the challenger', () => {
   });
 
   it('given a registered suite, when the cycle is passed a suite of its own, then that suite judges', async () => {
-    const events = await cycle.given(recorded(initialised(registered(suite)), 0, 3000, 1)).when(judgedBy({ benchmark: otherSuite, registered: suite })).events();
+    const events = await cycle
+      .given(recorded(initialised(registered(suite)), 0, 3000, 1))
+      .when(judgedBy({ benchmark: otherSuite, registered: suite }))
+      .events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'suite', source: 'option', benchmark: suiteRef(otherSuite) });
     expect(find(events, 'ChallengerEvaluated').data.baseline.metrics.taskCount).toBe(120);
   });
@@ -235,7 +276,10 @@ describe('decideCycle: what judges the challenger', () => {
   it('given a later registration, then it replaces the earlier one', async () => {
     const past = initialised(registered(otherSuite), registered(suite));
     expect(past.state.benchmark?.ref).toEqual(suiteRef(suite));
-    const events = await cycle.given(recorded(past, 0, 200, 1)).when(judgedBy({ registered: suite, options: { dryRun: true } })).events();
+    const events = await cycle
+      .given(recorded(past, 0, 200, 1))
+      .when(judgedBy({ registered: suite, options: { dryRun: true } }))
+      .events();
     expect(find(events, 'CycleStarted').data.evidence).toMatchObject({ type: 'suite', source: 'registered', benchmark: { name: suite.name } });
   });
 
@@ -251,9 +295,21 @@ describe('decideCycle: what judges the challenger', () => {
 
   it('given a held-out rule a cycle of this log recorded, then later cycles keep it', async () => {
     const rule = { method: 'sha256-trajectory-id' as const, share: 0.3 };
-    const earlier: DomainEvent = { type: 'ChallengerTrained', data: { cycleId: 'earlier', challenger: baselineVersion('EARLIER000000000000000000001'), trainingSet: { fromSeq: 1, toSeq: 1, count: 0 }, excluded: [], heldOut: { rule, count: 0 } } };
+    const earlier: DomainEvent = {
+      type: 'ChallengerTrained',
+      data: {
+        cycleId: 'earlier',
+        challenger: baselineVersion('EARLIER000000000000000000001'),
+        trainingSet: { fromSeq: 1, toSeq: 1, count: 0 },
+        excluded: [],
+        heldOut: { rule, count: 0 },
+      },
+    };
     const past = recorded(initialised(earlier), 0, 3000, 1);
-    const events = await cycle.given(past).when(judgedBy({ options: { dryRun: true } })).events();
+    const events = await cycle
+      .given(past)
+      .when(judgedBy({ options: { dryRun: true } }))
+      .events();
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule });
     const expected = loggedTrajectories(past.log).filter(({ trajectory }) => isHeldOut(rule, trajectory)).length;
     expect(find(events, 'ChallengerTrained').data.heldOut).toEqual({ rule, count: expected });

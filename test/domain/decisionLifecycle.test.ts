@@ -49,7 +49,10 @@ const logged = (asked: CheckedRouteRequest, answer: RouteAnswer): EventOf<'Decis
 function completedOnce(): History {
   const first = route.given(baselineRegistered()).when([request], routing());
   const decisionId = first.value().answers[0]!.decisionId!;
-  return record.given(first.appended()).when({ trajectories: [{ decisionId, outcome }] }, recording()).appended();
+  return record
+    .given(first.appended())
+    .when({ trajectories: [{ decisionId, outcome }] }, recording())
+    .appended();
 }
 
 describe('the decision lifecycle: route logs, record completes', () => {
@@ -77,7 +80,16 @@ describe('the decision lifecycle: route logs, record completes', () => {
     const { caseMemory: _none, ...decision } = answer;
     expect(completing.events()[0]).toMatchObject({
       type: 'TrajectoryRecorded',
-      data: { trajectory: { source: 'live', recordedAt: '2026-11-27T08:00:00.000Z', task: { input: request.input, metadata: { channel: 'sms' } }, candidates: request.candidates, decision, outcome } },
+      data: {
+        trajectory: {
+          source: 'live',
+          recordedAt: '2026-11-27T08:00:00.000Z',
+          task: { input: request.input, metadata: { channel: 'sms' } },
+          candidates: request.candidates,
+          decision,
+          outcome,
+        },
+      },
     });
     completing.thenStateMatches((s) => s.decisions, { logged: 1 });
     completing.thenState((s) => s.decisions.pending.size, 0);
@@ -89,7 +101,9 @@ describe('the decision lifecycle: route logs, record completes', () => {
     const routed = route.given(completedOnce()).when([request], routing(6000));
     const answer = routed.value().answers[0]!;
     const task = { input: request.input, metadata: { channel: 'sms' } };
-    const completing = record.given(routed.appended()).when({ trajectories: [{ task, candidates: request.candidates, decision: answer, outcome }] }, recording(9500));
+    const completing = record
+      .given(routed.appended())
+      .when({ trajectories: [{ task, candidates: request.candidates, decision: answer, outcome }] }, recording(9500));
     const { caseMemory, ...decision } = answer;
     expect(completing.events()[0]).toMatchObject({ data: { trajectory: { candidates: [...request.candidates, caseMemory], decision } } });
     completing.thenState((s) => decisionStanding(s, answer.decisionId!).status, 'completed');
@@ -107,18 +121,37 @@ describe('the decision lifecycle: route logs, record completes', () => {
     record
       .given(past)
       .when({ trajectories: [{ task, candidates: request.candidates, decision, outcome }] }, recording(9500))
-      .thenRefuses(expect.objectContaining({ type: 'decision-mismatch', differences: [`candidates are not those offered (3 logged, 2 given; missing "${caseMemory!.id}")`] }));
+      .thenRefuses(
+        expect.objectContaining({
+          type: 'decision-mismatch',
+          differences: [`candidates are not those offered (3 logged, 2 given; missing "${caseMemory!.id}")`],
+        }),
+      );
   });
 
   it('given a completed decision, when a second outcome comes for it, then it is refused naming the id, in the log or twice in one batch', () => {
     const routed = route.given(baselineRegistered()).when([request], routing());
     const id = routed.value().answers[0]!.decisionId!;
     const past = routed.appended();
-    const done = record.given(past).when({ trajectories: [{ decisionId: id, outcome }] }, recording()).appended();
-    record.given(done).when({ trajectories: [{ decisionId: id, outcome }] }, recording()).thenRefuses({ type: 'decision-completed', decisionId: id, where: 'recorded at seq 3' });
+    const done = record
+      .given(past)
+      .when({ trajectories: [{ decisionId: id, outcome }] }, recording())
+      .appended();
+    record
+      .given(done)
+      .when({ trajectories: [{ decisionId: id, outcome }] }, recording())
+      .thenRefuses({ type: 'decision-completed', decisionId: id, where: 'recorded at seq 3' });
     record
       .given(past)
-      .when({ trajectories: [{ decisionId: id, outcome }, { decisionId: id, outcome }] }, recording())
+      .when(
+        {
+          trajectories: [
+            { decisionId: id, outcome },
+            { decisionId: id, outcome },
+          ],
+        },
+        recording(),
+      )
       .thenRefuses({ type: 'decision-completed', decisionId: id, where: 'items 1 and 2 of this batch' });
   });
 
@@ -136,7 +169,10 @@ describe('the decision lifecycle: route logs, record completes', () => {
     const other = answer.route === 'tool' ? 'memory' : 'tool';
     record
       .given(routed.appended())
-      .when({ trajectories: [{ task: { input: 'something else' }, candidates: request.candidates, decision: { ...answer, route: other }, outcome }] }, recording())
+      .when(
+        { trajectories: [{ task: { input: 'something else' }, candidates: request.candidates, decision: { ...answer, route: other }, outcome }] },
+        recording(),
+      )
       .thenRefuses({
         type: 'decision-mismatch',
         decisionId: answer.decisionId!,
@@ -151,7 +187,13 @@ describe('the decision lifecycle: route logs, record completes', () => {
   });
 
   it('given no logged decision, when an imported trajectory comes without a decision id, then it is recorded as it was given', () => {
-    const imported = { id: '01HZZZZZZZZZZZZZZZZZZZZZZZ', task: { input: 'x' }, candidates: request.candidates, decision: { route: 'tool' as const, selected: ['sms.send'] }, outcome };
+    const imported = {
+      id: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+      task: { input: 'x' },
+      candidates: request.candidates,
+      decision: { route: 'tool' as const, selected: ['sms.send'] },
+      outcome,
+    };
     record
       .given(baselineRegistered())
       .when({ trajectories: [imported] }, recording())

@@ -12,7 +12,14 @@ describe('decideInit', () => {
       .then({
         type: 'RouterRegistered',
         data: {
-          version: expect.objectContaining({ kind: 'baseline', label: 'v1', parentId: null, explorationRate: 0.05, runnerUpShare: 0.5, createdAt: '2026-11-25T12:00:00.000Z' }),
+          version: expect.objectContaining({
+            kind: 'baseline',
+            label: 'v1',
+            parentId: null,
+            explorationRate: 0.05,
+            runnerUpShare: 0.5,
+            createdAt: '2026-11-25T12:00:00.000Z',
+          }),
           activate: true,
           reason: 'init',
         },

@@ -80,7 +80,10 @@ function better(evidence: PromotionEvidence, by: { reward: number; error: number
 }
 
 /** A policy at least as strict as `p` in every threshold; an enforced gate is stricter than an absent one. */
-function stricter(p: PromotionPolicy, by: { reward: number; error: number | null; latency: number | null; category: number | null; count: number }): PromotionPolicy {
+function stricter(
+  p: PromotionPolicy,
+  by: { reward: number; error: number | null; latency: number | null; category: number | null; count: number },
+): PromotionPolicy {
   const tighten = (allowance: number | null, cut: number | null): number | null => {
     if (cut === null) return allowance;
     return allowance === null ? cut : Math.max(0, allowance - cut);
@@ -106,8 +109,22 @@ const zero = interval(0, 0, 0);
 /** The issue's numbers: much better on reward, more errors and latency because it does the work the rule skipped. */
 function issueChallenger(overrides: Partial<OutcomeComparison> = {}): PromotionEvidence {
   const category = (meanReward: number) => ({ taskCount: 1100, meanReward, errorRate: 0 });
-  const baseline: Metrics = { taskCount: 5500, meanReward: 0.37, errorRate: 0.009, meanLatencyMs: 320, p95LatencyMs: 300, byCategory: { direct: category(0.95), tool: category(0.05) } };
-  const challenger: Metrics = { taskCount: 5500, meanReward: 0.73, errorRate: 0.173, meanLatencyMs: 837, p95LatencyMs: 1300, byCategory: { direct: category(0.93), tool: category(0.95) } };
+  const baseline: Metrics = {
+    taskCount: 5500,
+    meanReward: 0.37,
+    errorRate: 0.009,
+    meanLatencyMs: 320,
+    p95LatencyMs: 300,
+    byCategory: { direct: category(0.95), tool: category(0.05) },
+  };
+  const challenger: Metrics = {
+    taskCount: 5500,
+    meanReward: 0.73,
+    errorRate: 0.173,
+    meanLatencyMs: 837,
+    p95LatencyMs: 1300,
+    byCategory: { direct: category(0.93), tool: category(0.95) },
+  };
   const comparison: OutcomeComparison = {
     method: 'paired-bootstrap',
     confidenceLevel: 0.95,
@@ -168,11 +185,18 @@ describe('the promotion policy, by example', () => {
 
   it('given too few tasks, then the task-count gate says how many were scored and how many are needed', () => {
     const few = issueChallenger({ reward: interval(0.33, 0.36, 0.4, 40) });
-    expect(evaluatePromotion(few, DEFAULT_POLICY).reasons[0]).toMatchObject({ gate: 'task-count', passed: false, message: '40 benchmark tasks scored, 100 required' });
+    expect(evaluatePromotion(few, DEFAULT_POLICY).reasons[0]).toMatchObject({
+      gate: 'task-count',
+      passed: false,
+      message: '40 benchmark tasks scored, 100 required',
+    });
   });
 
   it('given a challenger equal to the baseline, then a positive minimum gain is never reached', () => {
-    const same: PromotionEvidence = { ...issueChallenger(), comparison: { ...issueChallenger().comparison, reward: zero, errorRate: zero, latencyMs: zero, byCategory: {} } };
+    const same: PromotionEvidence = {
+      ...issueChallenger(),
+      comparison: { ...issueChallenger().comparison, reward: zero, errorRate: zero, latencyMs: zero, byCategory: {} },
+    };
     expect(gatesFailing(same, DEFAULT_POLICY)).toEqual(['reward-delta']);
   });
 });
@@ -197,12 +221,21 @@ describe('the promotion policy, by law', () => {
   it('is monotone: a challenger better on every interval never fails a gate the worse one passed', () => {
     const nonNegative = milli(0, 0.3);
     fc.assert(
-      fc.property(evidenceArb, policyArb, nonNegative, nonNegative, fc.integer({ min: 0, max: 500 }), nonNegative, fc.nat(500), (evidence, policy, reward, error, latency, category, count) => {
-        const before = evaluatePromotion(evidence, policy);
-        const after = evaluatePromotion(better(evidence, { reward, error, latency, category, count }), policy);
-        if (before.accepted) expect(after.accepted).toBe(true);
-        for (const gate of before.reasons) if (gate.passed) expect(after.reasons.find((g) => g.gate === gate.gate)?.passed).toBe(true);
-      }),
+      fc.property(
+        evidenceArb,
+        policyArb,
+        nonNegative,
+        nonNegative,
+        fc.integer({ min: 0, max: 500 }),
+        nonNegative,
+        fc.nat(500),
+        (evidence, policy, reward, error, latency, category, count) => {
+          const before = evaluatePromotion(evidence, policy);
+          const after = evaluatePromotion(better(evidence, { reward, error, latency, category, count }), policy);
+          if (before.accepted) expect(after.accepted).toBe(true);
+          for (const gate of before.reasons) if (gate.passed) expect(after.reasons.find((g) => g.gate === gate.gate)?.passed).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -210,10 +243,19 @@ describe('the promotion policy, by law', () => {
   it('a stricter policy never accepts more', () => {
     const cut = fc.option(milli(0, 0.2), { nil: null });
     fc.assert(
-      fc.property(evidenceArb, policyArb, milli(0, 0.2), cut, fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }), cut, fc.nat(500), (evidence, policy, reward, error, latency, category, count) => {
-        const strict = stricter(policy, { reward, error, latency, category, count });
-        if (evaluatePromotion(evidence, strict).accepted) expect(evaluatePromotion(evidence, policy).accepted).toBe(true);
-      }),
+      fc.property(
+        evidenceArb,
+        policyArb,
+        milli(0, 0.2),
+        cut,
+        fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
+        cut,
+        fc.nat(500),
+        (evidence, policy, reward, error, latency, category, count) => {
+          const strict = stricter(policy, { reward, error, latency, category, count });
+          if (evaluatePromotion(evidence, strict).accepted) expect(evaluatePromotion(evidence, policy).accepted).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -224,7 +266,11 @@ describe('the promotion policy, by law', () => {
         const around = (i: PairedInterval) => i.lower <= 0 && i.upper >= 0;
         const verdict = evaluatePromotion(evidence, policy);
         const c = evidence.comparison;
-        const checks: [string, PairedInterval | undefined][] = [['error-rate', c.errorRate], ['latency', c.latencyMs], ...ROUTES.map((r): [string, PairedInterval | undefined] => [`category:${r}`, c.byCategory[r as Route]])];
+        const checks: [string, PairedInterval | undefined][] = [
+          ['error-rate', c.errorRate],
+          ['latency', c.latencyMs],
+          ...ROUTES.map((r): [string, PairedInterval | undefined] => [`category:${r}`, c.byCategory[r as Route]]),
+        ];
         for (const [gate, i] of checks) {
           const result = verdict.reasons.find((r) => r.gate === gate);
           if (result && i && around(i)) expect(result.passed).toBe(true);

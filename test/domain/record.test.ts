@@ -14,7 +14,10 @@ const recorded = (input: TrajectoryInput, stamped: Pick<Trajectory, 'id' | 'reco
 
 describe('decideRecord', () => {
   it('given no router, when recording, then it is refused: init comes first', () => {
-    record.given().when({ trajectories: [trajectoryInput()] }).thenRefuses({ type: 'not-initialised' });
+    record
+      .given()
+      .when({ trajectories: [trajectoryInput()] })
+      .thenRefuses({ type: 'not-initialised' });
   });
 
   it('given an initialised log, when recording live trajectories, then each gets an id of its own, the time and source live', () => {
@@ -22,7 +25,10 @@ describe('decideRecord', () => {
     record
       .given(baselineRegistered())
       .when({ trajectories: [trajectoryInput(), trajectoryInput()] }, context(NOW, 5))
-      .then(recorded(trajectoryInput(), { id: ids(), recordedAt: NOW, source: 'live' }), recorded(trajectoryInput(), { id: ids(), recordedAt: NOW, source: 'live' }));
+      .then(
+        recorded(trajectoryInput(), { id: ids(), recordedAt: NOW, source: 'live' }),
+        recorded(trajectoryInput(), { id: ids(), recordedAt: NOW, source: 'live' }),
+      );
   });
 
   it('keeps the id and time of imported history and marks it as an import', () => {
@@ -34,7 +40,10 @@ describe('decideRecord', () => {
   });
 
   it('given a recorded id, when recording it again, then the whole batch is refused naming the id and where it is', () => {
-    const past = record.given(baselineRegistered()).when({ trajectories: [trajectoryInput({ id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' })] }).appended();
+    const past = record
+      .given(baselineRegistered())
+      .when({ trajectories: [trajectoryInput({ id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' })] })
+      .appended();
     record
       .given(past)
       .when({ trajectories: [trajectoryInput(), trajectoryInput({ id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' })] })

@@ -23,8 +23,11 @@ describe('decideRegisterBenchmark', () => {
       .then({ type: 'BenchmarkRegistered', data: { benchmark: suiteRef(suite), storage: { type: 'embedded', suite } } });
   });
 
-  it('given a registered suite, when another is registered, then it is the log\'s gate from then on', () => {
-    const first = registerBenchmark.given(baselineRegistered()).when({ suite: other, storage: { type: 'bundled' } }).appended();
+  it("given a registered suite, when another is registered, then it is the log's gate from then on", () => {
+    const first = registerBenchmark
+      .given(baselineRegistered())
+      .when({ suite: other, storage: { type: 'bundled' } })
+      .appended();
     registerBenchmark
       .given(first)
       .when({ suite, storage: { type: 'bundled' } })

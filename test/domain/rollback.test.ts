@@ -19,24 +19,42 @@ const rolledBack = (fromVersionId: string, toVersionId: string, reason: string |
 const A = '01J0000000000000000000000A';
 const B = '01J0000000000000000000000B';
 /** v1 (A) registered at init, v2 (B) imported and activated. */
-const twoVersions = [baselineRegistered(A, 'v1'), { ...baselineRegistered(B, 'v2'), data: { ...(baselineRegistered(B, 'v2') as EventOf<'RouterRegistered'>).data, reason: 'import' } } as DomainEvent];
+const twoVersions = [
+  baselineRegistered(A, 'v1'),
+  { ...baselineRegistered(B, 'v2'), data: { ...(baselineRegistered(B, 'v2') as EventOf<'RouterRegistered'>).data, reason: 'import' } } as DomainEvent,
+];
 
 describe('decideRollback', () => {
   it('given v2 active, when rolling back to v1 by label, then RouterRolledBack from v2 to v1 with the reason', () => {
-    rollback.given(...twoVersions).when({ target: 'v1', reason: 'regressed' }).then(rolledBack(B, A, 'regressed'));
+    rollback
+      .given(...twoVersions)
+      .when({ target: 'v1', reason: 'regressed' })
+      .then(rolledBack(B, A, 'regressed'));
   });
 
   it('accepts a full id or a unique id prefix', () => {
-    rollback.given(...twoVersions).when({ target: A, reason: null }).then(rolledBack(B, A, null));
-    rollback.given(...twoVersions).when({ target: '01J0000000000000000000000', reason: null }).thenRefuses('version-ambiguous');
+    rollback
+      .given(...twoVersions)
+      .when({ target: A, reason: null })
+      .then(rolledBack(B, A, null));
+    rollback
+      .given(...twoVersions)
+      .when({ target: '01J0000000000000000000000', reason: null })
+      .thenRefuses('version-ambiguous');
   });
 
   it('refuses a version that does not exist', () => {
-    rollback.given(...twoVersions).when({ target: 'v9', reason: null }).thenRefuses({ type: 'version-not-found', ref: 'v9' });
+    rollback
+      .given(...twoVersions)
+      .when({ target: 'v9', reason: null })
+      .thenRefuses({ type: 'version-not-found', ref: 'v9' });
   });
 
   it('refuses the version that is already active', () => {
-    rollback.given(...twoVersions).when({ target: 'v2', reason: null }).thenRefuses({ type: 'already-active', versionId: B, label: 'v2' });
+    rollback
+      .given(...twoVersions)
+      .when({ target: 'v2', reason: null })
+      .thenRefuses({ type: 'already-active', versionId: B, label: 'v2' });
   });
 
   it('round-trips: rolling back to any other version and then back restores the active version, and keeps every version and report', () => {
@@ -63,7 +81,12 @@ describe('decideRollback', () => {
     type Step = { kind: 'register'; activate: boolean } | { kind: 'rollback'; target: string };
     const stepArb: fc.Arbitrary<Step> = fc.oneof(
       fc.boolean().map((activate) => ({ kind: 'register' as const, activate })),
-      fc.oneof(fc.integer({ min: 1, max: 9 }).map((n) => `v${n}`), fc.integer({ min: 1, max: 9 }).map(versionId), fc.constantFrom('01J', 'nope', ''))
+      fc
+        .oneof(
+          fc.integer({ min: 1, max: 9 }).map((n) => `v${n}`),
+          fc.integer({ min: 1, max: 9 }).map(versionId),
+          fc.constantFrom('01J', 'nope', ''),
+        )
         .map((target) => ({ kind: 'rollback' as const, target })),
     );
     fc.assert(

@@ -7,7 +7,11 @@ function reference(value: unknown): string {
   const sorted = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sorted);
     if (v === null || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted((v as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((key) => [key, sorted((v as Record<string, unknown>)[key])]),
+    );
   };
   return JSON.stringify(sorted(value));
 }
@@ -25,7 +29,27 @@ const loose = fc.letrec((tie) => ({
 
 /** Keys that JavaScript treats specially, beside arbitrary text (lone surrogates included) and index-like keys. */
 const key = fc.oneof(
-  fc.constantFrom('__proto__', 'toJSON', 'constructor', '', '0', '1', '2', '10', '01', '4294967294', '4294967295', 'a', 'b', 'B', 'é', 'e\u0301', '\u{1F600}', '\uD800', '\uFFFF'),
+  fc.constantFrom(
+    '__proto__',
+    'toJSON',
+    'constructor',
+    '',
+    '0',
+    '1',
+    '2',
+    '10',
+    '01',
+    '4294967294',
+    '4294967295',
+    'a',
+    'b',
+    'B',
+    'é',
+    'e\u0301',
+    '\u{1F600}',
+    '\uD800',
+    '\uFFFF',
+  ),
   fc.string({ maxLength: 6, unit: 'binary' }),
   fc.string({ maxLength: 3, unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)) }),
 );

@@ -4,7 +4,9 @@ import { GENESIS_HASH } from '../../src/infra/store/hashChain.js';
 import { sealLine } from '../../src/infra/store/lineSeal.js';
 
 function lineOf(type: string, v: number, data: unknown): string {
-  return sealLine(`{"seq":1,"id":"E1","type":"${type}","v":${v},"at":"2026-01-01T00:00:00.000Z","prev":"${GENESIS_HASH}","batchEnd":1,"data":${JSON.stringify(data)}`);
+  return sealLine(
+    `{"seq":1,"id":"E1","type":"${type}","v":${v},"at":"2026-01-01T00:00:00.000Z","prev":"${GENESIS_HASH}","batchEnd":1,"data":${JSON.stringify(data)}`,
+  );
 }
 
 describe('upcasters', () => {
@@ -31,15 +33,36 @@ describe('upcasters', () => {
 
   it('given a CycleStarted v1 line, when decoded, then it reads as judged on a suite whose source was not recorded', () => {
     const benchmark = { name: 'clinc150-routes', version: 1, hash: 'a'.repeat(64), taskCount: 5500 };
-    const policy = { minRewardDelta: 0.01, maxErrorRateIncrease: 0, maxLatencyIncreaseMs: 150, requiredTaskCount: 100, maxCategoryRegression: 0.05, confidenceLevel: 0.95, bootstrapResamples: 2000, seed: 7 };
-    const v1 = { cycleId: 'c', baselineVersionId: 'B', benchmark, policy, options: { dryRun: false, minNewTrajectories: 100, seed: 1 }, newTrajectories: { fromSeq: 2, toSeq: 9, count: 8 } };
+    const policy = {
+      minRewardDelta: 0.01,
+      maxErrorRateIncrease: 0,
+      maxLatencyIncreaseMs: 150,
+      requiredTaskCount: 100,
+      maxCategoryRegression: 0.05,
+      confidenceLevel: 0.95,
+      bootstrapResamples: 2000,
+      seed: 7,
+    };
+    const v1 = {
+      cycleId: 'c',
+      baselineVersionId: 'B',
+      benchmark,
+      policy,
+      options: { dryRun: false, minNewTrajectories: 100, seed: 1 },
+      newTrajectories: { fromSeq: 2, toSeq: 9, count: 8 },
+    };
     const decoded = decodeLine(lineOf('CycleStarted', 1, v1));
     expect(decoded.ok && decoded.envelope).toMatchObject({ v: 2, data: { evidence: { type: 'suite', source: 'unrecorded', benchmark }, policy } });
     expect(decoded.ok && 'benchmark' in (decoded.envelope.data as object)).toBe(false);
   });
 
   it('given a ChallengerTrained v1 line, when decoded, then it kept no held-out share out', () => {
-    const trained = { cycleId: 'c', challenger: { id: 'X', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'constant', route: 'tool' }, trainingSet: { fromSeq: 1, toSeq: 3, count: 2 }, excluded: [] };
+    const trained = {
+      cycleId: 'c',
+      challenger: { id: 'X', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'constant', route: 'tool' },
+      trainingSet: { fromSeq: 1, toSeq: 3, count: 2 },
+      excluded: [],
+    };
     const decoded = decodeLine(lineOf('ChallengerTrained', 1, trained));
     expect(decoded.ok && decoded.envelope.data).toEqual({ ...trained, heldOut: null });
   });

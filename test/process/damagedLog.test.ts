@@ -36,7 +36,11 @@ function logWithSnapshot(more: number): string {
   const dir = cliLogWith(10_000, tempDir());
   expect(runCli(['--dir', dir, 'status']).code).toBe(0);
   expect(readdirSync(join(dir, 'snapshots'))).toEqual(['state-000000010001.snap']);
-  if (more) record(dir, Array.from({ length: more }, (_, i) => `after the snapshot ${i}`));
+  if (more)
+    record(
+      dir,
+      Array.from({ length: more }, (_, i) => `after the snapshot ${i}`),
+    );
   return dir;
 }
 
@@ -58,7 +62,7 @@ describe('a damaged log', () => {
     expect(served).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^log line 10009 is corrupt: /) }] });
   });
 
-  it('inside the newest snapshot\'s range: readers answer from the snapshot (the documented trust), verify names the line and fails', () => {
+  it("inside the newest snapshot's range: readers answer from the snapshot (the documented trust), verify names the line and fails", () => {
     const dir = logWithSnapshot(0);
     flipByteInLine(dir, 42);
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ lastSeq: 10_001 });

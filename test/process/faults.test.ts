@@ -21,7 +21,9 @@ describe('faults, with real processes', () => {
     // ulimit -f counts 1024-byte blocks: room for the log as it is, not for the batch.
     const limited = spawnSync('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" "${BIN}" --dir "${dir}" record "${big}"`], { encoding: 'utf8' });
     expect(limited.status).toBe(1);
-    expect(limited.stderr).toMatch(/^memabra: could not append to .*: the file-size limit was reached; nothing of this batch was kept, the log up to seq 1 is intact\n$/);
+    expect(limited.stderr).toMatch(
+      /^memabra: could not append to .*: the file-size limit was reached; nothing of this batch was kept, the log up to seq 1 is intact\n$/,
+    );
     expect(logOf(dir)).toEqual(before);
     expect(runCli(['--dir', dir, 'record', big]).code).toBe(0);
     expect(JSON.parse(runCli(['--dir', dir, 'verify', '--json']).stdout)).toMatchObject({ ok: true, events: 3001 });
@@ -47,7 +49,10 @@ describe('faults, with real processes', () => {
         `${valid}\n${valid.slice(0, 40)}`,
         `[${valid},{"task":null}]`,
       ),
-      fc.string({ minLength: 1, maxLength: 200 }).map((s) => `${valid}\n${s}`).filter((text) => text.split('\n')[1]!.trim() !== ''),
+      fc
+        .string({ minLength: 1, maxLength: 200 })
+        .map((s) => `${valid}\n${s}`)
+        .filter((text) => text.split('\n')[1]!.trim() !== ''),
     );
     fc.assert(
       fc.property(badInput, (text) => {
@@ -79,7 +84,16 @@ describe('faults, with real processes', () => {
     const dir = tempDir();
     expect(runCli(['--dir', dir, 'init']).code).toBe(0);
     const first = logOf(dir).toString('utf8').trimEnd();
-    const future = encodeEnvelope({ seq: 2, id: 'E2', type: 'CycleSkipped', v: 9, at: '2027-01-01T00:00:00.000Z', prev: lineHash(first), batchEnd: 2, data: { cycleId: 'c', newTrajectoryCount: 0, minNewTrajectories: 1 } });
+    const future = encodeEnvelope({
+      seq: 2,
+      id: 'E2',
+      type: 'CycleSkipped',
+      v: 9,
+      at: '2027-01-01T00:00:00.000Z',
+      prev: lineHash(first),
+      batchEnd: 2,
+      data: { cycleId: 'c', newTrajectoryCount: 0, minNewTrajectories: 1 },
+    });
     writeFileSync(join(dir, 'events.jsonl'), `${first}\n${future}\n`);
     for (const command of ['status', 'history', 'verify']) {
       const result = runCli(['--dir', dir, command]);
@@ -97,11 +111,21 @@ describe('faults, with real processes', () => {
     const benchmark = join(dir, 'bench.json');
     writeFileSync(benchmark, JSON.stringify(smallSuite(100)));
     const seed = join(dir, 'seed.jsonl');
-    writeFileSync(seed, simulatedTrajectories(baselineVersion(), 0, 1500, 3).map((t) => JSON.stringify(t)).join('\n'));
+    writeFileSync(
+      seed,
+      simulatedTrajectories(baselineVersion(), 0, 1500, 3)
+        .map((t) => JSON.stringify(t))
+        .join('\n'),
+    );
     expect(runCli(['--dir', dir, 'record', seed]).code).toBe(0);
     const files = [0, 1, 2].map((w) => {
       const file = join(dir, `w${w}.jsonl`);
-      writeFileSync(file, simulatedTrajectories(baselineVersion(), 2000 + w * 100, 100, w).map((t) => JSON.stringify(t)).join('\n'));
+      writeFileSync(
+        file,
+        simulatedTrajectories(baselineVersion(), 2000 + w * 100, 100, w)
+          .map((t) => JSON.stringify(t))
+          .join('\n'),
+      );
       return file;
     });
     const runs = await Promise.all([

@@ -46,9 +46,16 @@ describe('the Python example of docs/integrations.md', () => {
       expect(status.trajectoryCount).toBe(turn);
       expect(status.caseCount).toBe(1);
     }
-    const history = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const history = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const trajectories = history.filter((e) => e.type === 'TrajectoryRecorded').map((e) => e.data.trajectory);
-    expect(trajectories[0]).toMatchObject({ task: { input: 'text my mom that i am late' }, decision: { routerVersionId: expect.any(String), propensity: expect.any(Number) }, outcome: { reward: 1 } });
+    expect(trajectories[0]).toMatchObject({
+      task: { input: 'text my mom that i am late' },
+      decision: { routerVersionId: expect.any(String), propensity: expect.any(Number) },
+      outcome: { reward: 1 },
+    });
     expect(trajectories[0].candidates).toHaveLength(2);
     expect(trajectories[1].candidates.map((c: { id: string }) => c.id)).toEqual(['sms.send', 'mem-17', `case:${trajectories[0].id}`]);
     expect((await server.stop()).code).toBe(0);

@@ -45,7 +45,10 @@ describe('memabra serve', () => {
 
     const { candidates } = trajectoryInput();
     const one = await call(server.url, 'POST', '/v1/route', { input: 'text my mom that i am late', candidates });
-    expect(one).toMatchObject({ status: 200, body: { route: expect.any(String), selected: expect.any(Array), routerVersionId: expect.any(String), propensity: expect.any(Number) } });
+    expect(one).toMatchObject({
+      status: 200,
+      body: { route: expect.any(String), selected: expect.any(Array), routerVersionId: expect.any(String), propensity: expect.any(Number) },
+    });
     const many = await call<{ decisions: unknown[] }>(server.url, 'POST', '/v1/route', { requests: [{ input: 'a' }, { input: 'b', candidates }] });
     expect(many.status).toBe(200);
     expect(many.body.decisions).toHaveLength(2);
@@ -56,24 +59,29 @@ describe('memabra serve', () => {
     const decisionId = (one.body as { decisionId: string }).decisionId;
     const outcome = { reward: 1, error: null, latencyMs: 900 };
     expect(await call<Recorded>(server.url, 'POST', '/v1/record', { decisionId, outcome })).toMatchObject({ status: 200, body: { firstSeq: 6, lastSeq: 6 } });
-    expect(await call(server.url, 'POST', '/v1/record', { decisionId, outcome })).toMatchObject({ body: { error: expect.stringContaining(`decision ${decisionId} already has its outcome`) } });
+    expect(await call(server.url, 'POST', '/v1/record', { decisionId, outcome })).toMatchObject({
+      body: { error: expect.stringContaining(`decision ${decisionId} already has its outcome`) },
+    });
     const seed = simulatedTrajectories(baselineVersion(), 0, 400, 5);
     const batch = await call<Recorded>(server.url, 'POST', '/v1/record', { trajectories: seed });
     expect(batch.status).toBe(200);
     expect(batch.body.ids).toHaveLength(400);
 
     const status = await call<Status>(server.url, 'GET', '/v1/status');
-    expect(status).toMatchObject({ status: 200, body: { trajectoryCount: 402, lastSeq: 406, active: { label: 'v1' }, decisions: { logged: 3, awaitingOutcome: 2 } } });
+    expect(status).toMatchObject({
+      status: 200,
+      body: { trajectoryCount: 402, lastSeq: 406, active: { label: 'v1' }, decisions: { logged: 3, awaitingOutcome: 2 } },
+    });
 
     // A suite in the data directory, named relative to it; every policy field can be set over HTTP: a task
     // count no benchmark has makes its gate refuse.
     writeFileSync(join(dir, 'bench.json'), JSON.stringify(smallSuite(150)));
-    const cycle = await call<{ cycleId: string; decision: string; benchmark: { name: string }; reasons: { gate: string; passed: boolean; threshold: number }[] }>(
-      server.url,
-      'POST',
-      '/v1/cycle',
-      { minNewTrajectories: 1, benchmark: 'bench.json', policy: { requiredTaskCount: 1_000_000, bootstrapResamples: 200 } },
-    );
+    const cycle = await call<{
+      cycleId: string;
+      decision: string;
+      benchmark: { name: string };
+      reasons: { gate: string; passed: boolean; threshold: number }[];
+    }>(server.url, 'POST', '/v1/cycle', { minNewTrajectories: 1, benchmark: 'bench.json', policy: { requiredTaskCount: 1_000_000, bootstrapResamples: 200 } });
     expect(cycle.status).toBe(200);
     expect(cycle.body.decision).toBe('rejected');
     expect(cycle.body.benchmark.name).toBe('clinc150-routes-first-150');
@@ -83,14 +91,23 @@ describe('memabra serve', () => {
     expect(reports.body.map((r) => r.cycleId)).toEqual([cycle.body.cycleId]);
     const report = await call(server.url, 'GET', `/v1/reports/${cycle.body.cycleId.slice(0, 20)}`);
     expect(report).toMatchObject({ status: 200, body: { cycleId: cycle.body.cycleId, decision: 'rejected' } });
-    expect(await call(server.url, 'GET', '/v1/reports/NOSUCHREPORT')).toMatchObject({ status: 404, body: { error: 'no report "NOSUCHREPORT" (see GET /v1/reports)' } });
+    expect(await call(server.url, 'GET', '/v1/reports/NOSUCHREPORT')).toMatchObject({
+      status: 404,
+      body: { error: 'no report "NOSUCHREPORT" (see GET /v1/reports)' },
+    });
 
     const versions = await call<{ label: string }[]>(server.url, 'GET', '/v1/versions');
     expect(versions.body.map((v) => v.label)).toEqual(['v1', 'v2']);
     const rolled = await call(server.url, 'POST', '/v1/rollback', { version: 'v2', reason: 'over HTTP' });
     expect(rolled).toMatchObject({ status: 200, body: { toVersionId: expect.any(String) } });
-    expect(await call(server.url, 'POST', '/v1/rollback', { version: 'v2' })).toMatchObject({ status: 409, body: { error: expect.stringMatching(/^router version v2 \(\w+\) is already active; nothing was changed$/) } });
-    expect(await call(server.url, 'POST', '/v1/rollback', { version: 'v9' })).toMatchObject({ status: 404, body: { error: 'router version "v9" does not exist (see `memabra versions`)' } });
+    expect(await call(server.url, 'POST', '/v1/rollback', { version: 'v2' })).toMatchObject({
+      status: 409,
+      body: { error: expect.stringMatching(/^router version v2 \(\w+\) is already active; nothing was changed$/) },
+    });
+    expect(await call(server.url, 'POST', '/v1/rollback', { version: 'v9' })).toMatchObject({
+      status: 404,
+      body: { error: 'router version "v9" does not exist (see `memabra versions`)' },
+    });
     expect(await call(server.url, 'GET', '/v1/nothing')).toMatchObject({ status: 404, body: { error: 'no endpoint GET /v1/nothing (see GET /openapi.json)' } });
 
     // The CLI sees what the server wrote: one log.
@@ -110,24 +127,53 @@ describe('memabra serve', () => {
     expect(await call(server.url, 'POST', '/v1/record', bad)).toEqual(expect.objectContaining({ status: 400, body: { error: cliMessage(cli.stderr) } }));
     // One bad trajectory among good ones refuses the whole request, naming it.
     const batch = [trajectoryInput(), trajectoryInput(), { ...trajectoryInput(), colour: 'red' }];
-    expect(await call(server.url, 'POST', '/v1/record', { trajectories: batch })).toMatchObject({ status: 400, body: { error: 'trajectory 3: unknown field "colour"' } });
-    expect(await call(server.url, 'POST', '/v1/record', { trajectories: [] })).toMatchObject({ status: 400, body: { error: 'field "trajectories": give at least one trajectory' } });
-    expect(await call(server.url, 'POST', '/v1/route', { input: 'x', colour: 'red' })).toMatchObject({ status: 400, body: { error: 'request 1: unknown field "colour"' } });
-    expect(await call(server.url, 'POST', '/v1/route', { requests: [{ input: 'x' }, { input: 3 }] })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^request 2: field "input": /) } });
-    expect(await call(server.url, 'POST', '/v1/record', '{"task": ')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^the body is not valid JSON \(.+\)$/) } });
+    expect(await call(server.url, 'POST', '/v1/record', { trajectories: batch })).toMatchObject({
+      status: 400,
+      body: { error: 'trajectory 3: unknown field "colour"' },
+    });
+    expect(await call(server.url, 'POST', '/v1/record', { trajectories: [] })).toMatchObject({
+      status: 400,
+      body: { error: 'field "trajectories": give at least one trajectory' },
+    });
+    expect(await call(server.url, 'POST', '/v1/route', { input: 'x', colour: 'red' })).toMatchObject({
+      status: 400,
+      body: { error: 'request 1: unknown field "colour"' },
+    });
+    expect(await call(server.url, 'POST', '/v1/route', { requests: [{ input: 'x' }, { input: 3 }] })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^request 2: field "input": /) },
+    });
+    expect(await call(server.url, 'POST', '/v1/record', '{"task": ')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^the body is not valid JSON \(.+\)$/) },
+    });
     expect(await call(server.url, 'POST', '/v1/record')).toMatchObject({ status: 400, body: { error: 'no trajectories given: the body is empty' } });
-    expect(await call(server.url, 'POST', '/v1/cycle', { policy: { minRewardDelta: 5 } })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^field "policy.minRewardDelta": /) } });
+    expect(await call(server.url, 'POST', '/v1/cycle', { policy: { minRewardDelta: 5 } })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^field "policy.minRewardDelta": /) },
+    });
     // A client names suites only where the operator put them, and learns nothing of other files.
     expect(await call(server.url, 'POST', '/v1/cycle', { benchmark: '/etc/passwd' })).toMatchObject({
       status: 400,
-      body: { error: 'benchmark "/etc/passwd" is not in the data directory or among the registered suites (an operator can allow more directories with $MEMABRA_BENCHMARK_DIRS)' },
+      body: {
+        error:
+          'benchmark "/etc/passwd" is not in the data directory or among the registered suites (an operator can allow more directories with $MEMABRA_BENCHMARK_DIRS)',
+      },
     });
     expect(await call(server.url, 'POST', '/v1/rollback', {})).toMatchObject({ status: 400, body: { error: 'missing field "version"' } });
     // A large body of another type is refused too, and the client reads why rather than a reset.
-    const form = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `a=${'b'.repeat(4 * 1024 * 1024)}` });
+    const form = await fetch(`${server.url}/v1/record`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `a=${'b'.repeat(4 * 1024 * 1024)}`,
+    });
     expect(form.status).toBe(415);
     expect(await form.json()).toEqual({ error: 'send the body as JSON, with "Content-Type: application/json"' });
-    const notUtf8 = await fetch(`${server.url}/v1/record`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) });
+    const notUtf8 = await fetch(`${server.url}/v1/record`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0xff, 0x7d]),
+    });
     expect([notUtf8.status, await notUtf8.json()]).toEqual([400, { error: 'the body is not valid UTF-8 text' }]);
 
     expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ status: 200, body: { lastSeq: 1, trajectoryCount: 0 } });
@@ -155,7 +201,10 @@ describe('memabra serve', () => {
     }
     expect((await call(server.url, 'GET', '/openapi.json')).status).toBe(401);
     expect((await call(server.url, 'POST', '/v1/record', trajectoryInput(), { authorization: 'Bearer s3cret' })).status).toBe(200);
-    expect(await call(server.url, 'GET', '/v1/status', undefined, { authorization: 'Bearer s3cret' })).toMatchObject({ status: 200, body: { trajectoryCount: 1 } });
+    expect(await call(server.url, 'GET', '/v1/status', undefined, { authorization: 'Bearer s3cret' })).toMatchObject({
+      status: 200,
+      body: { trajectoryCount: 1 },
+    });
     await server.stop();
 
     // $MEMABRA_TOKEN does the same as --token.
@@ -198,7 +247,10 @@ describe('memabra serve', () => {
     const huge = (n: number) => trajectoryInput({ task: { input: 'x'.repeat(8 * 1024 * 1024 + n * 100_000) } });
     const answers = await Promise.all([1, 2, 3, 4].map((n) => call(server.url, 'POST', '/v1/record', huge(n))));
     for (const answer of answers) {
-      expect(answer).toMatchObject({ status: 413, body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" } });
+      expect(answer).toMatchObject({
+        status: 413,
+        body: { error: "the body is larger than the server's limit of 8388608 bytes; send fewer trajectories per request" },
+      });
     }
     expect((await call(server.url, 'POST', '/v1/record', trajectoryInput())).status).toBe(200);
     expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ body: { lastSeq: 2, trajectoryCount: 1 } });
@@ -278,14 +330,18 @@ describe('memabra serve', () => {
 
   it('describes every endpoint in GET /openapi.json, with the bodies generated from the shared schemas', async () => {
     const server = await startServer(initialised());
-    const doc = await call<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>; components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }>; required: string[] }> } }>(
-      server.url,
-      'GET',
-      '/openapi.json',
-    );
+    const doc = await call<{
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+      components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }>; required: string[] }> };
+    }>(server.url, 'GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\.1/);
-    expect(Object.entries(doc.body.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)).sort()).toEqual([
+    expect(
+      Object.entries(doc.body.paths)
+        .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+        .sort(),
+    ).toEqual([
       'GET /v1/health',
       'GET /v1/reports',
       'GET /v1/reports/{id}',

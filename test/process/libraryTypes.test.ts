@@ -20,7 +20,16 @@ function typeCheck(sources: Record<string, string>): string {
     join(dir, 'tsconfig.json'),
     JSON.stringify({
       // DOM for zod's own declarations (they name URL); no "node" types.
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'], types: [], strict: true, noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2023', 'DOM'],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
       files: Object.keys(sources),
     }),
   );

@@ -46,7 +46,15 @@ describe('benchmark paths an MCP client names', () => {
     const mcp = await connect(dir);
 
     const firstLine = readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
-    for (const path of ['/etc/passwd', '../../../../../../etc/passwd', join(dir, 'passwd-link.json'), 'passwd-link.json', outside, '/dev/zero', '/nonexistent/x.json']) {
+    for (const path of [
+      '/etc/passwd',
+      '../../../../../../etc/passwd',
+      join(dir, 'passwd-link.json'),
+      'passwd-link.json',
+      outside,
+      '/dev/zero',
+      '/nonexistent/x.json',
+    ]) {
       const answer = await cycleAnswer(mcp, path);
       expect(answer, path).toContain('is not in the data directory or among the registered suites');
       expect(answer, path).not.toContain('root:');

@@ -16,14 +16,23 @@ const statusOf = (dir: string) => JSON.parse(runCli(['--dir', dir, 'status', '--
 const resultOf = (response: Awaited<ReturnType<Client['callTool']>>) => JSON.parse((response.content as { text: string }[])[0]!.text);
 /** Fails a call the server never answers long before the test's own timeout. */
 const soon = { timeout: 20_000 };
-const INITIALIZE = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
 
 describe('memabra mcp, as a process: end of input, malformed lines, oversized messages', () => {
   it('given an MCP host that closes the server, when its stdin ends, then the server exits 0', async () => {
     const dir = initialised();
     const codeFile = join(dir, 'exit-code');
     // The host's own stdio transport, as Claude Desktop or Cursor use it; the shell only notes the exit code.
-    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', `"${process.execPath}" "${BIN}" --dir "${dir}" mcp; echo $? > "${codeFile}"`], stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: '/bin/sh',
+      args: ['-c', `"${process.execPath}" "${BIN}" --dir "${dir}" mcp; echo $? > "${codeFile}"`],
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'memabra-test-host', version: '1.0.0' });
     await client.connect(transport);
     expect(resultOf(await client.callTool({ name: 'status', arguments: {} }, undefined, soon))).toMatchObject({ initialised: true });
@@ -35,11 +44,19 @@ describe('memabra mcp, as a process: end of input, malformed lines, oversized me
     const dir = initialised();
     const child = startCli(['--dir', dir, 'mcp']);
     const done = exited(child);
-    const record = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'record', arguments: { trajectories: [trajectoryInput(), trajectoryInput()] } } };
+    const record = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'record', arguments: { trajectories: [trajectoryInput(), trajectoryInput()] } },
+    };
     child.stdin!.end([INITIALIZE, { jsonrpc: '2.0', method: 'notifications/initialized' }, record].map((m) => JSON.stringify(m)).join('\n'));
     const { code, stdout, stderr } = await done;
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    const answers = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(answers.map((a: { id: number }) => a.id)).toEqual([0, 1]);
     expect(JSON.parse(answers[1].result.content[0].text).ids).toHaveLength(2);
     expect(statusOf(dir).trajectoryCount).toBe(2);

@@ -92,7 +92,12 @@ describe('input that would overflow the stack', () => {
     const input = JSON.stringify({ ...trajectoryInput(), task: { input: 'x', metadata: '@' } }).replace('"@"', deep);
     expectOneLine(runCli(['--dir', dir, 'record', '-'], { input }), 2, /field "task\.metadata": must be nested at most 64 levels deep/);
     expect(JSON.parse(runCli(['--dir', dir, 'status', '--json']).stdout)).toMatchObject({ lastSeq: 1, trajectoryCount: 0 });
-    const routed = runCli(['--dir', dir, 'route', '-'], { input: JSON.stringify({ input: 'x', candidates: [] }).replace('"candidates":[]', `"candidates":[{"id":"m","kind":"memory","name":"m","metadata":${deep}}]`) });
+    const routed = runCli(['--dir', dir, 'route', '-'], {
+      input: JSON.stringify({ input: 'x', candidates: [] }).replace(
+        '"candidates":[]',
+        `"candidates":[{"id":"m","kind":"memory","name":"m","metadata":${deep}}]`,
+      ),
+    });
     expectOneLine(routed, 2, /must be nested at most 64 levels deep/);
   });
 });
@@ -101,7 +106,10 @@ describe('standard output or error that fails', () => {
   it('record > /dev/full: the write stands, exit 1, and one line says it was committed; a retry with the same id is refused', () => {
     const dir = initialisedDir();
     const trajectory = { ...trajectoryInput(), id: '01JDX0000000000000000000AA' };
-    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --dir "${dir}" record - > /dev/full`], { input: JSON.stringify(trajectory), encoding: 'utf8' });
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --dir "${dir}" record - > /dev/full`], {
+      input: JSON.stringify(trajectory),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     // The write to a file fails after `record` has said what it recorded; the last line says what stands.
     expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
@@ -134,7 +142,10 @@ describe('input that used to be accepted', () => {
       [{ ...trajectoryInput(), recordedAt: '0000-01-01T00:00:00Z' }, /field "recordedAt": must be a time from 1970 to 2099/],
       [{ ...trajectoryInput(), recordedAt: '9999-12-31T23:59:59Z' }, /field "recordedAt": must be a time from 1970 to 2099/],
       [{ ...trajectoryInput(), id: '8ZZZZZZZZZZZZZZZZZZZZZZZZZ' }, /field "id": must be a ULID/],
-      [{ ...trajectoryInput(), candidates: [trajectoryInput().candidates[0], trajectoryInput().candidates[0]] }, /field "candidates\.1\.id": duplicate candidate id "sms\.send"/],
+      [
+        { ...trajectoryInput(), candidates: [trajectoryInput().candidates[0], trajectoryInput().candidates[0]] },
+        /field "candidates\.1\.id": duplicate candidate id "sms\.send"/,
+      ],
     ];
     for (const [input, message] of cases) expectOneLine(runCli(['--dir', dir, 'record', '-'], { input: JSON.stringify(input) }), 2, message);
     const dup = { input: 'x', candidates: [trajectoryInput().candidates[0], trajectoryInput().candidates[0]] };

@@ -51,7 +51,10 @@ describe('the npm package, installed into an agent project', () => {
 
     const project = tempDir('memabra-agent-');
     const tarball = join(packs, filename);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'agent', private: true, type: 'module', dependencies: { memabra: `file:${tarball}` } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'agent', private: true, type: 'module', dependencies: { memabra: `file:${tarball}` } }),
+    );
     const registry = npm(['config', 'get', 'registry'], project).stdout.trim();
     writeFileSync(join(project, 'package-lock.json'), JSON.stringify(agentLock(tarball, registry)));
     const installed = npm(['ci', '--offline', '--no-audit', '--no-fund'], project);
@@ -69,7 +72,7 @@ describe('the npm package, installed into an agent project', () => {
       script,
       [
         "import { openMemabra } from 'memabra';",
-        "const memabra = await openMemabra({ location: process.argv[2] });",
+        'const memabra = await openMemabra({ location: process.argv[2] });',
         'const status = await memabra.status();',
         'await memabra.close();',
         "console.log(JSON.stringify({ from: import.meta.resolve('memabra'), active: status.active?.label }));",

@@ -19,7 +19,10 @@ describe('route, then record what it answered (CLI, real child processes)', () =
         const routed = runCli(['--dir', dir, 'route', '-', ...(log ? [] : ['--no-log'])], { input: jsonLines(requests) });
         expect(routed.stderr).toBe('');
         expect(routed.code).toBe(0);
-        const answers: RouteAnswer[] = routed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+        const answers: RouteAnswer[] = routed.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
         expect(answers).toHaveLength(requests.length);
         caseHits += answers.filter((answer) => answer.caseMemory).length;
         const items = turns.map(([request, outcome, how], i) => feedback(request, answers[i]!, outcome, how));

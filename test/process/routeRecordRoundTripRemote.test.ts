@@ -81,7 +81,10 @@ describe('route, then record what it answered, over HTTP (a real client and serv
     const single = await call<RouteAnswer>(server.url, 'POST', '/v1/route', { input: 'what is 2 + 2', log: false });
     expect(single.status).toBe(200);
     expect(single.body.decisionId).toBeUndefined();
-    expect(await call(server.url, 'POST', '/v1/route', { input: 'what is 2 + 2', log: 'no' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('log') } });
+    expect(await call(server.url, 'POST', '/v1/route', { input: 'what is 2 + 2', log: 'no' })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('log') },
+    });
     expect(await call(server.url, 'GET', '/v1/status')).toMatchObject({ status: 200, body: { trajectoryCount: recorded, decisions: { awaitingOutcome: 0 } } });
     expect(caseHits).toBeGreaterThan(5);
   });

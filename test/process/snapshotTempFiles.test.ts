@@ -37,7 +37,7 @@ describe('snapshot temp files', () => {
     expect(entries(dir)).toEqual(['state-000000010001.snap']);
   });
 
-  it('after kill -9 in the middle of a snapshot write, the next writer removes the dead writer\'s temp file; a live one\'s stays', async () => {
+  it("after kill -9 in the middle of a snapshot write, the next writer removes the dead writer's temp file; a live one's stays", async () => {
     const dir = logDueForSnapshot();
     const child = spawn(process.execPath, [BIN, '--dir', dir, 'status'], {
       env: { ...process.env, MEMABRA_DIR: '', MEMABRA_STORE: '', MEMABRA_FAULT_PAUSE_MID_WRITE_MS: '60000' },

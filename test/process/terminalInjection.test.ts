@@ -24,7 +24,12 @@ describe('stored text in human output', () => {
     const history = outputs[0]!;
     expect(history).toContain('\\x1b[2J\\x1b[H\\rseq 99');
     // Every row is an event: the forged row is not a line of its own.
-    expect(history.split('\n').filter((line) => /^\s*\d+\s/.test(line)).map((line) => line.trim().split(/\s+/)[0])).toEqual(['1', '2']);
+    expect(
+      history
+        .split('\n')
+        .filter((line) => /^\s*\d+\s/.test(line))
+        .map((line) => line.trim().split(/\s+/)[0]),
+    ).toEqual(['1', '2']);
     expect(outputs[4]).toContain('weather\\x1b[2J\\x1b[H\\rseq 99');
 
     const json = JSON.parse(runCli(['--dir', dir, 'history', '--json']).stdout) as { events: { description: string }[] };

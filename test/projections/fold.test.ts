@@ -110,7 +110,13 @@ describe('fold', () => {
       fc.property(logArb, logArb, (a, b) => {
         const first = foldEvents(initialState, a);
         const before = JSON.stringify(serialiseState(first).data);
-        foldEvents(first, stored(b.map(({ type, data }) => ({ type, data }) as never), a.length + 1));
+        foldEvents(
+          first,
+          stored(
+            b.map(({ type, data }) => ({ type, data }) as never),
+            a.length + 1,
+          ),
+        );
         expect(JSON.stringify(serialiseState(first).data)).toBe(before);
       }),
       { numRuns: 100 },

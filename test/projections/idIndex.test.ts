@@ -14,10 +14,13 @@ import {
 } from '../../src/projections/idIndex.js';
 
 /** Records in log order, cut into folds of random sizes (some large enough to seal levels of their own). */
-const idArb = fc.oneof({ weight: 9, arbitrary: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) });
-const foldsArb = fc.array(fc.array(idArb, { maxLength: 30 }), { maxLength: 12 }).chain((folds) =>
-  fc.constantFrom(1, 2, 6000).map((scale) => ({ folds, scale })),
+const idArb = fc.oneof(
+  { weight: 9, arbitrary: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
 );
+const foldsArb = fc
+  .array(fc.array(idArb, { maxLength: 30 }), { maxLength: 12 })
+  .chain((folds) => fc.constantFrom(1, 2, 6000).map((scale) => ({ folds, scale })));
 
 /** Folds the records, fold by fold, optionally through a snapshot after some fold; returns the model too. */
 function build(folds: readonly (readonly string[])[], scale: number, snapshotAfter = -1) {

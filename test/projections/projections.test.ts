@@ -6,7 +6,15 @@ import { trajectoryRecorded } from '../support/givenWhenThen.js';
 import { givenEvents } from '../support/projectionSpec.js';
 
 const baseline = (id: string, label: string) =>
-  ({ id, label, createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: { minScore: 0.3, compositeMinScore: 0.4 } }) as const;
+  ({
+    id,
+    label,
+    createdAt: '2026-11-25T10:00:00.000Z',
+    parentId: null,
+    explorationRate: 0.1,
+    kind: 'baseline',
+    params: { minScore: 0.3, compositeMinScore: 0.4 },
+  }) as const;
 
 const trajectory = (id: string, input: string, reward: number, routerVersionId?: string) =>
   trajectoryRecorded({ id, input, reward, routerVersionId, error: reward < 0.5 ? 'wrong' : null });
@@ -54,10 +62,21 @@ describe('projections', () => {
     };
     const skipped = (thin: boolean): DomainEvent => ({
       type: 'CycleSkipped',
-      data: { cycleId: 'C1', newTrajectoryCount: thin ? 1 : 0, minNewTrajectories: 1, ...(thin ? { thinEvidence: { heldOutCount: 0, requiredCount: 100, moreTrajectoriesNeeded: 500 } } : {}) },
+      data: {
+        cycleId: 'C1',
+        newTrajectoryCount: thin ? 1 : 0,
+        minNewTrajectories: 1,
+        ...(thin ? { thinEvidence: { heldOutCount: 0, requiredCount: 100, moreTrajectoriesNeeded: 500 } } : {}),
+      },
     });
-    givenEvents(started, skipped(true)).thenState((s) => s.reports.get('C1')?.reasons, [{ gate: 'held-out-evidence', passed: false, value: 0, threshold: 100, message: '0 held-out trajectories, 100 needed' }]);
-    givenEvents(started, skipped(false)).thenState((s) => s.reports.get('C1')?.reasons, [{ gate: 'min-new-trajectories', passed: false, value: 0, threshold: 1, message: '0 new trajectories, 1 needed' }]);
+    givenEvents(started, skipped(true)).thenState(
+      (s) => s.reports.get('C1')?.reasons,
+      [{ gate: 'held-out-evidence', passed: false, value: 0, threshold: 100, message: '0 held-out trajectories, 100 needed' }],
+    );
+    givenEvents(started, skipped(false)).thenState(
+      (s) => s.reports.get('C1')?.reasons,
+      [{ gate: 'min-new-trajectories', passed: false, value: 0, threshold: 1, message: '0 new trajectories, 1 needed' }],
+    );
   });
 
   it('marks trajectories seen only when a real cycle that consumed them ends in a decision', () => {

@@ -1,4 +1,16 @@
-import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,7 +34,14 @@ export type ChromiumBinary = {
 const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
 
 /** Flags for a test browser: no sandbox (the tests may run as root), no GPU, nothing fetched in the background. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -47,7 +66,10 @@ function systemChromium(): string | undefined {
 function sparticuzPackage(): { dir: string; version: string } {
   const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
   let dir = dirname(entry);
-  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== '@sparticuz/chromium') {
+  while (
+    !existsSync(join(dir, 'package.json')) ||
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== '@sparticuz/chromium'
+  ) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`cannot find the @sparticuz/chromium package above ${entry}`);
     dir = parent;

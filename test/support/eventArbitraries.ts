@@ -7,9 +7,7 @@ import { ROUTES, type Candidate } from '../../src/events/model/vocabulary.js';
 import { jsonDouble, trajectoryArb } from './fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
-const isoArb = fc
-  .integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') })
-  .map((ms) => new Date(ms).toISOString());
+const isoArb = fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') }).map((ms) => new Date(ms).toISOString());
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const text = fc.string({ maxLength: 30 });
 
@@ -29,8 +27,14 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
   })),
   fc.tuple(header, fc.constantFrom(...ROUTES)).map(([h, route]) => ({ ...h, kind: 'constant' as const, route })),
   header.map((h) => ({ ...h, kind: 'oracle' as const })),
-  fc.tuple(header, fc.array(jsonDouble({ min: -2, max: 2 }), { minLength: 5, maxLength: 5 }), fc.base64String({ maxLength: 40 }), fc.option(fc.tuple(fc.base64String({ maxLength: 40 }), unit, unit, fc.boolean()), { nil: null })).map(
-    ([h, bias, weights, safe]) => ({
+  fc
+    .tuple(
+      header,
+      fc.array(jsonDouble({ min: -2, max: 2 }), { minLength: 5, maxLength: 5 }),
+      fc.base64String({ maxLength: 40 }),
+      fc.option(fc.tuple(fc.base64String({ maxLength: 40 }), unit, unit, fc.boolean()), { nil: null }),
+    )
+    .map(([h, bias, weights, safe]) => ({
       ...h,
       kind: 'learned' as const,
       features: { bits: 8, wordNgrams: 2, charNgramMin: 3, charNgramMax: 4, candidateFeatures: true },
@@ -38,11 +42,15 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
       ...(safe
         ? {
             model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights, evidence: safe[0] },
-            safety: { method: 'spibb' as const, minEvidence: safe[1] * 10, pessimism: safe[2], reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null },
+            safety: {
+              method: 'spibb' as const,
+              minEvidence: safe[1] * 10,
+              pessimism: safe[2],
+              reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null,
+            },
           }
         : { model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights } }),
-    }),
-  ),
+    })),
 );
 
 const categoryArb = fc.record({ taskCount: fc.nat(1000), meanReward: unit, errorRate: unit });
@@ -59,7 +67,11 @@ const benchmarkArb = fc.record({ name: text, version: fc.nat(10), hash: fc.strin
 const rangeArb = fc.record({ fromSeq: fc.integer({ min: 1, max: 1000 }), toSeq: fc.nat(1000), count: fc.nat(1000) });
 const heldOutRuleArb = fc.record({ method: fc.constant('sha256-trajectory-id' as const), share: fc.double({ min: 0.01, max: 0.99, noNaN: true }) });
 const evidenceArb = fc.oneof(
-  fc.record({ type: fc.constant('suite' as const), source: fc.constantFrom('option' as const, 'registered' as const, 'unrecorded' as const), benchmark: benchmarkArb }),
+  fc.record({
+    type: fc.constant('suite' as const),
+    source: fc.constantFrom('option' as const, 'registered' as const, 'unrecorded' as const),
+    benchmark: benchmarkArb,
+  }),
   fc.record({ type: fc.constant('held-out' as const), rule: heldOutRuleArb }),
 );
 const intervalArb = fc.record({ meanDelta: unit, lower: unit, upper: unit, count: fc.nat(1000) });
@@ -77,17 +89,39 @@ const comparisonArb = fc.record({
 const suiteArb = fc.record({
   name: fc.string({ minLength: 1, maxLength: 10 }),
   version: fc.integer({ min: 1, max: 9 }),
-  tasks: fc.array(
-    fc.record({ id: fc.string({ minLength: 1, maxLength: 5 }), input: text, category: fc.constantFrom(...ROUTES), candidates: fc.constant([] as Candidate[]), outcomes: fc.constant(Object.fromEntries(ROUTES.map((r) => [r, { reward: 1, error: null, latencyMs: 300 }])) as Record<(typeof ROUTES)[number], { reward: number; error: null; latencyMs: number }>) }),
-    { minLength: 1, maxLength: 2 },
-  ).map((tasks) => tasks.map((t, i) => ({ ...t, id: `t${i}` }))),
+  tasks: fc
+    .array(
+      fc.record({
+        id: fc.string({ minLength: 1, maxLength: 5 }),
+        input: text,
+        category: fc.constantFrom(...ROUTES),
+        candidates: fc.constant([] as Candidate[]),
+        outcomes: fc.constant(
+          Object.fromEntries(ROUTES.map((r) => [r, { reward: 1, error: null, latencyMs: 300 }])) as Record<
+            (typeof ROUTES)[number],
+            { reward: number; error: null; latencyMs: number }
+          >,
+        ),
+      }),
+      { minLength: 1, maxLength: 2 },
+    )
+    .map((tasks) => tasks.map((t, i) => ({ ...t, id: `t${i}` }))),
 });
-const estimateArb = fc.record({ estimator: fc.constantFrom('ips' as const, 'snips' as const, 'dr' as const), value: unit, lower: unit, upper: unit, effectiveSampleSize: fc.nat(1000) });
+const estimateArb = fc.record({
+  estimator: fc.constantFrom('ips' as const, 'snips' as const, 'dr' as const),
+  value: unit,
+  lower: unit,
+  upper: unit,
+  effectiveSampleSize: fc.nat(1000),
+});
 
 /** One arbitrary per event type of the catalogue, so codec laws cover all of it. */
 export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
   fc.record({ version: routerVersionArb, activate: fc.boolean(), reason: text }).map((data) => ({ type: 'RouterRegistered' as const, data })),
-  fc.tuple(ulidArb, isoArb).chain(([id, at]) => trajectoryArb(id, at)).map((trajectory) => ({ type: 'TrajectoryRecorded' as const, data: { trajectory } })),
+  fc
+    .tuple(ulidArb, isoArb)
+    .chain(([id, at]) => trajectoryArb(id, at))
+    .map((trajectory) => ({ type: 'TrajectoryRecorded' as const, data: { trajectory } })),
   fc
     .record({
       decisionId: ulidArb,
@@ -104,7 +138,10 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       data: {
         ...rest,
         request: { input },
-        candidates: [{ id: 'c1', kind: 'tool' as const, name: 'tool one' }, ...(caseHit ? [{ id: 'case:1', kind: 'memory' as const, name: 'episode', score: 1 }] : [])],
+        candidates: [
+          { id: 'c1', kind: 'tool' as const, name: 'tool one' },
+          ...(caseHit ? [{ id: 'case:1', kind: 'memory' as const, name: 'episode', score: 1 }] : []),
+        ],
         caseMemoryId: caseHit ? 'case:1' : null,
         route,
         selected: route === 'direct' ? [] : ['c1'],
@@ -112,14 +149,31 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       },
     })),
   fc
-    .record({ cycleId: ulidArb, baselineVersionId: ulidArb, evidence: evidenceArb, dryRun: fc.boolean(), minNewTrajectories: fc.nat(100), seed: fc.integer(), newTrajectories: rangeArb })
+    .record({
+      cycleId: ulidArb,
+      baselineVersionId: ulidArb,
+      evidence: evidenceArb,
+      dryRun: fc.boolean(),
+      minNewTrajectories: fc.nat(100),
+      seed: fc.integer(),
+      newTrajectories: rangeArb,
+    })
     .map(({ dryRun, minNewTrajectories, seed, ...rest }) => ({
       type: 'CycleStarted' as const,
       data: { ...rest, policy: DEFAULT_POLICY, options: { dryRun, minNewTrajectories, seed } },
     })),
   fc
     .record(
-      { cycleId: ulidArb, newTrajectoryCount: fc.nat(), minNewTrajectories: fc.nat(), thinEvidence: fc.record({ heldOutCount: fc.nat(), requiredCount: fc.integer({ min: 1, max: 500 }), moreTrajectoriesNeeded: fc.integer({ min: 1, max: 5000 }) }) },
+      {
+        cycleId: ulidArb,
+        newTrajectoryCount: fc.nat(),
+        minNewTrajectories: fc.nat(),
+        thinEvidence: fc.record({
+          heldOutCount: fc.nat(),
+          requiredCount: fc.integer({ min: 1, max: 500 }),
+          moreTrajectoriesNeeded: fc.integer({ min: 1, max: 5000 }),
+        }),
+      },
       { requiredKeys: ['cycleId', 'newTrajectoryCount', 'minNewTrajectories'] },
     )
     .map((data) => ({ type: 'CycleSkipped' as const, data })),
@@ -155,14 +209,25 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       offPolicy: fc.record({ sampleCount: fc.nat(), baseline: fc.array(estimateArb, { maxLength: 3 }), challenger: fc.array(estimateArb, { maxLength: 3 }) }),
     })
     .map((data) => ({ type: 'ChallengerEvaluated' as const, data })),
-  fc.record({ cycleId: ulidArb, versionId: ulidArb, priorVersionId: ulidArb, reasons: fc.array(gateArb, { maxLength: 4 }) }).map((data) => ({ type: 'ChallengerPromoted' as const, data })),
   fc
-    .record({ cycleId: ulidArb, challengerVersionId: ulidArb, activeVersionId: ulidArb, reasons: fc.array(gateArb, { maxLength: 4 }), dryRun: fc.boolean(), wouldPromote: fc.boolean() })
+    .record({ cycleId: ulidArb, versionId: ulidArb, priorVersionId: ulidArb, reasons: fc.array(gateArb, { maxLength: 4 }) })
+    .map((data) => ({ type: 'ChallengerPromoted' as const, data })),
+  fc
+    .record({
+      cycleId: ulidArb,
+      challengerVersionId: ulidArb,
+      activeVersionId: ulidArb,
+      reasons: fc.array(gateArb, { maxLength: 4 }),
+      dryRun: fc.boolean(),
+      wouldPromote: fc.boolean(),
+    })
     .map((data) => ({ type: 'ChallengerRejected' as const, data })),
   fc
     .record({ cycleId: ulidArb, stage: fc.constantFrom('dataset' as const, 'training' as const, 'evaluation' as const, 'decision' as const), error: text })
     .map((data) => ({ type: 'CycleFailed' as const, data })),
-  fc.record({ fromVersionId: ulidArb, toVersionId: ulidArb, reason: fc.option(text, { nil: null }) }).map((data) => ({ type: 'RouterRolledBack' as const, data })),
+  fc
+    .record({ fromVersionId: ulidArb, toVersionId: ulidArb, reason: fc.option(text, { nil: null }) })
+    .map((data) => ({ type: 'RouterRolledBack' as const, data })),
   fc
     .record({
       benchmark: benchmarkArb,

@@ -71,23 +71,25 @@ const words = fc.constantFrom('text', 'my', 'mom', 'weather', 'paris', 'timer', 
 export const inputArb = fc.array(words, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
 
 export const trajectoryArb = (id: string, recordedAt = '2026-11-25T10:00:00.000Z'): fc.Arbitrary<Trajectory> =>
-  fc.record({
-    input: inputArb,
-    route: fc.constantFrom(...ROUTES),
-    reward: rewardArb,
-    latencyMs: fc.integer({ min: 0, max: 5000 }),
-    error: fc.option(fc.constantFrom('timeout', 'tool failed'), { nil: null }),
-    propensity: fc.option(propensityArb, { nil: undefined }),
-    score: retrievalScoreArb,
-  }).map(({ input, route, reward, latencyMs, error, propensity, score }) => ({
-    id,
-    recordedAt,
-    source: 'live' as const,
-    task: { input },
-    candidates: [{ id: 'c1', kind: 'tool' as const, name: 'tool one', score }],
-    decision: { route, selected: route === 'direct' ? [] : ['c1'], ...(propensity === undefined ? {} : { propensity, routerVersionId: 'r1' }) },
-    outcome: { reward, error, latencyMs },
-  }));
+  fc
+    .record({
+      input: inputArb,
+      route: fc.constantFrom(...ROUTES),
+      reward: rewardArb,
+      latencyMs: fc.integer({ min: 0, max: 5000 }),
+      error: fc.option(fc.constantFrom('timeout', 'tool failed'), { nil: null }),
+      propensity: fc.option(propensityArb, { nil: undefined }),
+      score: retrievalScoreArb,
+    })
+    .map(({ input, route, reward, latencyMs, error, propensity, score }) => ({
+      id,
+      recordedAt,
+      source: 'live' as const,
+      task: { input },
+      candidates: [{ id: 'c1', kind: 'tool' as const, name: 'tool one', score }],
+      decision: { route, selected: route === 'direct' ? [] : ['c1'], ...(propensity === undefined ? {} : { propensity, routerVersionId: 'r1' }) },
+      outcome: { reward, error, latencyMs },
+    }));
 
 /** Stamps domain events as the store would, for pure projection tests. */
 export function stored(events: readonly DomainEvent[], firstSeq = 1, startMs = Date.parse('2026-11-25T10:00:00.000Z')): StoredEvent[] {

@@ -7,15 +7,36 @@ import { givenEvents } from './projectionSpec.js';
 
 const rollback = decider(decideRollback);
 const twoVersions = [baselineRegistered('A', 'v1'), baselineRegistered('B', 'v2')];
-const rolledBack = (from: string, to: string, reason: string | null): EventOf<'RouterRolledBack'> => ({ type: 'RouterRolledBack', data: { fromVersionId: from, toVersionId: to, reason } });
+const rolledBack = (from: string, to: string, reason: string | null): EventOf<'RouterRolledBack'> => ({
+  type: 'RouterRolledBack',
+  data: { fromVersionId: from, toVersionId: to, reason },
+});
 
 // The specifications are only as good as their ability to fail: each `then` is shown failing on what it must refuse.
 describe('decider specifications', () => {
   it('then: passes on exactly the decided events, fails on others, on fewer and on a refusal', () => {
-    rollback.given(...twoVersions).when({ target: 'v1', reason: 'r' }).then(rolledBack('B', 'A', 'r'));
-    expect(() => rollback.given(...twoVersions).when({ target: 'v1', reason: 'r' }).then(rolledBack('B', 'A', 'other'))).toThrow();
-    expect(() => rollback.given(...twoVersions).when({ target: 'v1', reason: 'r' }).then()).toThrow();
-    expect(() => rollback.given(...twoVersions).when({ target: 'v9', reason: 'r' }).then(rolledBack('B', 'A', 'r'))).toThrow(/refused: .*version-not-found/);
+    rollback
+      .given(...twoVersions)
+      .when({ target: 'v1', reason: 'r' })
+      .then(rolledBack('B', 'A', 'r'));
+    expect(() =>
+      rollback
+        .given(...twoVersions)
+        .when({ target: 'v1', reason: 'r' })
+        .then(rolledBack('B', 'A', 'other')),
+    ).toThrow();
+    expect(() =>
+      rollback
+        .given(...twoVersions)
+        .when({ target: 'v1', reason: 'r' })
+        .then(),
+    ).toThrow();
+    expect(() =>
+      rollback
+        .given(...twoVersions)
+        .when({ target: 'v9', reason: 'r' })
+        .then(rolledBack('B', 'A', 'r')),
+    ).toThrow(/refused: .*version-not-found/);
   });
 
   it('thenRefuses: by kind, whole error, message or test; fails on another refusal and on a decision', () => {
@@ -28,7 +49,12 @@ describe('decider specifications', () => {
     expect(() => missing.thenRefuses({ type: 'version-not-found', ref: 'v8' })).toThrow();
     expect(() => missing.thenRefuses(/already active/)).toThrow();
     expect(() => missing.thenRefuses(() => false)).toThrow();
-    expect(() => rollback.given(...twoVersions).when({ target: 'v1', reason: null }).thenRefuses('version-not-found')).toThrow(/decided/);
+    expect(() =>
+      rollback
+        .given(...twoVersions)
+        .when({ target: 'v1', reason: null })
+        .thenRefuses('version-not-found'),
+    ).toThrow(/decided/);
   });
 
   it('thenState folds the decided events onto the given state; appended() is the next given', () => {
@@ -53,11 +79,16 @@ describe('decider specifications', () => {
     await when.thenState((s) => s.active?.versionId, 'A');
     expect(calls).toBe(1);
     await expect(when.then()).rejects.toThrow();
-    await slow.given(...twoVersions).when('none').thenRefuses('version-not-found');
+    await slow
+      .given(...twoVersions)
+      .when('none')
+      .thenRefuses('version-not-found');
   });
 
   it('awaiting a When itself, instead of one of its assertions, fails at once rather than hanging', async () => {
-    await expect((async () => await (rollback.given(...twoVersions).when({ target: 'v1', reason: null }) as unknown as Promise<unknown>))()).rejects.toThrow(/not a promise/);
+    await expect((async () => await (rollback.given(...twoVersions).when({ target: 'v1', reason: null }) as unknown as Promise<unknown>))()).rejects.toThrow(
+      /not a promise/,
+    );
   });
 });
 

@@ -130,7 +130,8 @@ export function decider<C, O, E extends DomainEvent>(
         return {
           then: (...expected) => {
             // A `When` has a `then`, so `await when` would call it with the promise's callbacks and hang: say so instead.
-            if (expected.some((e) => typeof e === 'function')) throw new Error('a When is not a promise: await its then(...events), thenRefuses(...) or thenState(...)');
+            if (expected.some((e) => typeof e === 'function'))
+              throw new Error('a When is not a promise: await its then(...events), thenRefuses(...) or thenState(...)');
             return settle((d) => void expect(eventsOf(accepted(d))).toEqual(expected));
           },
           thenRefuses: (refusal) => settle((d) => checkRefusal(d, refusal)),
@@ -150,14 +151,28 @@ export function decider<C, O, E extends DomainEvent>(
 export const baselineRegistered = (id = '01J0000000000000000000000A', label = 'v1'): DomainEvent => ({
   type: 'RouterRegistered',
   data: {
-    version: { id, label, createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: { minScore: 0.35, compositeMinScore: 0.45 } },
+    version: {
+      id,
+      label,
+      createdAt: '2026-11-25T10:00:00.000Z',
+      parentId: null,
+      explorationRate: 0.1,
+      kind: 'baseline',
+      params: { minScore: 0.35, compositeMinScore: 0.45 },
+    },
     activate: true,
     reason: 'init',
   },
 });
 
 /** A recorded live trajectory with no candidates, routed `direct`; only what projections look at varies. */
-export const trajectoryRecorded = (t: { id: string; input: string; reward: number; routerVersionId?: string | undefined; error?: string | null }): DomainEvent => ({
+export const trajectoryRecorded = (t: {
+  id: string;
+  input: string;
+  reward: number;
+  routerVersionId?: string | undefined;
+  error?: string | null;
+}): DomainEvent => ({
   type: 'TrajectoryRecorded',
   data: {
     trajectory: {

@@ -11,7 +11,13 @@ const inputArb = fc
   .tuple(fc.constantFrom('text my mom that i am late', "what's the weather in paris", 'set a timer', 'hi'), fc.constantFrom('', '!', '?'), fc.boolean())
   .map(([text, mark, shout]) => `${shout ? text.toUpperCase() : text}${mark}`);
 
-const scoreArb = fc.option(fc.oneof(fc.constantFrom(0, 1, 0.35, 0.45, 0.5), fc.integer({ min: 0, max: 100 }).map((n) => n / 100)), { nil: undefined });
+const scoreArb = fc.option(
+  fc.oneof(
+    fc.constantFrom(0, 1, 0.35, 0.45, 0.5),
+    fc.integer({ min: 0, max: 100 }).map((n) => n / 100),
+  ),
+  { nil: undefined },
+);
 
 const candidateArb = (id: string): fc.Arbitrary<Candidate> =>
   fc

@@ -18,7 +18,15 @@ import { bundled } from './learningFixtures.js';
  */
 const thresholdLearner: Learner = ({ id, label, createdAt, parentId, explorationRate }, samples) => {
   const k = Math.round(samples.count / 7);
-  return { id, label, createdAt, parentId, explorationRate, kind: 'baseline', params: { minScore: 0.2 + ((k * 7) % 25) / 100, compositeMinScore: 0.3 + ((k * 11) % 30) / 100 } };
+  return {
+    id,
+    label,
+    createdAt,
+    parentId,
+    explorationRate,
+    kind: 'baseline',
+    params: { minScore: 0.2 + ((k * 7) % 25) / 100, compositeMinScore: 0.3 + ((k * 11) % 30) / 100 },
+  };
 };
 
 const failingLearner: Learner = () => {
@@ -44,14 +52,22 @@ export async function writeManyVersionsLog(dir: string, versionCount: number): P
     const answers = await routeRequests(session, asked);
     await recordTrajectories(
       session,
-      answers.map(({ caseMemory: _, ...decision }, i) => ({ task: { input: asked[i]!.input }, candidates: asked[i]!.candidates, decision, outcome: sampledOutcome(chunk[i]!.route, decision.route, session.env.uniform()) })),
+      answers.map(({ caseMemory: _, ...decision }, i) => ({
+        task: { input: asked[i]!.input },
+        candidates: asked[i]!.candidates,
+        decision,
+        outcome: sampledOutcome(chunk[i]!.route, decision.route, session.env.uniform()),
+      })),
     );
     if (round === 8) await runCycle(session, { benchmark, minNewTrajectories: 1000, policy });
     else if (round === 17) await runCycle(session, { benchmark, minNewTrajectories: 20, policy, learner: failingLearner });
     else {
       // Round 5 is an operator's dry run, then the real cycle on the same data: two challengers with
       // one score at almost one seq, the marks that must not hide each other.
-      if (round === 5) versions += (await runCycle(session, { benchmark, minNewTrajectories: 20, policy, learner: thresholdLearner, dryRun: true })).report.challengerVersionId ? 1 : 0;
+      if (round === 5)
+        versions += (await runCycle(session, { benchmark, minNewTrajectories: 20, policy, learner: thresholdLearner, dryRun: true })).report.challengerVersionId
+          ? 1
+          : 0;
       const report = (await runCycle(session, { benchmark, minNewTrajectories: round === 5 ? 0 : 20, policy, learner: thresholdLearner })).report;
       if (report.challengerVersionId) versions++;
     }

@@ -68,7 +68,8 @@ export function buildSuite(input: BuildInput): Decided<BenchmarkSuite> {
     ids.set(id, first ?? item.where);
     tasks.push({ id, input: task.input, category: task.category ?? task.needs, candidates: task.candidates, outcomes: outcomesFor(task.needs) });
   }
-  if (problems.length) return refused({ type: 'invalid-input', message: `${problems.length} problem${problems.length > 1 ? 's' : ''}: ${joinProblems(problems)}` });
+  if (problems.length)
+    return refused({ type: 'invalid-input', message: `${problems.length} problem${problems.length > 1 ? 's' : ''}: ${joinProblems(problems)}` });
   const suite = BenchmarkSuiteSchema.safeParse({ ...header, tasks });
   if (!suite.success) return refused({ type: 'invalid-input', message: joinProblems(describeZodIssues(suite.error)) });
   return decided(suite.data);

@@ -2,7 +2,7 @@ import type { OffPolicyReport } from '../../events/catalogue.js';
 import type { CategoryMetrics, Metrics } from '../../events/model/metrics.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { explorationOf, greedyRoute, routeProbabilities, scoreRoutes } from '../routing/routeDecision.js';
-import type { CaseHint } from '../routing/routeContext.js';
+import type { CaseHint, RouteContext } from '../routing/routeContext.js';
 import { ROUTES, type Route, type Trajectory } from '../../events/model/vocabulary.js';
 import type { Judgement } from './judgement.js';
 import { estimatePolicyValue, type LoggedSample } from './offPolicy.js';
@@ -54,13 +54,17 @@ export function mixturePropensities(samples: readonly HeldOutSample[], loggerOf:
     if (!own[i]) return sample.trajectory.decision.propensity!;
     const context = contextOf(sample);
     let p = 0;
-    for (const [version, n] of counts) p += (n / mixed) * routeProbabilities(scoreRoutes(version, context), explorationOf(version))[sample.trajectory.decision.route];
+    for (const [version, n] of counts)
+      p += (n / mixed) * routeProbabilities(scoreRoutes(version, context), explorationOf(version))[sample.trajectory.decision.route];
     return p;
   });
 }
 
 function weightedPercentile(values: readonly number[], weights: readonly number[], p: number): number {
-  const order = values.map((_, i) => i).filter((i) => weights[i]! > 0).sort((a, b) => values[a]! - values[b]!);
+  const order = values
+    .map((_, i) => i)
+    .filter((i) => weights[i]! > 0)
+    .sort((a, b) => values[a]! - values[b]!);
   const total = order.reduce((sum, i) => sum + weights[i]!, 0);
   if (total <= 0) return 0;
   let cumulative = 0;
@@ -85,8 +89,36 @@ function metricsOf(sides: readonly Side[], categories: readonly (Route | undefin
     meanReward: n ? sum((s) => s.reward) / n : 0,
     errorRate: n ? sum((s) => s.error) / n : 0,
     meanLatencyMs: n ? sum((s) => s.latency) / n : 0,
-    p95LatencyMs: weightedPercentile(latencies, sides.map((s) => s.weight), 0.95),
+    p95LatencyMs: weightedPercentile(
+      latencies,
+      sides.map((s) => s.weight),
+      0.95,
+    ),
     byCategory,
+  };
+}
+
+/**
+ * A router's doubly robust terms on one held-out trajectory (logged route `a` with propensity `p`): the
+ * route it would choose greedily, its importance weight, and q(g) + [a = g] / p * (f - q(a)) per outcome.
+ */
+function doublyRobustSide(
+  version: RouterVersion,
+  context: RouteContext,
+  a: number,
+  p: number,
+  outcome: { readonly reward: number; readonly error: number; readonly latency: number },
+  model: OutcomeModel,
+): Side & { route: number } {
+  const g = ROUTES.indexOf(greedyRoute(scoreRoutes(version, context)));
+  const weight = a === g ? 1 / p : 0;
+  const term = (f: number, q: readonly number[]) => q[g]! + weight * (f - q[a]!);
+  return {
+    route: g,
+    weight,
+    reward: term(outcome.reward, model.reward),
+    error: term(outcome.error, model.error),
+    latency: term(outcome.latency, model.latency),
   };
 }
 
@@ -127,14 +159,8 @@ export function judgeOnHeldOut(
     const a = ROUTES.indexOf(trajectory.decision.route);
     const p = propensities[i]!;
     const outcome = { reward: trajectory.outcome.reward, error: trajectory.outcome.error ? 1 : 0, latency: trajectory.outcome.latencyMs };
-    const side = (version: RouterVersion): Side & { route: number } => {
-      const g = ROUTES.indexOf(greedyRoute(scoreRoutes(version, context)));
-      const weight = a === g ? 1 / p : 0;
-      const term = (f: number, q: readonly number[]) => q[g]! + weight * (f - q[a]!);
-      return { route: g, weight, reward: term(outcome.reward, model.reward), error: term(outcome.error, model.error), latency: term(outcome.latency, model.latency) };
-    };
-    const b = side(baseline);
-    const c = side(challenger);
+    const b = doublyRobustSide(baseline, context, a, p, outcome, model);
+    const c = doublyRobustSide(challenger, context, a, p, outcome, model);
     before.push(b);
     after.push(c);
     units.reward[i] = c.reward - b.reward;

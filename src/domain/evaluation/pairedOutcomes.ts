@@ -156,7 +156,16 @@ export function comparePaired(
     errorRate: floored(interval(mean(units.error).mean, n, error, level)),
     latencyMs: interval(mean(units.latency).mean, n, latency, level),
     byCategory,
-    snipsReward: units.snips ? floored(interval(snipsDifference(units.snips, (k) => k, n), n, snips, level)) : null,
+    snipsReward: units.snips
+      ? floored(
+          interval(
+            snipsDifference(units.snips, (k) => k, n),
+            n,
+            snips,
+            level,
+          ),
+        )
+      : null,
   };
   let wins = 0;
   let losses = 0;

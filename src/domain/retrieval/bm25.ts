@@ -14,7 +14,9 @@ export type Bm25Index = {
 };
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by can could do does for from have how i if in is it me my of on or please so that the this to was what when where which who will with would you your'.split(' '),
+  'a an and are as at be but by can could do does for from have how i if in is it me my of on or please so that the this to was what when where which who will with would you your'.split(
+    ' ',
+  ),
 );
 
 export function terms(text: string): string[] {

@@ -90,7 +90,11 @@ export function kindCounts(counts: EvidenceCounts, features: SparseVector): numb
     const v2 = features.values[i]! * features.values[i]!;
     const j = features.indices[i]!;
     if (v2 === 0) continue;
-    const c0 = counts[0]![j]!, c1 = counts[1]![j]!, c2 = counts[2]![j]!, c3 = counts[3]![j]!, c4 = counts[4]![j]!;
+    const c0 = counts[0]![j]!,
+      c1 = counts[1]![j]!,
+      c2 = counts[2]![j]!,
+      c3 = counts[3]![j]!,
+      c4 = counts[4]![j]!;
     if (c0 + c1 + c2 + c3 + c4 === 0) continue;
     weight += v2;
     uncertainty[0]! += v2 / (c0 / v2 + 1);

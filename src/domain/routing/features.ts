@@ -50,7 +50,11 @@ function pushCandidateIds(context: RouteContext, push: (hash: number, value: num
 
 /** Lower-cased words of letters and digits; apostrophes dropped so "what's" is one word. */
 function words(input: string): string[] {
-  return input.toLowerCase().replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return input
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** The bucket the case hint of this route takes when it has slots of its own: the last ones of the space. */

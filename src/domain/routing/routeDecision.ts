@@ -77,12 +77,7 @@ function drawRoute(scores: RouteScores, exploration: Exploration, uniform: numbe
  * Decides one request. `uniform` in [0, 1) is the only randomness, passed in so the decision is
  * reproducible (`drawRoute`). The propensity is the probability this policy had of choosing the route it chose.
  */
-export function decideRoute(
-  version: RouterVersion,
-  context: RouteContext,
-  uniform: number,
-  options: { greedy?: boolean } = {},
-): Decision {
+export function decideRoute(version: RouterVersion, context: RouteContext, uniform: number, options: { greedy?: boolean } = {}): Decision {
   const scores = scoreRoutes(version, context);
   const exploration = explorationOf(version, options);
   const route = drawRoute(scores, exploration, uniform);

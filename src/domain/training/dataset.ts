@@ -71,14 +71,17 @@ export function createDatasetBuilder(features: FeatureSettings, benchmarkInputs:
         return 'held-out';
       }
       // The episodic memory a case hit added is the hint's, not a retrieval: the router leaves it out too.
-      const candidates = trajectory.candidates.some((c) => c.id.startsWith(CASE_CANDIDATE_PREFIX)) ? trajectory.candidates.filter((c) => !c.id.startsWith(CASE_CANDIDATE_PREFIX)) : trajectory.candidates;
+      const candidates = trajectory.candidates.some((c) => c.id.startsWith(CASE_CANDIDATE_PREFIX))
+        ? trajectory.candidates.filter((c) => !c.id.startsWith(CASE_CANDIDATE_PREFIX))
+        : trajectory.candidates;
       const route = ROUTES.indexOf(trajectory.decision.route);
       samples.add(extractFeatures(features, { input: trajectory.task.input, candidates, caseHint: hint }), route, trajectory.outcome.reward);
       sums.n[route]! += 1;
       sums.reward[route]! += trajectory.outcome.reward;
       sums.error[route]! += trajectory.outcome.error ? 1 : 0;
       sums.latency[route]! += trajectory.outcome.latencyMs;
-      if (key && (!hint || trajectory.outcome.reward > hint.reward)) bestCase.set(key, { route: trajectory.decision.route as Route, reward: trajectory.outcome.reward });
+      if (key && (!hint || trajectory.outcome.reward > hint.reward))
+        bestCase.set(key, { route: trajectory.decision.route as Route, reward: trajectory.outcome.reward });
       return 'trained';
     },
     build(): Dataset {

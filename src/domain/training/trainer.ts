@@ -105,7 +105,11 @@ export function trainRewardModels(set: TrainingSet, features: FeatureSettings, t
   const filled = ROUTES.map(() => 0);
   for (let i = 0; i < set.count; i++) rows[set.routes[i]!]![filled[set.routes[i]!]!++] = i;
   const bias = ROUTES.map((_, r) => (sums[r]! + PRIOR_REWARD * PRIOR_WEIGHT) / (counts[r]! + PRIOR_WEIGHT));
-  const limits = ROUTES.map((_, r) => (features.caseHintSlots && hintedRows(set, rows[r]!, dimension - ROUTES.length) < MIN_CASE_HINT_SAMPLES ? dimension - ROUTES.length : dimension));
-  const weights = ROUTES.map((_, r) => (counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]!, limit: limits[r]! }, dimension, training) : new Float32Array(dimension)));
+  const limits = ROUTES.map((_, r) =>
+    features.caseHintSlots && hintedRows(set, rows[r]!, dimension - ROUTES.length) < MIN_CASE_HINT_SAMPLES ? dimension - ROUTES.length : dimension,
+  );
+  const weights = ROUTES.map((_, r) =>
+    counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]!, limit: limits[r]! }, dimension, training) : new Float32Array(dimension),
+  );
   return { bias, weights };
 }

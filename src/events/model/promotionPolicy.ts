@@ -48,7 +48,13 @@ export const DEFAULT_POLICY: PromotionPolicy = PromotionPolicySchema.parse({});
  */
 export const PolicyOverridesSchema = z.strictObject(
   Object.fromEntries(
-    Object.entries(PromotionPolicySchema.shape).map(([key, field]) => [key, field.unwrap().optional().describe(field.description ?? key)]),
+    Object.entries(PromotionPolicySchema.shape).map(([key, field]) => [
+      key,
+      field
+        .unwrap()
+        .optional()
+        .describe(field.description ?? key),
+    ]),
   ) as { [K in keyof typeof PromotionPolicySchema.shape]: z.ZodOptional<ReturnType<(typeof PromotionPolicySchema.shape)[K]['unwrap']>> },
 );
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;

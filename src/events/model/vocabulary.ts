@@ -81,10 +81,7 @@ export const DecisionSchema = z.strictObject({
   route: RouteSchema,
   selected: z.array(z.string()),
   routerVersionId: z.string().optional(),
-  propensity: finite()
-    .gt(0, 'must be in (0, 1]')
-    .max(1, 'must be in (0, 1]')
-    .optional(),
+  propensity: finite().gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]').optional(),
   scores: RouteScoresSchema.optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
@@ -110,10 +107,13 @@ export const IsoTimeSchema = z.iso.datetime({ offset: true });
 /** The years a recorded time may fall in: year 0000 or 9999 is a placeholder or a typo, not a record. */
 export const RECORDED_YEARS = { from: 1970, until: 2100 } as const;
 
-const RecordedAtSchema = IsoTimeSchema.refine((text) => {
-  const year = new Date(text).getUTCFullYear();
-  return year >= RECORDED_YEARS.from && year < RECORDED_YEARS.until;
-}, `must be a time from ${RECORDED_YEARS.from} to ${RECORDED_YEARS.until - 1}`);
+const RecordedAtSchema = IsoTimeSchema.refine(
+  (text) => {
+    const year = new Date(text).getUTCFullYear();
+    return year >= RECORDED_YEARS.from && year < RECORDED_YEARS.until;
+  },
+  `must be a time from ${RECORDED_YEARS.from} to ${RECORDED_YEARS.until - 1}`,
+);
 
 /** Candidates are named by id in a decision's `selected`: two with the same id make it ambiguous. */
 const CandidatesSchema = z.array(CandidateSchema).superRefine((candidates, ctx) => {

@@ -76,7 +76,10 @@ export function registrationEvents(session: Session, suite: BenchmarkSuite): Dom
 }
 
 /** Registers a suite (a file, or one already loaded) as this log's gate. */
-export async function registerBenchmark(session: Session, benchmark: string | BenchmarkSuite): Promise<{ benchmark: BenchmarkRef; storage: string; seq: number }> {
+export async function registerBenchmark(
+  session: Session,
+  benchmark: string | BenchmarkSuite,
+): Promise<{ benchmark: BenchmarkRef; storage: string; seq: number }> {
   const suite = typeof benchmark === 'string' ? loadBenchmark(benchmark) : benchmark;
   const events = registrationEvents(session, suite);
   const { appended } = await handleCommand(session, () => ({ ok: true, value: events }));
@@ -101,7 +104,10 @@ export async function loadRegisteredBenchmark(session: Session, registered: Regi
       try {
         readFileSync(path);
       } catch {
-        throw new MemabraError('not-found', `the registered benchmark ${ref.name} should be at ${path}, which cannot be read; register it again with \`memabra benchmark use FILE\``);
+        throw new MemabraError(
+          'not-found',
+          `the registered benchmark ${ref.name} should be at ${path}, which cannot be read; register it again with \`memabra benchmark use FILE\``,
+        );
       }
       suite = loadBenchmark(path);
       break;
@@ -116,7 +122,10 @@ export async function loadRegisteredBenchmark(session: Session, registered: Regi
       return storage satisfies never;
   }
   if (!suite || suiteRef(suite).hash !== ref.hash) {
-    throw new MemabraError('conflict', `the registered benchmark ${ref.name} v${ref.version} is no longer what was registered (sha256 ${ref.hash.slice(0, 12)}); register it again with \`memabra benchmark use FILE\``);
+    throw new MemabraError(
+      'conflict',
+      `the registered benchmark ${ref.name} v${ref.version} is no longer what was registered (sha256 ${ref.hash.slice(0, 12)}); register it again with \`memabra benchmark use FILE\``,
+    );
   }
   cache.set(ref.hash, suite);
   return suite;

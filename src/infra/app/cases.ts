@@ -14,7 +14,8 @@ export async function lookupCase(session: Session, text: string): Promise<{ key:
 
 /** The case index, oldest case first (by the seq of the trajectory that set it), cut to the last `limit`. */
 export async function listCases(session: Session, limit?: number): Promise<{ cases: CaseEntry[]; total: number }> {
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new MemabraError('usage', `--limit takes a whole number of cases, at least 1, not ${limit}`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    throw new MemabraError('usage', `--limit takes a whole number of cases, at least 1, not ${limit}`);
   const state = await loadState(session.store);
   const all = [...state.cases.values()].sort((a, b) => a.seq - b.seq);
   return { cases: limit === undefined ? all : all.slice(-limit), total: all.length };
@@ -29,6 +30,7 @@ export async function rebuildCases(session: Session): Promise<{ cases: number; l
   for await (const batch of session.store.readBatches()) state = foldEvents(state, batch);
   const incremental = await loadState(session.store);
   const comparable = incremental.lastSeq === state.lastSeq ? incremental : await loadState(session.store, { seq: state.lastSeq });
-  const same = comparable.cases.size === state.cases.size && [...state.cases.entries()].every(([key, entry]) => isDeepStrictEqual(comparable.cases.get(key), entry));
+  const same =
+    comparable.cases.size === state.cases.size && [...state.cases.entries()].every(([key, entry]) => isDeepStrictEqual(comparable.cases.get(key), entry));
   return { cases: state.cases.size, lastSeq: state.lastSeq, matchesIncremental: same };
 }

@@ -80,7 +80,10 @@ function roundOf(round: number, trajectories: number, liveReward: number, report
 export async function runDemo(session: Session, onProgress: DemoProgress = () => {}, limit?: number, roundCount = 1): Promise<DemoResult> {
   const head = await session.store.head();
   if (head.lastSeq > 0) {
-    throw new MemabraError('usage', `the demo needs an empty data directory, and ${session.store.location} already holds ${counted(head.lastSeq, 'event')}; pass --dir with a new directory`);
+    throw new MemabraError(
+      'usage',
+      `the demo needs an empty data directory, and ${session.store.location} already holds ${counted(head.lastSeq, 'event')}; pass --dir with a new directory`,
+    );
   }
   // The demo's traffic is the bundled CLINC150 requests, so the bundled suite of the same intents judges it.
   await initLog(session, { benchmark: BUNDLED_BENCHMARK_PATH });

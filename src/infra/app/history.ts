@@ -51,10 +51,16 @@ export function parseAsOf(value: string | number, lastSeq: number): AsOf {
 
 /** Event type names as given, checked against the catalogue (all the unknown ones named at once). */
 export function parseEventTypes(names: readonly string[]): EventType[] {
-  const wanted = names.flatMap((name) => name.split(',')).map((name) => name.trim()).filter(Boolean);
+  const wanted = names
+    .flatMap((name) => name.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((name) => !(EVENT_TYPES as string[]).includes(name));
   if (unknown.length) {
-    throw new MemabraError('usage', `unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the types are ${EVENT_TYPES.join(', ')}`);
+    throw new MemabraError(
+      'usage',
+      `unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the types are ${EVENT_TYPES.join(', ')}`,
+    );
   }
   return wanted as EventType[];
 }

@@ -69,7 +69,10 @@ const trajectoryTime = TrajectorySchema.shape.recordedAt;
  * rule of a trajectory (distinct candidate ids), so a batch with one is validated by the store.
  */
 function decidedFromParsedInput(events: readonly EventOf<'TrajectoryRecorded'>[]): boolean {
-  return events.every(({ data: { trajectory } }) => trajectory.decision.decisionId === undefined && trajectoryId.safeParse(trajectory.id).success && trajectoryTime.safeParse(trajectory.recordedAt).success);
+  return events.every(
+    ({ data: { trajectory } }) =>
+      trajectory.decision.decisionId === undefined && trajectoryId.safeParse(trajectory.id).success && trajectoryTime.safeParse(trajectory.recordedAt).success,
+  );
 }
 
 export type RecordResult = { ids: string[]; firstSeq: number; lastSeq: number };

@@ -4,7 +4,22 @@
  * big log (default 1,000,000). Memory-heavy parts run in child processes, so peak RSS is theirs alone.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, cpSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  cpSync,
+  fdatasyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,11 +52,17 @@ async function buildLog(dir: string, count: number, firstTrajectory = 0): Promis
   const store = openJsonlStore(dir);
   let n = 0;
   if ((await store.head()).lastSeq === 0) {
-    await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], { expectedLastSeq: 0 });
+    await store.append([{ id: benchId(1), type: 'RouterRegistered', data: { version: BENCH_BASELINE, activate: true, reason: 'init' } }], {
+      expectedLastSeq: 0,
+    });
   }
   let batch: NewEvent[] = [];
   for (const trajectory of benchTrajectories(count, 1 + firstTrajectory)) {
-    batch.push({ id: benchId(2_000_000_000 + firstTrajectory + n), type: 'TrajectoryRecorded', data: { trajectory: { ...trajectory, id: benchId(1_000_000_000 + firstTrajectory + n) } } });
+    batch.push({
+      id: benchId(2_000_000_000 + firstTrajectory + n),
+      type: 'TrajectoryRecorded',
+      data: { trajectory: { ...trajectory, id: benchId(1_000_000_000 + firstTrajectory + n) } },
+    });
     n++;
     if (batch.length === 10_000) {
       await store.append(batch, { expectedLastSeq: 'any' });
@@ -58,7 +79,7 @@ function rawReadParse(file: string, from = 0): number {
   const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
   let carry = '';
   let count = 0;
-  for (let position = from; ; ) {
+  for (let position = from; ;) {
     const read = readSync(fd, buffer, 0, buffer.length, position);
     if (read === 0) break;
     position += read;
@@ -191,8 +212,22 @@ async function benchReplay({ rows, figures }: Results, big: string): Promise<voi
   const replay = child('replay', big);
   const raw = Math.min(rawReadParse(bigFile), rawReadParse(bigFile));
   figures.replay = { ...replay, rawSeconds: raw };
-  rows.push({ measure: `full replay of ${EVENTS} events (verify and fold)`, memabra: `${fmt(replay.seconds)} s`, raw: `${fmt(raw)} s read + JSON.parse`, ratio: `${fmt(raw / replay.seconds)}x`, target: '>= 0.5x', met: raw / replay.seconds >= 0.5 });
-  rows.push({ measure: 'peak RSS of replay', memabra: `${fmt(replay.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: replay.maxRssMiB < 1024 });
+  rows.push({
+    measure: `full replay of ${EVENTS} events (verify and fold)`,
+    memabra: `${fmt(replay.seconds)} s`,
+    raw: `${fmt(raw)} s read + JSON.parse`,
+    ratio: `${fmt(raw / replay.seconds)}x`,
+    target: '>= 0.5x',
+    met: raw / replay.seconds >= 0.5,
+  });
+  rows.push({
+    measure: 'peak RSS of replay',
+    memabra: `${fmt(replay.maxRssMiB, 0)} MiB`,
+    raw: '',
+    ratio: '',
+    target: '< 1024 MiB',
+    met: replay.maxRssMiB < 1024,
+  });
 }
 
 /** 2. Open with a snapshot and 10,000 events of tail, on a copy of the big log. */
@@ -220,7 +255,14 @@ async function benchOpen({ rows, figures }: Results, big: string, opened: string
     target: '< 200 ms',
     met: openSeconds < 0.2,
   });
-  rows.push({ measure: 'then writing the new snapshot, after the answer', memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`, raw: '', ratio: '', target: '', met: null });
+  rows.push({
+    measure: 'then writing the new snapshot, after the answer',
+    memabra: `${fmt(snapshotWriteSeconds * 1000, 0)} ms`,
+    raw: '',
+    ratio: '',
+    target: '',
+    met: null,
+  });
   rmSync(opened, { recursive: true, force: true });
 }
 
@@ -229,8 +271,22 @@ function benchCycle({ rows, figures }: Results, big: string): void {
   say('a cycle on the big log...');
   const cycle = child('cycle', big);
   figures.cycle = cycle;
-  rows.push({ measure: `one full cycle (dry run) with ${EVENTS} events in the log`, memabra: `${fmt(cycle.seconds)} s`, raw: '', ratio: '', target: '', met: null });
-  rows.push({ measure: 'peak RSS of that cycle', memabra: `${fmt(cycle.maxRssMiB, 0)} MiB`, raw: '', ratio: '', target: '< 1024 MiB', met: cycle.maxRssMiB < 1024 });
+  rows.push({
+    measure: `one full cycle (dry run) with ${EVENTS} events in the log`,
+    memabra: `${fmt(cycle.seconds)} s`,
+    raw: '',
+    ratio: '',
+    target: '',
+    met: null,
+  });
+  rows.push({
+    measure: 'peak RSS of that cycle',
+    memabra: `${fmt(cycle.maxRssMiB, 0)} MiB`,
+    raw: '',
+    ratio: '',
+    target: '< 1024 MiB',
+    met: cycle.maxRssMiB < 1024,
+  });
 }
 
 const APPEND_BATCHES = 200;
@@ -245,7 +301,9 @@ async function registeredStore(dir: string): Promise<EventStore> {
 
 /** One batch of the append stages: its trajectories recorded, with ids after the baseline's. */
 const appendBatch = (trajectories: readonly Trajectory[], b: number): NewEvent[] =>
-  trajectories.slice(b * APPEND_BATCH_SIZE, (b + 1) * APPEND_BATCH_SIZE).map((trajectory, i) => ({ id: benchId(b * APPEND_BATCH_SIZE + i + 10), type: 'TrajectoryRecorded', data: { trajectory } }));
+  trajectories
+    .slice(b * APPEND_BATCH_SIZE, (b + 1) * APPEND_BATCH_SIZE)
+    .map((trajectory, i) => ({ id: benchId(b * APPEND_BATCH_SIZE + i + 10), type: 'TrajectoryRecorded', data: { trajectory } }));
 
 /**
  * 4. Durable batched append against raw write + fdatasync of the same bytes in the same batch sizes; then
@@ -271,8 +329,22 @@ async function benchAppend({ rows, figures }: Results, work: string): Promise<{ 
   const decided = await decidedAppendSeconds(join(work, 'decided'), trajectories);
   figures.append = { batches, batchSize, seconds: ours, decidedSeconds: decided, rawSeconds: rawAppend, fdatasyncMs: (rawAppend / batches) * 1000 };
   const perSync = `${fmt((rawAppend / batches) * 1000)} ms a batch`;
-  rows.push({ measure: `durable append, ${batches} batches of ${batchSize} events (the store validates)`, memabra: `${fmt((batches * batchSize) / ours, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / ours)}x`, target: '>= 0.5x', met: rawAppend / ours >= 0.5 });
-  rows.push({ measure: `durable append, ${batches} batches of ${batchSize} decided events (validated by the decider)`, memabra: `${fmt((batches * batchSize) / decided, 0)} events/s`, raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`, ratio: `${fmt(rawAppend / decided)}x`, target: '>= 0.5x', met: rawAppend / decided >= 0.5 });
+  rows.push({
+    measure: `durable append, ${batches} batches of ${batchSize} events (the store validates)`,
+    memabra: `${fmt((batches * batchSize) / ours, 0)} events/s`,
+    raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`,
+    ratio: `${fmt(rawAppend / ours)}x`,
+    target: '>= 0.5x',
+    met: rawAppend / ours >= 0.5,
+  });
+  rows.push({
+    measure: `durable append, ${batches} batches of ${batchSize} decided events (validated by the decider)`,
+    memabra: `${fmt((batches * batchSize) / decided, 0)} events/s`,
+    raw: `${fmt((batches * batchSize) / rawAppend, 0)} events/s write + fdatasync (${perSync})`,
+    ratio: `${fmt(rawAppend / decided)}x`,
+    target: '>= 0.5x',
+    met: rawAppend / decided >= 0.5,
+  });
   return { store, rawBatchSeconds: rawAppend / batches };
 }
 
@@ -314,7 +386,14 @@ async function benchRecord({ rows, figures }: Results, session: Session, rawBatc
   const one = [...benchTrajectories(300, 9)].map(({ id: _id, recordedAt: _at, source: _source, ...t }) => t);
   const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
   figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
-  rows.push({ measure: 'one durable record (process already open)', memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`, raw: `${fmt(rawBatchSeconds * 1000)} ms per raw write + fdatasync`, ratio: '', target: '', met: null });
+  rows.push({
+    measure: 'one durable record (process already open)',
+    memabra: `p50 ${fmt(percentile(recordTimes, 0.5) / 1000)} ms, p99 ${fmt(percentile(recordTimes, 0.99) / 1000)} ms`,
+    raw: `${fmt(rawBatchSeconds * 1000)} ms per raw write + fdatasync`,
+    ratio: '',
+    target: '',
+    met: null,
+  });
 }
 
 /**
@@ -338,7 +417,10 @@ async function benchRoute({ rows, figures }: Results, session: Session): Promise
   const unloggedBatch = Math.min(await batchSeconds(false), await batchSeconds(false));
   const loggedBatch = Math.min(await batchSeconds(true), await batchSeconds(true));
   figures.route = {
-    one: { unlogged: { p50us: percentile(unloggedTimes, 0.5), p99us: percentile(unloggedTimes, 0.99) }, logged: { p50us: percentile(loggedTimes, 0.5), p99us: percentile(loggedTimes, 0.99) } },
+    one: {
+      unlogged: { p50us: percentile(unloggedTimes, 0.5), p99us: percentile(unloggedTimes, 0.99) },
+      logged: { p50us: percentile(loggedTimes, 0.5), p99us: percentile(loggedTimes, 0.99) },
+    },
     batch: { requests: asked.length, unloggedSeconds: unloggedBatch, loggedSeconds: loggedBatch },
   };
   const ms = (us: number) => fmt(us / 1000);
@@ -369,10 +451,28 @@ function benchTraining({ rows, figures }: Results): RouterVersion {
   const featurise = seconds(start);
   const samples = builder.build().samples;
   start = process.hrtime.bigint();
-  const learned = trainChallenger({ id: 'BENCH', label: 'v2', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING }, samples);
+  const learned = trainChallenger(
+    {
+      id: 'BENCH',
+      label: 'v2',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      parentId: null,
+      explorationRate: 0.1,
+      features: DEFAULT_FEATURES,
+      training: DEFAULT_TRAINING,
+    },
+    samples,
+  );
   const train = seconds(start);
   figures.training = { trajectories: 100_000, featuriseSeconds: featurise, trainSeconds: train };
-  rows.push({ measure: 'training on 100,000 trajectories', memabra: `${fmt(featurise + train)} s (features ${fmt(featurise)} s, fit ${fmt(train)} s)`, raw: '', ratio: '', target: 'a few seconds', met: featurise + train < 10 });
+  rows.push({
+    measure: 'training on 100,000 trajectories',
+    memabra: `${fmt(featurise + train)} s (features ${fmt(featurise)} s, fit ${fmt(train)} s)`,
+    raw: '',
+    ratio: '',
+    target: 'a few seconds',
+    met: featurise + train < 10,
+  });
   return learned;
 }
 
@@ -380,17 +480,41 @@ function benchTraining({ rows, figures }: Results): RouterVersion {
 async function benchRouting({ rows, figures }: Results, learned: RouterVersion): Promise<void> {
   say('routing...');
   const catalogue = indexCatalogue(loadCatalogue());
-  const requests = loadTrainRequests().slice(0, 2000).map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text, 20) }));
-  const padded = requests.map((r) => ({ ...r, candidates: r.candidates.length >= 20 ? r.candidates : [...r.candidates, ...Array.from({ length: 20 - r.candidates.length }, (_, i) => ({ id: `pad${i}`, kind: 'tool' as const, name: `pad ${i}`, score: 0.01 }))] }));
+  const requests = loadTrainRequests()
+    .slice(0, 2000)
+    .map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text, 20) }));
+  const padded = requests.map((r) => ({
+    ...r,
+    candidates:
+      r.candidates.length >= 20
+        ? r.candidates
+        : [
+            ...r.candidates,
+            ...Array.from({ length: 20 - r.candidates.length }, (_, i) => ({ id: `pad${i}`, kind: 'tool' as const, name: `pad ${i}`, score: 0.01 })),
+          ],
+  }));
   for (let i = 0; i < 5000; i++) decideRoute(learned, padded[i % padded.length]!, 0.5); // warm up
   const routeTimes = await latencies(20_000, (i) => decideRoute(learned, padded[i % padded.length]!, (i % 97) / 97));
   figures.routing = { candidates: 20, p50us: percentile(routeTimes, 0.5), p99us: percentile(routeTimes, 0.99) };
-  rows.push({ measure: 'routing one request, 20 candidates, in process', memabra: `p50 ${fmt(percentile(routeTimes, 0.5), 1)} us, p99 ${fmt(percentile(routeTimes, 0.99), 1)} us`, raw: '', ratio: '', target: 'p99 < 50 us', met: percentile(routeTimes, 0.99) < 50 });
+  rows.push({
+    measure: 'routing one request, 20 candidates, in process',
+    memabra: `p50 ${fmt(percentile(routeTimes, 0.5), 1)} us, p99 ${fmt(percentile(routeTimes, 0.99), 1)} us`,
+    raw: '',
+    ratio: '',
+    target: 'p99 < 50 us',
+    met: percentile(routeTimes, 0.99) < 50,
+  });
 }
 
 /** The table on stdout, and everything in bench/results.json. */
 function writeResults({ rows, figures }: Results): void {
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
   const widths = ['measure', 'memabra', 'raw', 'ratio', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(['measure', 'memabra', 'raw', 'ratio', 'target'])}  met\n`);

@@ -18,7 +18,9 @@ export async function initCommand(options: GlobalOptions & Json & { explorationR
   });
   if (options.json) return printJson({ location: session.store.location, version, seq });
   printLine(`Initialised ${session.store.location}`);
-  printLine(`Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${version.runnerUpShare ?? 0} of it to the runner-up) ${version.id}`);
+  printLine(
+    `Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${version.runnerUpShare ?? 0} of it to the runner-up) ${version.id}`,
+  );
   const state = await loadState(session.store);
   printLine(
     state.benchmark
@@ -47,7 +49,8 @@ export async function statusCommand(options: GlobalOptions & Json): Promise<void
   const a = status.active;
   printLine(`Active router   ${a.label} (${a.kind}) ${a.id}`);
   printLine(`  since         ${a.since}, ${a.source}${a.priorVersionId ? `; prior ${a.priorVersionId}` : ''}`);
-  if (a.benchmark) printLine(`  benchmark     ${a.benchmark.name}: reward ${formatReward(a.benchmark.meanReward)}, errors ${formatPercent(a.benchmark.errorRate)}`);
+  if (a.benchmark)
+    printLine(`  benchmark     ${a.benchmark.name}: reward ${formatReward(a.benchmark.meanReward)}, errors ${formatPercent(a.benchmark.errorRate)}`);
   printLine(`  live          ${counted(a.live.count, 'decision')}, reward ${formatReward(a.live.meanReward)}`);
   printLine(`Versions        ${status.versionCount}`);
   printLine(`Trajectories    ${status.trajectoryCount} (${status.unseenTrajectoryCount} not yet used by a cycle)`);
@@ -96,7 +99,12 @@ export async function historyCommand(options: GlobalOptions & Json & { asOf?: st
     ...(options.type === undefined ? {} : { types: options.type }),
   });
   if (options.json) return printJson(history);
-  printLine(formatTable(['seq', 'at', 'event', 'what'], history.events.map((l) => [l.seq, l.at, l.type, l.description])));
+  printLine(
+    formatTable(
+      ['seq', 'at', 'event', 'what'],
+      history.events.map((l) => [l.seq, l.at, l.type, l.description]),
+    ),
+  );
   if (history.omitted) printLine(`(${counted(history.omitted, 'earlier event')} not shown${options.limit === undefined ? '' : `: --limit ${options.limit}`})`);
   const { asOf, state } = history;
   if (asOf && state) {
@@ -115,9 +123,14 @@ export async function verifyCommand(options: GlobalOptions & Json & { repair?: b
   else if (report.ok) {
     if (dropped) printLine(`dropped ${counted(dropped, 'byte')} of an unfinished append`);
     printLine(`ok: ${counted(report.events, 'event')}, last seq ${report.lastSeq}, head ${report.lastHash}`);
-    if (report.snapshot) printLine(`snapshot at seq ${report.snapshot.seq}: ${report.snapshot.status === 'matches' ? 'matches the log' : 'not used by readers (not of this log or format)'}`);
+    if (report.snapshot)
+      printLine(
+        `snapshot at seq ${report.snapshot.seq}: ${report.snapshot.status === 'matches' ? 'matches the log' : 'not used by readers (not of this log or format)'}`,
+      );
     if (report.tornTail) {
-      printLine(`note: line ${report.tornTail.firstLine} on (${counted(report.tornTail.bytes, 'byte')}) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`);
+      printLine(
+        `note: line ${report.tornTail.firstLine} on (${counted(report.tornTail.bytes, 'byte')}) is an unfinished append (${report.tornTail.reason}); it was never acknowledged and the next write drops it (or run \`memabra verify --repair\`)`,
+      );
     }
   }
   // A torn tail is an append that was never acknowledged, not damage: the log is ok (exit 0), with a note.

@@ -36,7 +36,10 @@ function buildInput(text: string, source: string, name: string, version: number)
   return { type: 'tasks', tasks: [{ value: whole, where: 'line 1' }], name, version };
 }
 
-export async function benchmarkBuildCommand(file: string | undefined, options: GlobalOptions & Json & { name?: string; suiteVersion?: number; out?: string }): Promise<void> {
+export async function benchmarkBuildCommand(
+  file: string | undefined,
+  options: GlobalOptions & Json & { name?: string; suiteVersion?: number; out?: string },
+): Promise<void> {
   const source = file === undefined || file === '-' ? 'standard input' : file;
   const name = options.name ?? (file && file !== '-' ? basename(file, extname(file)) : 'labelled-suite');
   const built = buildSuite(buildInput(readInput(file), source, name, options.suiteVersion ?? 1));
@@ -50,7 +53,8 @@ export async function benchmarkBuildCommand(file: string | undefined, options: G
     if (options.json) printJson({ out: options.out, benchmark: suiteRef(suite) });
     else printLine(`wrote ${options.out}: ${suite.name} v${suite.version}, ${suite.tasks.length} tasks`);
   }
-  if (!options.out || !options.json) printDiagnostic(`built ${suite.name} v${suite.version}: ${suite.tasks.length} tasks, sha256 ${suiteRef(suite).hash.slice(0, 12)}`);
+  if (!options.out || !options.json)
+    printDiagnostic(`built ${suite.name} v${suite.version}: ${suite.tasks.length} tasks, sha256 ${suiteRef(suite).hash.slice(0, 12)}`);
 }
 
 export async function benchmarkUseCommand(file: string, options: GlobalOptions & Json): Promise<void> {
@@ -58,5 +62,7 @@ export async function benchmarkUseCommand(file: string, options: GlobalOptions &
   const result = await registerBenchmark(session, file);
   if (options.json) return printJson(result);
   const { name, version, taskCount, hash } = result.benchmark;
-  printLine(`registered ${name} v${version} (${taskCount} tasks, sha256 ${hash.slice(0, 12)}, ${result.storage}) as the gate of ${session.store.location}; later cycles judge on it`);
+  printLine(
+    `registered ${name} v${version} (${taskCount} tasks, sha256 ${hash.slice(0, 12)}, ${result.storage}) as the gate of ${session.store.location}; later cycles judge on it`,
+  );
 }

@@ -20,7 +20,12 @@ export async function casesListCommand(flags: GlobalOptions & Json & { limit?: n
   const session = await openSession(flags);
   const { cases, total } = await listCases(session, flags.limit);
   if (flags.json) return printJson({ cases, total });
-  printLine(formatTable(['seq', 'route', 'reward', 'latency ms', 'trajectory', 'case'], cases.map((c) => [c.seq, c.route, formatReward(c.reward), c.latencyMs, c.trajectoryId, c.key])));
+  printLine(
+    formatTable(
+      ['seq', 'route', 'reward', 'latency ms', 'trajectory', 'case'],
+      cases.map((c) => [c.seq, c.route, formatReward(c.reward), c.latencyMs, c.trajectoryId, c.key]),
+    ),
+  );
   printLine(total > cases.length ? `${counted(total, 'case')}, the last ${cases.length} shown` : counted(total, 'case'));
 }
 
@@ -28,6 +33,9 @@ export async function casesRebuildCommand(flags: GlobalOptions & Json): Promise<
   const session = await openSession(flags);
   const result = await rebuildCases(session);
   if (flags.json) printJson(result);
-  else printLine(`rebuilt the case index from ${counted(result.lastSeq, 'event')}: ${counted(result.cases, 'case')}; ${result.matchesIncremental ? 'identical to' : 'DIFFERENT from'} the incremental index`);
+  else
+    printLine(
+      `rebuilt the case index from ${counted(result.lastSeq, 'event')}: ${counted(result.cases, 'case')}; ${result.matchesIncremental ? 'identical to' : 'DIFFERENT from'} the incremental index`,
+    );
   if (!result.matchesIncremental) throw new MemabraError('io', 'the rebuilt case index differs from the incremental one: please report this bug');
 }

@@ -32,22 +32,31 @@ export async function demoCommand(flags: GlobalOptions & { json?: boolean; limit
     printLine(`\n3. The real cycle, with the same gates:\n`);
     printLine(renderReport(result.cycle, state).replace(/^/gm, '   '));
   } else {
-    printLine(`1. The agent loop, ${counted(result.rounds.length, 'round')}: each routes the next ${counted(Math.ceil(result.seeded / result.rounds.length), 'real request')} with the active`);
+    printLine(
+      `1. The agent loop, ${counted(result.rounds.length, 'round')}: each routes the next ${counted(Math.ceil(result.seeded / result.rounds.length), 'real request')} with the active`,
+    );
     printLine(`   router (${exploring}), records their outcomes drawn from the reward model, then runs a cycle:\n`);
-    printLine(formatTable(['round', 'trajectories', 'live reward', 'cycle', 'active', 'benchmark'], result.rounds.map((round) => [
-      round.round,
-      round.trajectories,
-      formatReward(round.liveReward),
-      round.decision,
-      state.versions.get(round.activeVersionId)?.version.label ?? round.activeVersionId,
-      formatReward(round.activeReward),
-    ])).replace(/^/gm, '   '));
+    printLine(
+      formatTable(
+        ['round', 'trajectories', 'live reward', 'cycle', 'active', 'benchmark'],
+        result.rounds.map((round) => [
+          round.round,
+          round.trajectories,
+          formatReward(round.liveReward),
+          round.decision,
+          state.versions.get(round.activeVersionId)?.version.label ?? round.activeVersionId,
+          formatReward(round.activeReward),
+        ]),
+      ).replace(/^/gm, '   '),
+    );
     printLine(`\n2. The last cycle's report:\n`);
     printLine(renderReport(result.cycle, state).replace(/^/gm, '   '));
   }
   printLine();
   const active = status.active!;
-  printLine(`Now active: ${active.label} (${active.kind}), ${active.source}; ${counted(status.versionCount, 'version')}, ${counted(status.trajectoryCount, 'trajectory', 'trajectories')}, ${counted(status.reportCount, 'report')}.`);
+  printLine(
+    `Now active: ${active.label} (${active.kind}), ${active.source}; ${counted(status.versionCount, 'version')}, ${counted(status.trajectoryCount, 'trajectory', 'trajectories')}, ${counted(status.reportCount, 'report')}.`,
+  );
   // The same location flag the demo was given, if any (never a store URL: it may hold a password).
   const where = flags.dir ? ` --dir ${flags.dir}` : flags.store ? ' --store <url>' : '';
   printLine(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: npx memabra${where} history, versions, reports, rollback v1`);

@@ -1,15 +1,7 @@
 import { packageVersion } from '../packageInfo.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeSystemError, MemabraError } from '../errors.js';
-import {
-  historyCommand,
-  initCommand,
-  recordCommand,
-  rollbackCommand,
-  statusCommand,
-  verifyCommand,
-  versionsCommand,
-} from './basicCommands.js';
+import { historyCommand, initCommand, recordCommand, rollbackCommand, statusCommand, verifyCommand, versionsCommand } from './basicCommands.js';
 import { outputFailure, printDiagnostic } from './output.js';
 import { evaluateCommand, routeCommand } from './routingCommands.js';
 import { cycleCommand, reportsCommand } from './cycleCommands.js';
@@ -49,7 +41,8 @@ export function buildProgram(): Command {
   const cli: Cli = {
     program,
     withLocation,
-    command: (name, description) => withLocation(program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride()),
+    command: (name, description) =>
+      withLocation(program.command(name).description(description).option('--json', 'machine-readable output on stdout').exitOverride()),
     globals: (options) => ({ ...program.opts(), ...options }),
   };
   // In this order in `memabra --help`.
@@ -81,16 +74,23 @@ function rootProgram(): Command {
 function addLogCommands({ command, globals }: Cli): void {
   command('init', 'create the data directory and log, and register and activate the baseline router')
     .addOption(new Option('--exploration-rate <RATE>', 'probability of exploring at route time (default 0.1)').argParser(numberIn(0, 1)))
-    .addOption(new Option('--runner-up-share <SHARE>', "share of exploration spent on the runner-up route, the rest uniform (default 0.5)").argParser(numberIn(0, 1)))
+    .addOption(
+      new Option('--runner-up-share <SHARE>', 'share of exploration spent on the runner-up route, the rest uniform (default 0.5)').argParser(numberIn(0, 1)),
+    )
     .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
     .action((options) => initCommand(globals(options)));
-  command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing').argument('[file]', 'input file, or - for stdin').action((file, options) => recordCommand(file, globals(options)));
+  command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing')
+    .argument('[file]', 'input file, or - for stdin')
+    .action((file, options) => recordCommand(file, globals(options)));
   command('status', 'active version, counts, latest report').action((options) => statusCommand(globals(options)));
   command('versions', 'every router version with lineage and metrics').action((options) => versionsCommand(globals(options)));
   command('history', 'the audit trail; with --as-of, the state as it was then')
     .option('--as-of <SEQ|TIME>', 'a seq number or an ISO time')
     .addOption(new Option('--limit <N>', 'only the last N events (of those --type keeps)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
-    .option('--type <TYPE>', 'only events of this type (repeat it, or separate types with commas)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--type <TYPE>', 'only events of this type (repeat it, or separate types with commas)', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
     .action((options) => historyCommand(globals(options)));
   command('verify', 'check the whole log: schemas, sequence, hash chain')
     .option('--repair', 'drop the remains of an unfinished append first')
@@ -107,7 +107,7 @@ function addRoutingCommands({ command, globals }: Cli): void {
     .option('--no-log', 'decide without logging (previews, evaluation): the answers carry no decisionId')
     .addHelpText(
       'after',
-      '\nEach answer: decisionId (absent with --no-log), route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route\'s score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline\'s composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.',
+      "\nEach answer: decisionId (absent with --no-log), route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route's score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline's composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.",
     )
     .action((file, options) => routeCommand(file, globals(options)));
   command('evaluate', 'score a router version on a benchmark suite (greedy, no exploration)')
@@ -118,22 +118,36 @@ function addRoutingCommands({ command, globals }: Cli): void {
 
 function addCycleCommands({ command, globals }: Cli): void {
   const cycle = command('cycle', 'run one online-learning cycle and print its report')
-    .addOption(new Option('--min-new-trajectories <N>', 'skip unless this many unseen trajectories exist (default 100)').argParser(numberIn(0, Number.MAX_SAFE_INTEGER, true)))
+    .addOption(
+      new Option('--min-new-trajectories <N>', 'skip unless this many unseen trajectories exist (default 100)').argParser(
+        numberIn(0, Number.MAX_SAFE_INTEGER, true),
+      ),
+    )
     .option('--dry-run', 'compute and report everything, promote nothing')
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
     .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)");
   for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, policyFlagHelp(flag)).argParser(policyFlagParser(flag)));
-  cycle
-    .action((options) => cycleCommand(globals(options)));
-  command('reports', 'the training reports, or one').argument('[id]', 'cycle id or prefix').action((id, options) => reportsCommand(id, globals(options)));
+  cycle.action((options) => cycleCommand(globals(options)));
+  command('reports', 'the training reports, or one')
+    .argument('[id]', 'cycle id or prefix')
+    .action((id, options) => reportsCommand(id, globals(options)));
   command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
     .addOption(new Option('--limit <N>', 'seed only N of the train requests (the first N in arrival order)').argParser(numberIn(1, 1_000_000, true)).hideHelp())
     .addOption(new Option('--seed <N>', 'seed of the exploration and of the simulated outcomes (default 1)').argParser(numberIn(0, 2 ** 31, true)))
-    .addOption(new Option('--rounds <N>', 'play the agent loop: split the requests into N rounds, each followed by a real cycle (default 1: a dry run, then one cycle)').argParser(numberIn(1, 1000, true)))
+    .addOption(
+      new Option(
+        '--rounds <N>',
+        'play the agent loop: split the requests into N rounds, each followed by a real cycle (default 1: a dry run, then one cycle)',
+      ).argParser(numberIn(1, 1000, true)),
+    )
     .action((options) => demoCommand(globals(options)));
   command('report', 'write a self-contained HTML page: reward per version, metrics per category, the timeline')
     .requiredOption('--html <FILE>', 'the page to write')
-    .addOption(new Option('--bucket <N>', 'decisions per point of the live reward lines (default: the log\'s trajectories over about 60 points, at least 50)').argParser(numberIn(1, 1_000_000, true)))
+    .addOption(
+      new Option('--bucket <N>', "decisions per point of the live reward lines (default: the log's trajectories over about 60 points, at least 50)").argParser(
+        numberIn(1, 1_000_000, true),
+      ),
+    )
     .action((options) => reportCommand(globals(options)));
 }
 
@@ -161,7 +175,9 @@ function addBenchmarkCommands({ program, withLocation, globals }: Cli): void {
     .description("turn labelled tasks (input, candidates, the route each needs) into a suite with the reward model's outcomes")
     .argument('[file]', 'labelled tasks (JSON or JSON Lines), or - for stdin')
     .option('--name <NAME>', 'the suite name, for tasks given as a list (default: the file name)')
-    .addOption(new Option('--suite-version <N>', 'the suite version, for tasks given as a list (default 1)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
+    .addOption(
+      new Option('--suite-version <N>', 'the suite version, for tasks given as a list (default 1)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)),
+    )
     .option('--out <FILE>', 'write the suite here instead of standard output')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()

@@ -23,5 +23,7 @@ export async function reportCommand(flags: GlobalOptions & { json?: boolean; htm
     throw new MemabraError('io', `cannot write ${flags.html}: ${(error as Error).message}`);
   }
   if (flags.json) return printJson({ file: flags.html, head: report.head, versions: report.versions.length, timeline: report.timeline.length });
-  printLine(`wrote ${flags.html}: ${counted(report.versions.length, 'version')}, ${counted(report.timeline.length, 'timeline entry', 'timeline entries')}, up to seq ${report.head.seq}`);
+  printLine(
+    `wrote ${flags.html}: ${counted(report.versions.length, 'version')}, ${counted(report.timeline.length, 'timeline entry', 'timeline entries')}, up to seq ${report.head.seq}`,
+  );
 }

@@ -1,6 +1,7 @@
 import type { OffPolicyEstimate } from '../../events/catalogue.js';
 import type { MemabraState, TrainingReport } from '../../projections/state.js';
 import { ROUTES } from '../../events/model/vocabulary.js';
+import type { Metrics } from '../../events/model/metrics.js';
 import { counted, formatPercent, formatReward, formatTable } from './output.js';
 import { evidenceName } from '../../domain/evaluation/evidenceName.js';
 
@@ -39,6 +40,39 @@ function estimates(list: readonly OffPolicyEstimate[]): string {
   return list.map((e) => `${e.estimator.toUpperCase()} ${e.value.toFixed(3)} [${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`).join('  ');
 }
 
+/** The before and after of a scored cycle: per category, errors, latency, the paired differences. */
+function comparisonLines(report: TrainingReport, before: Metrics, after: Metrics): string[] {
+  const lines: string[] = [];
+  lines.push('');
+  const rows: (string | number | null)[][] = ROUTES.filter((r) => before.byCategory[r]).map((r) => {
+    const b = before.byCategory[r]!;
+    const a = after.byCategory[r];
+    return [r, b.taskCount, formatReward(b.meanReward), formatReward(a?.meanReward), signed((a?.meanReward ?? 0) - b.meanReward)];
+  });
+  rows.push(['overall', before.taskCount, formatReward(before.meanReward), formatReward(after.meanReward), signed(after.meanReward - before.meanReward)]);
+  lines.push(formatTable(['category', 'tasks', 'baseline', 'challenger', 'change'], rows).replace(/^/gm, '  '));
+  lines.push(
+    `  errors ${formatPercent(before.errorRate)} -> ${formatPercent(after.errorRate)}; mean latency ${before.meanLatencyMs.toFixed(0)} -> ${after.meanLatencyMs.toFixed(0)} ms; p95 ${before.p95LatencyMs} -> ${after.p95LatencyMs} ms`,
+  );
+  if (report.paired) {
+    const p = report.paired;
+    const unit = p.method === 'paired-bootstrap' ? (['task', 'tasks'] as const) : (['held-out trajectory', 'held-out trajectories'] as const);
+    lines.push(
+      `  paired: ${counted(p.wins, unit[0], unit[1])} better, ${p.losses} worse, ${p.ties} same; mean ${signed(p.meanDelta)} (${(p.confidenceLevel * 100).toFixed(0)}% bootstrap CI ${signed(p.lower)} to ${signed(p.upper)})`,
+    );
+  }
+  const c = report.comparison;
+  if (c) {
+    const level = `${(c.confidenceLevel * 100).toFixed(0)}% CI`;
+    const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+    const ms = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
+    lines.push(
+      `  paired errors ${pts(c.errorRate.meanDelta)} points (${level} ${pts(c.errorRate.lower)} to ${pts(c.errorRate.upper)}); latency ${ms(c.latencyMs.meanDelta)} ms (${level} ${ms(c.latencyMs.lower)} to ${ms(c.latencyMs.upper)})`,
+    );
+  }
+  return lines;
+}
+
 /** A training report as a person reads it: the decision, every gate with its numbers, before and after. */
 export function renderReport(report: TrainingReport, state: MemabraState): string {
   const lines: string[] = [];
@@ -46,7 +80,9 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
   lines.push(`  baseline    ${label(state, report.baselineVersionId)}`);
   if (report.challengerVersionId) {
     const heldOut = report.heldOut ? `, ${report.heldOut.count} held out` : '';
-    lines.push(`  challenger  ${label(state, report.challengerVersionId)}, trained on ${trajectories(report.trainingSet?.count ?? 0)} (${report.excludedCount} excluded: same input as a benchmark task${heldOut})`);
+    lines.push(
+      `  challenger  ${label(state, report.challengerVersionId)}, trained on ${trajectories(report.trainingSet?.count ?? 0)} (${report.excludedCount} excluded: same input as a benchmark task${heldOut})`,
+    );
   }
   lines.push(`  data        ${trajectories(report.newTrajectories.count)} new (seq ${report.newTrajectories.fromSeq}-${report.newTrajectories.toSeq})`);
   const evidence = report.evidence;
@@ -57,38 +93,25 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
   );
   if (report.reasons.length) {
     lines.push('');
-    lines.push(formatTable(['gate', 'result', 'detail'], report.reasons.map((r) => [r.gate, r.passed ? 'pass' : 'FAIL', r.message])).replace(/^/gm, '  '));
+    lines.push(
+      formatTable(
+        ['gate', 'result', 'detail'],
+        report.reasons.map((r) => [r.gate, r.passed ? 'pass' : 'FAIL', r.message]),
+      ).replace(/^/gm, '  '),
+    );
   }
   const before = report.baselineMetrics;
   const after = report.challengerMetrics;
-  if (before && after) {
-    lines.push('');
-    const rows: (string | number | null)[][] = ROUTES.filter((r) => before.byCategory[r]).map((r) => {
-      const b = before.byCategory[r]!;
-      const a = after.byCategory[r];
-      return [r, b.taskCount, formatReward(b.meanReward), formatReward(a?.meanReward), signed((a?.meanReward ?? 0) - b.meanReward)];
-    });
-    rows.push(['overall', before.taskCount, formatReward(before.meanReward), formatReward(after.meanReward), signed(after.meanReward - before.meanReward)]);
-    lines.push(formatTable(['category', 'tasks', 'baseline', 'challenger', 'change'], rows).replace(/^/gm, '  '));
-    lines.push(`  errors ${formatPercent(before.errorRate)} -> ${formatPercent(after.errorRate)}; mean latency ${before.meanLatencyMs.toFixed(0)} -> ${after.meanLatencyMs.toFixed(0)} ms; p95 ${before.p95LatencyMs} -> ${after.p95LatencyMs} ms`);
-    if (report.paired) {
-      const p = report.paired;
-      const unit = p.method === 'paired-bootstrap' ? (['task', 'tasks'] as const) : (['held-out trajectory', 'held-out trajectories'] as const);
-      lines.push(`  paired: ${counted(p.wins, unit[0], unit[1])} better, ${p.losses} worse, ${p.ties} same; mean ${signed(p.meanDelta)} (${(p.confidenceLevel * 100).toFixed(0)}% bootstrap CI ${signed(p.lower)} to ${signed(p.upper)})`);
-    }
-    const c = report.comparison;
-    if (c) {
-      const level = `${(c.confidenceLevel * 100).toFixed(0)}% CI`;
-      const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
-      const ms = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
-      lines.push(`  paired errors ${pts(c.errorRate.meanDelta)} points (${level} ${pts(c.errorRate.lower)} to ${pts(c.errorRate.upper)}); latency ${ms(c.latencyMs.meanDelta)} ms (${level} ${ms(c.latencyMs.lower)} to ${ms(c.latencyMs.upper)})`);
-    }
-  }
+  if (before && after) lines.push(...comparisonLines(report, before, after));
   if (report.offPolicy && report.offPolicy.sampleCount > 0) {
     const heldOut = report.evidence.type === 'held-out';
-    lines.push(`  off-policy on ${counted(report.offPolicy.sampleCount, heldOut ? 'held-out decision' : 'logged decision')} (${heldOut ? 'greedy routers' : 'with exploration'}, 95% CI):`);
+    lines.push(
+      `  off-policy on ${counted(report.offPolicy.sampleCount, heldOut ? 'held-out decision' : 'logged decision')} (${heldOut ? 'greedy routers' : 'with exploration'}, 95% CI):`,
+    );
     lines.push(`    baseline    ${estimates(report.offPolicy.baseline)}`);
-    lines.push(`    challenger  ${estimates(report.offPolicy.challenger)}${heldOut ? '  (out of sample: held out of its training)' : '  (in-sample: it was trained on these logs)'}`);
+    lines.push(
+      `    challenger  ${estimates(report.offPolicy.challenger)}${heldOut ? '  (out of sample: held out of its training)' : '  (in-sample: it was trained on these logs)'}`,
+    );
   }
   return lines.join('\n');
 }

@@ -19,7 +19,9 @@ export async function evaluateCommand(options: GlobalOptions & Json & { benchmar
   if (options.json) return printJson(result);
   const { metrics } = result;
   printLine(`${result.label} (${result.versionId}) on ${result.benchmark.name} v${result.benchmark.version}, ${counted(metrics.taskCount, 'task')}`);
-  printLine(`  mean reward ${formatReward(metrics.meanReward)}, errors ${formatPercent(metrics.errorRate)}, latency mean ${metrics.meanLatencyMs.toFixed(0)} ms, p95 ${metrics.p95LatencyMs.toFixed(0)} ms`);
+  printLine(
+    `  mean reward ${formatReward(metrics.meanReward)}, errors ${formatPercent(metrics.errorRate)}, latency mean ${metrics.meanLatencyMs.toFixed(0)} ms, p95 ${metrics.p95LatencyMs.toFixed(0)} ms`,
+  );
   printLine();
   printLine(
     formatTable(

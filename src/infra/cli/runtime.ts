@@ -46,7 +46,10 @@ export function readInput(file: string | undefined): string {
     bytes = readFileSync(file === undefined || file === '-' ? 0 : file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MemabraError('input', `cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+    throw new MemabraError(
+      'input',
+      `cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`,
+    );
   }
   try {
     return strictUtf8.decode(bytes);

@@ -19,7 +19,10 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const host = flags.host ?? DEFAULT_HOST;
   const token = flags.token || process.env.MEMABRA_TOKEN || null;
   if (!isLoopbackHost(host) && token === null) {
-    throw new MemabraError('usage', `refusing to serve on ${host} without a token: anyone who can reach it could record and roll back; pass --token T or set $MEMABRA_TOKEN`);
+    throw new MemabraError(
+      'usage',
+      `refusing to serve on ${host} without a token: anyone who can reach it could record and roll back; pass --token T or set $MEMABRA_TOKEN`,
+    );
   }
   const session = await openSession(flags);
   const app = await buildHttpServer(session, { token });

@@ -14,7 +14,14 @@ import { terms } from '../../domain/retrieval/bm25.js';
 import { ROUTES, RouteSchema, type Route } from '../../events/model/vocabulary.js';
 import { ATTRIBUTION, BENCHMARK_NAME } from './bundledData.js';
 
-const RowSchema = z.object({ id: z.string(), text: z.string(), intent: z.string(), domain: z.string(), split: z.enum(['train', 'val', 'test']), route: RouteSchema });
+const RowSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  intent: z.string(),
+  domain: z.string(),
+  split: z.enum(['train', 'val', 'test']),
+  route: RouteSchema,
+});
 type Row = z.infer<typeof RowSchema>;
 
 const DESCRIPTION_TERMS = 6;
@@ -36,7 +43,10 @@ function distinctiveTerms(rows: readonly Row[]): Map<string, string[]> {
   for (const [intent, counts] of byIntent) {
     const scored = [...counts].map(([term, df]) => [term, (df / sizes.get(intent)!) * Math.log(byIntent.size / intentFrequency.get(term)!)] as const);
     scored.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    result.set(intent, scored.slice(0, DESCRIPTION_TERMS).map(([term]) => term));
+    result.set(
+      intent,
+      scored.slice(0, DESCRIPTION_TERMS).map(([term]) => term),
+    );
   }
   return result;
 }
@@ -49,8 +59,18 @@ export function buildCatalogue(train: readonly Row[], routes: ReadonlyMap<string
   for (const [intent, route] of [...routes].sort(([a], [b]) => a.localeCompare(b))) {
     const words = (keywords.get(intent) ?? []).join(', ');
     const tool = { id: `tool.${intent}`, kind: 'tool' as const, name: intent, description: `Live ${humanise(intent)} service: ${words}` };
-    const skill = { id: `skill.${intent}`, kind: 'skill' as const, name: `how-to: ${humanise(intent)}`, description: `Procedure for ${humanise(intent)}: ${words}` };
-    const memory = { id: `memory.${intent}`, kind: 'memory' as const, name: `profile: ${humanise(intent)}`, description: `What the user told us about ${humanise(intent)}: ${words}` };
+    const skill = {
+      id: `skill.${intent}`,
+      kind: 'skill' as const,
+      name: `how-to: ${humanise(intent)}`,
+      description: `Procedure for ${humanise(intent)}: ${words}`,
+    };
+    const memory = {
+      id: `memory.${intent}`,
+      kind: 'memory' as const,
+      name: `profile: ${humanise(intent)}`,
+      description: `What the user told us about ${humanise(intent)}: ${words}`,
+    };
     if (route === 'tool') entries.push(tool);
     if (route === 'skill') entries.push(skill);
     if (route === 'memory') entries.push(memory);
@@ -64,7 +84,8 @@ export function buildBenchmark(test: readonly Row[], catalogue: readonly Catalog
   return {
     name: BENCHMARK_NAME,
     version: 1,
-    description: 'CLINC150 test split: 5,500 real requests labelled with the context route each needs; outcomes from the memabra reward model (docs/formats.md)',
+    description:
+      'CLINC150 test split: 5,500 real requests labelled with the context route each needs; outcomes from the memabra reward model (docs/formats.md)',
     attribution: ATTRIBUTION,
     tasks: test.map((row) => ({
       id: row.id,
@@ -81,7 +102,11 @@ function main(source: string, target: string): void {
     .split('\n')
     .filter(Boolean)
     .map((line) => RowSchema.parse(JSON.parse(line)));
-  const routes = new Map(Object.entries(z.record(z.string(), z.object({ route: RouteSchema })).parse(JSON.parse(readFileSync(join(source, 'intent-routes.json'), 'utf8')))).map(([k, v]) => [k, v.route]));
+  const routes = new Map(
+    Object.entries(z.record(z.string(), z.object({ route: RouteSchema })).parse(JSON.parse(readFileSync(join(source, 'intent-routes.json'), 'utf8')))).map(
+      ([k, v]) => [k, v.route],
+    ),
+  );
   const train = rows.filter((r) => r.split === 'train');
   const test = rows.filter((r) => r.split === 'test');
   const catalogue = buildCatalogue(train, routes);

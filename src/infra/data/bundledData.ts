@@ -33,7 +33,11 @@ function parseSuite(bytes: Buffer, name: string, detail: boolean): BenchmarkSuit
     throw new MemabraError('input', `benchmark ${name} is not a JSON benchmark suite`);
   }
   const parsed = BenchmarkSuiteSchema.safeParse(raw);
-  if (!parsed.success) throw new MemabraError('input', detail ? `benchmark ${name}: ${joinProblems(describeZodIssues(parsed.error))}` : `benchmark ${name} is not a valid benchmark suite`);
+  if (!parsed.success)
+    throw new MemabraError(
+      'input',
+      detail ? `benchmark ${name}: ${joinProblems(describeZodIssues(parsed.error))}` : `benchmark ${name} is not a valid benchmark suite`,
+    );
   return parsed.data;
 }
 

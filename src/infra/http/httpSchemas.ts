@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
-import { CandidateSchema, DecisionSchema, OutcomeReportSchema, OutcomeSchema, RouteRequestSchema, TaskSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
+import {
+  CandidateSchema,
+  DecisionSchema,
+  OutcomeReportSchema,
+  OutcomeSchema,
+  RouteRequestSchema,
+  TaskSchema,
+  TrajectoryInputSchema,
+} from '../../events/model/vocabulary.js';
 
 /**
  * The bodies and answers of memabra's HTTP API, built from the zod schemas the CLI and MCP validate with.
@@ -46,7 +54,9 @@ export const CycleBodySchema = z.strictObject({
   benchmark: z
     .string()
     .optional()
-    .describe('a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log\'s own held-out traffic'),
+    .describe(
+      "a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log's own held-out traffic",
+    ),
   policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
 });
 

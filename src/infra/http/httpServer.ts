@@ -123,7 +123,8 @@ function admitRequests(app: FastifyInstance, token: string | null): void {
       // Without a token the server is on loopback; a page in a browser that rebinds its own domain to
       // 127.0.0.1 would still send its own name as Host, and is turned away here.
       const host = hostOfHeader(request.headers.host ?? '');
-      if (!isLoopbackHost(host)) return sendError(reply, 403, `Host "${host}" is not a loopback name; without a token this server answers only to localhost, 127.0.0.1 or [::1]`);
+      if (!isLoopbackHost(host))
+        return sendError(reply, 403, `Host "${host}" is not a loopback name; without a token this server answers only to localhost, 127.0.0.1 or [::1]`);
       return;
     }
     if (!bearerMatches(request.headers.authorization, token)) {

@@ -19,7 +19,16 @@ export function fullInformationCeiling(scenario: Scenario, test: BenchmarkSuite 
     ROUTES.forEach((route, r) => builder.add(features, r, route === request.route ? 1 : 0));
   }
   const classifier = trainChallenger(
-    { id: 'CEILING', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING, safety: null },
+    {
+      id: 'CEILING',
+      label: 'v1',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      parentId: null,
+      explorationRate: 0,
+      features: DEFAULT_FEATURES,
+      training: DEFAULT_TRAINING,
+      safety: null,
+    },
     builder.build(),
   );
   return scoreSuite(classifier, test).metrics.meanReward;

@@ -42,7 +42,13 @@ export type LearningRun = {
   /** The final router on the validation split: what settings are compared on (the test split is only reported). */
   readonly finalValidation: number;
   /** Mean expected reward of the final router on requests it has seen before, with its case memory and without. */
-  readonly repeated: { readonly requests: number; readonly withCases: number; readonly withoutCases: number; readonly baselineWithCases: number; readonly baselineWithoutCases: number };
+  readonly repeated: {
+    readonly requests: number;
+    readonly withCases: number;
+    readonly withoutCases: number;
+    readonly baselineWithCases: number;
+    readonly baselineWithoutCases: number;
+  };
 };
 
 const CHUNK = 1000;
@@ -56,7 +62,12 @@ function activeVersion(state: MemabraState): RouterVersion {
  * once as `route` would (the case index's episodic memory among its candidates and the hint), once with
  * the retriever's candidates only; the mean expected reward of each.
  */
-function repeatedRequests(state: MemabraState, version: RouterVersion, scenario: Scenario, requests: Scenario['train']): { withCases: number; withoutCases: number } {
+function repeatedRequests(
+  state: MemabraState,
+  version: RouterVersion,
+  scenario: Scenario,
+  requests: Scenario['train'],
+): { withCases: number; withoutCases: number } {
   const asked = requests.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
   const withState = { ...state, active: { ...state.active!, versionId: version.id } };
   const greedy = () => 0.999_999; // above any exploration rate: the greedy route
@@ -92,7 +103,7 @@ export async function runGatedLearning(
   const baseline = activeVersion(await loadState(session.store));
   const testReward = (version: RouterVersion) => scoreSuite(version, scenario.test).metrics.meanReward;
   const cycles: LearningCycle[] = [];
-  for (let done = 0; done < requests.length; ) {
+  for (let done = 0; done < requests.length;) {
     const batch = requests.slice(done, done + Math.min(CHUNK, options.cycleEvery - (done % options.cycleEvery)));
     const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
     const answers = await routeRequests(session, asked);
@@ -116,7 +127,11 @@ export async function runGatedLearning(
       failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
       judged:
         report.challengerMetrics && report.baselineMetrics
-          ? { challenger: report.challengerMetrics.meanReward, active: report.baselineMetrics.meanReward, delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null }
+          ? {
+              challenger: report.challengerMetrics.meanReward,
+              active: report.baselineMetrics.meanReward,
+              delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null,
+            }
           : null,
       promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
     });

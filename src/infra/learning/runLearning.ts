@@ -39,7 +39,9 @@ function printRun(run: LearningRun, ceiling: number): void {
   const first = run.cycles.find((c) => c.promoted);
   process.stdout.write(`\n${run.scenario}, gate: ${run.gate}, seed ${run.seed}: baseline ${f3(run.baselineTest)} on test, ceiling ${f3(ceiling)}\n`);
   for (const c of run.cycles) {
-    const promoted = c.promoted ? ` -> ${c.promoted.label}: test ${f3(c.promoted.test)} vs ${f3(c.promoted.predecessorTest)} (${c.promoted.test - c.promoted.predecessorTest >= 0 ? '+' : ''}${f3(c.promoted.test - c.promoted.predecessorTest)})` : '';
+    const promoted = c.promoted
+      ? ` -> ${c.promoted.label}: test ${f3(c.promoted.test)} vs ${f3(c.promoted.predecessorTest)} (${c.promoted.test - c.promoted.predecessorTest >= 0 ? '+' : ''}${f3(c.promoted.test - c.promoted.predecessorTest)})`
+      : '';
     const failed = c.failedGates.length ? ` [failed: ${c.failedGates.join(', ')}]` : '';
     const interval = c.judged?.delta ? ` (gain ${f3(c.judged.delta.lower)} to ${f3(c.judged.delta.upper)})` : '';
     const judged = c.judged ? `challenger ${f3(c.judged.challenger)} vs active ${f3(c.judged.active)}${interval}, ` : '';
@@ -47,9 +49,13 @@ function printRun(run: LearningRun, ceiling: number): void {
   }
   const worst = Math.min(0, ...run.cycles.flatMap((c) => (c.promoted ? [c.promoted.test - c.promoted.predecessorTest] : [])));
   process.stdout.write(`  first promotion: ${first ? `cycle ${first.cycle}` : 'none'}; worst promoted step on test: ${f3(worst)}\n`);
-  process.stdout.write(`  final ${run.finalLabel}: ${f3(run.finalValidation)} on validation; ${f3(run.finalTest)} on test = ${f3(run.finalTest / ceiling)} of the ceiling\n`);
+  process.stdout.write(
+    `  final ${run.finalLabel}: ${f3(run.finalValidation)} on validation; ${f3(run.finalTest)} on test = ${f3(run.finalTest / ceiling)} of the ceiling\n`,
+  );
   const r = run.repeated;
-  process.stdout.write(`  ${r.requests} repeated requests, expected reward with case memory / without: final ${f3(r.withCases)} / ${f3(r.withoutCases)}, baseline ${f3(r.baselineWithCases)} / ${f3(r.baselineWithoutCases)}\n`);
+  process.stdout.write(
+    `  ${r.requests} repeated requests, expected reward with case memory / without: final ${f3(r.withCases)} / ${f3(r.withoutCases)}, baseline ${f3(r.baselineWithCases)} / ${f3(r.baselineWithoutCases)}\n`,
+  );
 }
 
 async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number, runnerUpShare: number | undefined): Promise<void> {
@@ -63,7 +69,14 @@ async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number
           let clock = Date.parse('2026-01-01T00:00:00.000Z');
           const env = { now: () => new Date((clock += 10)), newId: () => ulid(clock), uniform: seededRandom(seed * 7919) };
           const session = { store: openJsonlStore(join(dir, 'log'), { now: env.now }), env };
-          const run = await runGatedLearning(session, { scenario, gate, seed, cycleEvery, workDir: dir, ...(runnerUpShare === undefined ? {} : { runnerUpShare }) });
+          const run = await runGatedLearning(session, {
+            scenario,
+            gate,
+            seed,
+            cycleEvery,
+            workDir: dir,
+            ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
+          });
           await session.store.close?.();
           printRun(run, ceiling);
         } finally {
@@ -75,13 +88,45 @@ async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number
 }
 
 function tune(scenarios: Scenario[], seeds: number[], cycleEvery: number): void {
-  const baseline: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
-  const grid: (SafetySettings | null)[] = [null, ...([[0.5, 0.5], [1, 0], [1, 0.5], [1, 1], [3, 0.5], [3, 1], [10, 1]] as const).map(([minEvidence, pessimism]) => ({ method: 'spibb' as const, minEvidence, pessimism }))];
+  const baseline: RouterVersion = {
+    id: 'BASELINE',
+    label: 'v1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    parentId: null,
+    explorationRate: 0.1,
+    kind: 'baseline',
+    params: DEFAULT_BASELINE_PARAMS,
+  };
+  const grid: (SafetySettings | null)[] = [
+    null,
+    ...(
+      [
+        [0.5, 0.5],
+        [1, 0],
+        [1, 0.5],
+        [1, 1],
+        [3, 0.5],
+        [3, 1],
+        [10, 1],
+      ] as const
+    ).map(([minEvidence, pessimism]) => ({ method: 'spibb' as const, minEvidence, pessimism })),
+  ];
   for (const scenario of scenarios) {
-    process.stdout.write(`\n${scenario.name}: baseline ${f3(scoreSuite(baseline, scenario.validation).metrics.meanReward)} on validation; challenger per cycle (* promoted)\n`);
+    process.stdout.write(
+      `\n${scenario.name}: baseline ${f3(scoreSuite(baseline, scenario.validation).metrics.meanReward)} on validation; challenger per cycle (* promoted)\n`,
+    );
     for (const safety of grid) {
       for (const seed of seeds) {
-        const { cycles } = simulateGatedLoop({ scenario, initial: baseline, gate: scenario.validation, policy: DEFAULT_POLICY, safety, seed, cycleEvery, explorationRate: 0.1 });
+        const { cycles } = simulateGatedLoop({
+          scenario,
+          initial: baseline,
+          gate: scenario.validation,
+          policy: DEFAULT_POLICY,
+          safety,
+          seed,
+          cycleEvery,
+          explorationRate: 0.1,
+        });
         const label = safety ? `spibb minEvidence ${safety.minEvidence}, pessimism ${safety.pessimism}` : 'no safety';
         process.stdout.write(`  ${label.padEnd(36)} seed ${seed}: ${cycles.map((c) => `${f3(c.challenger)}${c.promoted ? '*' : ' '}`).join(' ')}\n`);
       }
@@ -93,7 +138,16 @@ function tune(scenarios: Scenario[], seeds: number[], cycleEvery: number): void 
 function ungated(seeds: number[]): void {
   const suite = loadBenchmark();
   const runnerUpShare = Number(flag('runner-up-share', String(DEFAULT_RUNNER_UP_SHARE)));
-  const initialRouter: RouterVersion = { id: 'BASELINE', label: 'v1', createdAt: '2026-01-01T00:00:00.000Z', parentId: null, explorationRate: 0.1, runnerUpShare, kind: 'baseline', params: DEFAULT_BASELINE_PARAMS };
+  const initialRouter: RouterVersion = {
+    id: 'BASELINE',
+    label: 'v1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    parentId: null,
+    explorationRate: 0.1,
+    runnerUpShare,
+    kind: 'baseline',
+    params: DEFAULT_BASELINE_PARAMS,
+  };
   const rewards = seeds.map((seed) => {
     const { router } = simulateAgentLoop({
       requests: loadTrainRequests(),
@@ -116,15 +170,26 @@ function ungated(seeds: number[]): void {
 async function main(): Promise<void> {
   if (process.argv.includes('--ungated')) return ungated(flag('seeds', '3,5,11').split(',').map(Number));
   const which = flag('scenario', 'all');
-  const scenarios = [...(which === 'all' || which === 'clinc150' ? [clincScenario()] : []), ...(which === 'all' || which === 'overlap' ? [overlapScenario()] : [])];
+  const scenarios = [
+    ...(which === 'all' || which === 'clinc150' ? [clincScenario()] : []),
+    ...(which === 'all' || which === 'overlap' ? [overlapScenario()] : []),
+  ];
   const gateFlag = flag('gate', 'all');
   const gates: GateEvidence[] = gateFlag === 'all' ? ['validation', 'own-traffic'] : [gateFlag as GateEvidence];
   const seeds = flag('seeds', '1').split(',').map(Number);
   const cycleEvery = Number(flag('cycle-every', '2000'));
   const share = flag('runner-up-share', '');
   const runnerUpShare = share === '' ? undefined : Number(share);
-  if (!scenarios.length || seeds.some((s) => !Number.isInteger(s)) || !(cycleEvery > 0) || gates.some((g) => g !== 'validation' && g !== 'own-traffic') || (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1))) {
-    process.stderr.write('usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--tune | --ungated]\n');
+  if (
+    !scenarios.length ||
+    seeds.some((s) => !Number.isInteger(s)) ||
+    !(cycleEvery > 0) ||
+    gates.some((g) => g !== 'validation' && g !== 'own-traffic') ||
+    (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1))
+  ) {
+    process.stderr.write(
+      'usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--tune | --ungated]\n',
+    );
     process.exit(2);
   }
   if (process.argv.includes('--tune')) return tune(scenarios, seeds, cycleEvery);

@@ -69,7 +69,13 @@ export function clincScenario(): Scenario {
 
 /** The words of an entry that a terse catalogue keeps: its name and its first three keywords. */
 function terseEntry(entry: CatalogueEntry): { id: string; text: string } {
-  const keywords = entry.description.split(':').slice(1).join(':').split(',').map((w) => w.trim()).slice(0, 3);
+  const keywords = entry.description
+    .split(':')
+    .slice(1)
+    .join(':')
+    .split(',')
+    .map((w) => w.trim())
+    .slice(0, 3);
   return { id: entry.id, text: `${entry.name.replace(/_/g, ' ')} ${keywords.join(' ')}` };
 }
 
@@ -92,7 +98,12 @@ export function overlapScenario(): Scenario {
     description: 'CLINC150 requests, candidates by word overlap (Jaccard) over a terse catalogue',
     retrieve,
     train,
-    validation: suiteOf('overlap-validation', 'one in six CLINC150 train requests, carved out for tuning and gating, candidates by word overlap', validation, retrieve),
+    validation: suiteOf(
+      'overlap-validation',
+      'one in six CLINC150 train requests, carved out for tuning and gating, candidates by word overlap',
+      validation,
+      retrieve,
+    ),
     test: suiteOf('overlap-test', 'the CLINC150 test split, candidates by word overlap', test, retrieve),
   };
 }

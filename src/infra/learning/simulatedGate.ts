@@ -13,7 +13,13 @@ import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/traine
 import type { Trajectory } from '../../events/model/vocabulary.js';
 import type { Scenario } from './scenarios.js';
 
-export type SimulatedCycle = { readonly cycle: number; readonly challenger: number; readonly active: number; readonly promoted: boolean; readonly failed: string[] };
+export type SimulatedCycle = {
+  readonly cycle: number;
+  readonly challenger: number;
+  readonly active: number;
+  readonly promoted: boolean;
+  readonly failed: string[];
+};
 
 /**
  * The gated loop in memory, for tuning on the validation split: the same route, outcome, train, gate
@@ -52,7 +58,17 @@ export function simulateGatedLoop(options: {
     if ((index + 1) % options.cycleEvery !== 0) return;
     const cycle = cycles.length + 1;
     const challenger = trainChallenger(
-      { id: `SIMROUTER${String(cycle).padStart(17, '0')}`, label: `v${cycle + 1}`, createdAt: trajectory.recordedAt, parentId: active.id, explorationRate: options.explorationRate, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING, safety: options.safety, behaviour: active },
+      {
+        id: `SIMROUTER${String(cycle).padStart(17, '0')}`,
+        label: `v${cycle + 1}`,
+        createdAt: trajectory.recordedAt,
+        parentId: active.id,
+        explorationRate: options.explorationRate,
+        features: DEFAULT_FEATURES,
+        training: DEFAULT_TRAINING,
+        safety: options.safety,
+        behaviour: active,
+      },
       dataset.build().samples,
     );
     // The cycle's own judgement: both routers on the gate suite, paired task by task, through the policy.

@@ -147,7 +147,8 @@ export class StdioTransport implements Transport {
     if ('method' in message) {
       if ('id' in message) this.unanswered.add(JSON.stringify(message.id));
       // A cancelled request is not answered (MCP's rule), so the end of input must not wait for it.
-      else if (message.method === 'notifications/cancelled') this.unanswered.delete(JSON.stringify((message.params as { requestId?: unknown } | undefined)?.requestId));
+      else if (message.method === 'notifications/cancelled')
+        this.unanswered.delete(JSON.stringify((message.params as { requestId?: unknown } | undefined)?.requestId));
     }
     this.onmessage?.(message);
   }
@@ -171,6 +172,7 @@ function describeNotAMessage(value: unknown): string {
   if (message.jsonrpc !== '2.0') return 'field "jsonrpc" must be "2.0"';
   if ('method' in message && typeof message.method !== 'string') return 'field "method" must be a string';
   if ('id' in message && idOf(message) === undefined) return 'field "id" must be a string or an integer';
-  if (!('method' in message) && !('result' in message) && !('error' in message)) return 'a message needs a "method" (or, as a response, a "result" or an "error")';
+  if (!('method' in message) && !('result' in message) && !('error' in message))
+    return 'a message needs a "method" (or, as a response, a "result" or an "error")';
   return 'not a request, notification or response of JSON-RPC 2.0';
 }

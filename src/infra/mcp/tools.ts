@@ -51,9 +51,15 @@ async function routeTool(session: Session, args: unknown): Promise<unknown> {
   if (typeof request === 'object' && request !== null && 'requests' in request) {
     const { requests, ...single } = request as { requests: unknown };
     if (Object.keys(single).length) {
-      throw new MemabraError('input', `arguments: give one request (input, candidates) or "requests", not both; found ${Object.keys(single).map((k) => `"${k}"`).join(', ')} beside "requests"`);
+      throw new MemabraError(
+        'input',
+        `arguments: give one request (input, candidates) or "requests", not both; found ${Object.keys(single)
+          .map((k) => `"${k}"`)
+          .join(', ')} beside "requests"`,
+      );
     }
-    if (!Array.isArray(requests) || requests.length === 0) throw new MemabraError('input', 'arguments: field "requests": must be a non-empty array of requests');
+    if (!Array.isArray(requests) || requests.length === 0)
+      throw new MemabraError('input', 'arguments: field "requests": must be a non-empty array of requests');
     return routeRequests(session, validateRouteRequests(requests), options);
   }
   return (await routeRequests(session, [parseArgs(RouteRequestSchema, request, 'request')], options))[0];
@@ -69,7 +75,9 @@ const CycleArgs = z.strictObject({
   benchmark: z
     .string()
     .optional()
-    .describe("path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the suite registered for the log, else the log's own held-out traffic"),
+    .describe(
+      "path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the suite registered for the log, else the log's own held-out traffic",
+    ),
   policy: PolicyOverridesSchema.optional(),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
@@ -79,14 +87,23 @@ const InitArgs = z.strictObject({
 });
 const EvaluateArgs = z.strictObject({
   version: z.string().optional().describe('version label (v2), id or id prefix; default: the active one'),
-  benchmark: z.string().optional().describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
+  benchmark: z
+    .string()
+    .optional()
+    .describe('path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the bundled CLINC150 suite'),
 });
 /** Agents read history into their context: unless they ask for more, the last 100 events. */
 export const MCP_HISTORY_LIMIT = 100;
 const HistoryArgs = z.strictObject({
-  asOf: z.union([z.number().int().min(0), z.string()]).optional().describe('a seq number, or an ISO date or time: the trail up to then, and the state as it was then'),
+  asOf: z
+    .union([z.number().int().min(0), z.string()])
+    .optional()
+    .describe('a seq number, or an ISO date or time: the trail up to then, and the state as it was then'),
   limit: z.number().int().min(1).optional().describe(`only the last N matching events (default ${MCP_HISTORY_LIMIT})`),
-  types: z.array(z.enum(EVENT_TYPES as [string, ...string[]])).optional().describe('only events of these types'),
+  types: z
+    .array(z.enum(EVENT_TYPES as [string, ...string[]]))
+    .optional()
+    .describe('only events of these types'),
 });
 const CasesArgs = z.strictObject({
   action: z.enum(['list', 'lookup', 'rebuild']).optional().describe('lookup (the default when input is given), list (the default otherwise), or rebuild'),
@@ -100,13 +117,14 @@ export const TOOLS: readonly ToolDefinition[] = [
   {
     name: 'route',
     description:
-      'Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; after the turn, record {decisionId, outcome} (or the trajectory with the decision exactly as returned); log: false decides without logging. Give one request (input, candidates) or many as requests (an array of answers, in order). An answer\'s scores rank the routes under the active router (higher is better; not probabilities: propensity is the chance of the route taken).',
+      "Decide where the context for a request should come from (direct, memory, tool, skill or composite) with the active router. Call it before building the prompt; after the turn, record {decisionId, outcome} (or the trajectory with the decision exactly as returned); log: false decides without logging. Give one request (input, candidates) or many as requests (an array of answers, in order). An answer's scores rank the routes under the active router (higher is better; not probabilities: propensity is the chance of the route taken).",
     input: RouteArgs,
     run: routeTool,
   },
   {
     name: 'record',
-    description: 'Record outcomes after the turn, now or later: {decisionId, outcome} for a decision route logged, or whole trajectories (task, candidates, decision, outcome) for imports: all or nothing. Returns their ids.',
+    description:
+      'Record outcomes after the turn, now or later: {decisionId, outcome} for a decision route logged, or whole trajectories (task, candidates, decision, outcome) for imports: all or nothing. Returns their ids.',
     input: RecordArgs,
     run: async (session, args) => {
       const { trajectories } = parseArgs(RecordEnvelope, args, 'arguments');
@@ -115,7 +133,8 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
   {
     name: 'cycle',
-    description: "Run one online-learning cycle: train a challenger on the logged trajectories, judge it against the active router (on the suite given, else the log's registered suite, else its held-out traffic), promote it only if every gate passes. Returns the report.",
+    description:
+      "Run one online-learning cycle: train a challenger on the logged trajectories, judge it against the active router (on the suite given, else the log's registered suite, else its held-out traffic), promote it only if every gate passes. Returns the report.",
     input: CycleArgs,
     run: async (session, args) => {
       const { policy, benchmark, ...options } = parseArgs(CycleArgs, args, 'arguments');
@@ -168,13 +187,17 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: InitArgs,
     run: async (session, args) => {
       const { explorationRate, runnerUpShare } = parseArgs(InitArgs, args, 'arguments');
-      const { version, seq } = await initLog(session, { ...(explorationRate === undefined ? {} : { explorationRate }), ...(runnerUpShare === undefined ? {} : { runnerUpShare }) });
+      const { version, seq } = await initLog(session, {
+        ...(explorationRate === undefined ? {} : { explorationRate }),
+        ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
+      });
       return { location: session.store.location, version, seq };
     },
   },
   {
     name: 'evaluate',
-    description: 'Score a router version (default: the active one) on a benchmark suite (default: the bundled CLINC150 one), greedily (no exploration): mean reward, error rate, latency, per category.',
+    description:
+      'Score a router version (default: the active one) on a benchmark suite (default: the bundled CLINC150 one), greedily (no exploration): mean reward, error rate, latency, per category.',
     input: EvaluateArgs,
     run: async (session, args) => {
       const { version, benchmark } = parseArgs(EvaluateArgs, args, 'arguments');
@@ -185,7 +208,8 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
   {
     name: 'verify',
-    description: 'Check the whole log (every line\'s seal and schema, the sequence, the hash chain, time order) and the newest snapshot against it. An error result names the first bad line.',
+    description:
+      "Check the whole log (every line's seal and schema, the sequence, the hash chain, time order) and the newest snapshot against it. An error result names the first bad line.",
     input: NoArgs,
     run: async (session, args) => {
       parseArgs(NoArgs, args, 'arguments');
@@ -205,12 +229,17 @@ export const TOOLS: readonly ToolDefinition[] = [
   },
   {
     name: 'cases',
-    description: 'The case index (the best past trajectory per normalised request): look up the case for a request, list the cases, or rebuild the index from the log and check it.',
+    description:
+      'The case index (the best past trajectory per normalised request): look up the case for a request, list the cases, or rebuild the index from the log and check it.',
     input: CasesArgs,
     run: async (session, args) => {
       const { action: given, input, limit } = parseArgs(CasesArgs, args, 'arguments');
       const action = given ?? (input === undefined ? 'list' : 'lookup');
-      if ((action === 'lookup') !== (input !== undefined)) throw new MemabraError('input', action === 'lookup' ? 'arguments: lookup needs "input", the request' : `arguments: "input" is for lookup, not ${action}`);
+      if ((action === 'lookup') !== (input !== undefined))
+        throw new MemabraError(
+          'input',
+          action === 'lookup' ? 'arguments: lookup needs "input", the request' : `arguments: "input" is for lookup, not ${action}`,
+        );
       if (limit !== undefined && action !== 'list') throw new MemabraError('input', `arguments: "limit" is for list, not ${action}`);
       switch (action) {
         case 'lookup': {

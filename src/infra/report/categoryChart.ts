@@ -1,5 +1,6 @@
 import type { AuditReport, CategorySide } from '../../domain/auditReport.js';
 import { ROUTES, type Route } from '../../events/model/vocabulary.js';
+import type { CategoryMetrics } from '../../events/model/metrics.js';
 import { bottomAxis, verticalGrid } from './chartAxes.js';
 import { CHART_WIDTH } from './chartLayout.js';
 import { fittedScale } from './chartScale.js';
@@ -15,6 +16,31 @@ const ROW = 40;
 const COLUMNS = { reward: 612, change: 736, errors: 808, tasks: CHART_WIDTH - 16 };
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+/** The numbers written beside a category's marks: the rewards, the change, the error rates, the task count. */
+function rowNumbers(y: number, now: CategoryMetrics | undefined, before: CategoryMetrics | undefined): string {
+  const delta = now && before ? now.meanReward - before.meanReward : null;
+  return [
+    svgText(
+      COLUMNS.reward,
+      y,
+      before && now ? `${formatValue(before.meanReward, 3)} → ${formatValue(now.meanReward, 3)}` : formatValue((now ?? before)!.meanReward, 3),
+      { baseline: 'middle', className: 'value' },
+    ),
+    delta === null
+      ? ''
+      : svgText(COLUMNS.change, y, signed(delta, 3), {
+          baseline: 'middle',
+          className: 'value',
+          fill: delta > 0 ? STATUS_COLOURS.promoted : delta < 0 ? STATUS_COLOURS.rejected : '#374151',
+        }),
+    svgText(COLUMNS.errors, y, before && now ? `${percent(before.errorRate)} → ${percent(now.errorRate)}` : percent((now ?? before)!.errorRate), {
+      baseline: 'middle',
+      className: 'value',
+    }),
+    svgText(COLUMNS.tasks, y, thousands((now ?? before)!.taskCount), { anchor: 'end', baseline: 'middle', className: 'value' }),
+  ].join('');
+}
 
 /**
  * Mean reward per task category as a dot plot, the active version beside its predecessor: two marks a
@@ -45,14 +71,11 @@ export function categoryChart(report: AuditReport, colours: VersionColours): str
         .join('');
       const now = active.byCategory[route];
       const before = predecessor?.byCategory[route];
-      const link = now && before ? `<line class="category-link" x1="${px(x.at(before.meanReward))}" x2="${px(x.at(now.meanReward))}" y1="${px(y - 6)}" y2="${px(y + 6)}"/>` : '';
-      const delta = now && before ? now.meanReward - before.meanReward : null;
-      const numbers = [
-        svgText(COLUMNS.reward, y, before && now ? `${formatValue(before.meanReward, 3)} → ${formatValue(now.meanReward, 3)}` : formatValue((now ?? before)!.meanReward, 3), { baseline: 'middle', className: 'value' }),
-        delta === null ? '' : svgText(COLUMNS.change, y, signed(delta, 3), { baseline: 'middle', className: 'value', fill: delta > 0 ? STATUS_COLOURS.promoted : delta < 0 ? STATUS_COLOURS.rejected : '#374151' }),
-        svgText(COLUMNS.errors, y, before && now ? `${percent(before.errorRate)} → ${percent(now.errorRate)}` : percent((now ?? before)!.errorRate), { baseline: 'middle', className: 'value' }),
-        svgText(COLUMNS.tasks, y, thousands((now ?? before)!.taskCount), { anchor: 'end', baseline: 'middle', className: 'value' }),
-      ].join('');
+      const link =
+        now && before
+          ? `<line class="category-link" x1="${px(x.at(before.meanReward))}" x2="${px(x.at(now.meanReward))}" y1="${px(y - 6)}" y2="${px(y + 6)}"/>`
+          : '';
+      const numbers = rowNumbers(y, now, before);
       return `<g class="category" data-category="${route}"><line class="row-rule" x1="${LEFT}" x2="${CHART_WIDTH - 16}" y1="${px(y + ROW / 2)}" y2="${px(y + ROW / 2)}"/>${svgText(LEFT - 12, y, route, { anchor: 'end', baseline: 'middle', className: 'category-name' })}${link}${marks}${numbers}</g>`;
     })
     .join('');

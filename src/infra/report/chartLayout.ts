@@ -11,4 +11,6 @@ export const PLOT_RIGHT = CHART_WIDTH - 24;
 export const seqScale = (headSeq: number): LinearScale => countScale(headSeq, [PLOT_LEFT, PLOT_RIGHT]);
 
 export const seqAxisTitle = (firstAt: string | null, lastAt: string | null) =>
-  firstAt && lastAt ? `position in the log (seq), ${firstAt.slice(0, 16).replace('T', ' ')} to ${lastAt.slice(0, 16).replace('T', ' ')} UTC` : 'position in the log (seq)';
+  firstAt && lastAt
+    ? `position in the log (seq), ${firstAt.slice(0, 16).replace('T', ' ')} to ${lastAt.slice(0, 16).replace('T', ' ')} UTC`
+    : 'position in the log (seq)';

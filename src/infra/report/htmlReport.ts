@@ -22,9 +22,12 @@ function summary(report: AuditReport): string {
     active ? `active: ${escapeXml(active.label)} (${escapeXml(active.kind)})` : 'no active router',
     `log head: seq ${thousands(report.head.seq)}${report.head.at ? `, ${escapeXml(report.head.at)}` : ''}`,
   ];
-  const suites = report.benchmarks.length > 1
-    ? `<p class="warning">The cycles scored on ${report.benchmarks.length} different benchmarks (${report.benchmarks.map(escapeXml).join('; ')}): their scores are not comparable with each other.</p>`
-    : report.benchmarks.length === 1 ? `<p>Benchmark: ${escapeXml(report.benchmarks[0]!)}.</p>` : '';
+  const suites =
+    report.benchmarks.length > 1
+      ? `<p class="warning">The cycles scored on ${report.benchmarks.length} different benchmarks (${report.benchmarks.map(escapeXml).join('; ')}): their scores are not comparable with each other.</p>`
+      : report.benchmarks.length === 1
+        ? `<p>Benchmark: ${escapeXml(report.benchmarks[0]!)}.</p>`
+        : '';
   return `<p>${parts.join(' &middot; ')}</p>${suites}`;
 }
 

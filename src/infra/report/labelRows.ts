@@ -9,9 +9,7 @@ export type PlacedLabel = { readonly x: number; readonly row: number };
 export function packLabels(labels: readonly { readonly x: number; readonly width: number }[], [lo, hi]: readonly [number, number], gap: number): PlacedLabel[] {
   const rowEnds: number[] = [];
   const out = new Array<PlacedLabel>(labels.length);
-  const order = labels
-    .map(({ x, width }, i) => ({ left: Math.max(lo, Math.min(x, hi - width)), width, i }))
-    .sort((a, b) => a.left - b.left || a.i - b.i);
+  const order = labels.map(({ x, width }, i) => ({ left: Math.max(lo, Math.min(x, hi - width)), width, i })).sort((a, b) => a.left - b.left || a.i - b.i);
   for (const { left, width, i } of order) {
     let row = rowEnds.findIndex((end) => end + gap <= left);
     if (row === -1) row = rowEnds.push(left + width) - 1;

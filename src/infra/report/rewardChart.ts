@@ -28,8 +28,14 @@ type PlacedRows = { readonly rows: number; readonly svg: string; readonly rowOf:
 /** Labels in rows above a panel, each starting at the seq it names; rows stack upwards from `baseline`. */
 function labelBand(labels: readonly Label[], x: LinearScale, baseline: number): PlacedRows {
   const widths = labels.map((l) => labelWidth(l.text, LABEL_FONT));
-  const placed = packLabels(labels.map((l, i) => ({ x: x.at(l.seq) + 3, width: widths[i]! })), [PLOT_LEFT, PLOT_RIGHT], 10);
-  const svg = labels.map((l, i) => svgText(placed[i]!.x, baseline - placed[i]!.row * ROW, l.text, { className: l.className, fill: l.colour, width: widths[i]! })).join('');
+  const placed = packLabels(
+    labels.map((l, i) => ({ x: x.at(l.seq) + 3, width: widths[i]! })),
+    [PLOT_LEFT, PLOT_RIGHT],
+    10,
+  );
+  const svg = labels
+    .map((l, i) => svgText(placed[i]!.x, baseline - placed[i]!.row * ROW, l.text, { className: l.className, fill: l.colour, width: widths[i]! }))
+    .join('');
   return { rows: Math.max(1, ...placed.map((p) => p.row + 1)), svg, rowOf: placed.map((p) => p.row) };
 }
 
@@ -56,7 +62,11 @@ const activeAt = (spans: readonly ActiveSpan[], seq: number) => spans.findLast((
 
 /** Markers for the challengers, spread so none covers another, each named by a vertical label on the side away from the active line. */
 function challengerMarks(report: AuditReport, x: LinearScale, y: LinearScale, area: PlotArea, colours: VersionColours, fmt: (v: number) => string): string {
-  const xs = spreadPositions(report.challengers.map((c) => x.at(c.seq)), MARKER_GAP, [area.left + 6, area.right - 6]);
+  const xs = spreadPositions(
+    report.challengers.map((c) => x.at(c.seq)),
+    MARKER_GAP,
+    [area.left + 6, area.right - 6],
+  );
   const parentOf = new Map(report.versions.map((v) => [v.id, v.parentId]));
   return report.challengers
     .map((c, i) => {
@@ -69,18 +79,32 @@ function challengerMarks(report: AuditReport, x: LinearScale, y: LinearScale, ar
       if (above && cy < area.top + 30) above = false;
       if (!above && cy > area.bottom - 30) above = true;
       // The promoted one is named by its span's label above the panel.
-      const name = c.outcome === 'promoted' ? '' : svgText(cx, above ? cy - 9 : cy + 9, c.label, { rotate: -90, anchor: above ? 'start' : 'end', baseline: 'middle', className: 'challenger-label' });
+      const name =
+        c.outcome === 'promoted'
+          ? ''
+          : svgText(cx, above ? cy - 9 : cy + 9, c.label, { rotate: -90, anchor: above ? 'start' : 'end', baseline: 'middle', className: 'challenger-label' });
       return `<g class="challenger" data-version="${escapeXml(c.label)}" data-outcome="${c.outcome}"><title>${escapeXml(`${c.label}: benchmark ${fmt(c.value)}, ${c.outcome}, scored at seq ${c.seq}`)}</title>${challengerMark(c.outcome, cx, cy, colours.get(c.versionId) ?? CHALLENGER_GREY, lineage)}${name}</g>`;
     })
     .join('');
 }
 
 /** The active version's benchmark score as a step line, each challenger as a mark at the cycle that scored it. */
-function benchmarkPanel(report: AuditReport, x: LinearScale, colours: VersionColours, top: number): { svg: string; bottom: number; rules: readonly ChangeRule[] } {
+function benchmarkPanel(
+  report: AuditReport,
+  x: LinearScale,
+  colours: VersionColours,
+  top: number,
+): { svg: string; bottom: number; rules: readonly ChangeRule[] } {
   const labelled = report.spans.filter((s) => s.benchmark !== null);
   const colourOf = (s: ActiveSpan) => colours.get(s.versionId) ?? '#111827';
   const fmt = (v: number) => formatValue(v, 3);
-  const labels = labelled.map((s) => ({ text: `${s.label} ${fmt(s.benchmark!)}${s.via === 'rolled-back' ? ' (rollback)' : ''}`, seq: s.fromSeq, colour: colourOf(s), className: 'span-label', version: s.label }));
+  const labels = labelled.map((s) => ({
+    text: `${s.label} ${fmt(s.benchmark!)}${s.via === 'rolled-back' ? ' (rollback)' : ''}`,
+    seq: s.fromSeq,
+    colour: colourOf(s),
+    className: 'span-label',
+    version: s.label,
+  }));
   const probe = labelBand(labels, x, 0);
   const area: PlotArea = { left: PLOT_LEFT, right: PLOT_RIGHT, top: top + probe.rows * ROW + 8, bottom: top + probe.rows * ROW + 8 + BENCH_HEIGHT };
   const band = labelBand(labels, x, area.top - 8);
@@ -90,14 +114,22 @@ function benchmarkPanel(report: AuditReport, x: LinearScale, colours: VersionCol
     .map((span, i) => {
       if (span.benchmark === null) return '';
       const previous = report.spans[i - 1];
-      const riser = previous?.benchmark != null ? `<line class="riser" x1="${px(x.at(span.fromSeq))}" x2="${px(x.at(span.fromSeq))}" y1="${px(y.at(previous.benchmark))}" y2="${px(y.at(span.benchmark))}"/>` : '';
+      const riser =
+        previous?.benchmark != null
+          ? `<line class="riser" x1="${px(x.at(span.fromSeq))}" x2="${px(x.at(span.fromSeq))}" y1="${px(y.at(previous.benchmark))}" y2="${px(y.at(span.benchmark))}"/>`
+          : '';
       const x2 = Math.max(x.at(span.toSeq), x.at(span.fromSeq) + 2);
       return `${riser}<line class="span" data-version="${escapeXml(span.label)}" x1="${px(x.at(span.fromSeq))}" x2="${px(x2)}" y1="${px(y.at(span.benchmark))}" y2="${px(y.at(span.benchmark))}" stroke="${colourOf(span)}"><title>${escapeXml(`${span.label} active from seq ${span.fromSeq} to ${span.toSeq} (${span.via}), benchmark ${fmt(span.benchmark)}`)}</title></line>`;
     })
     .join('');
   // A dashed rule from each change's label down through both panels ties the label to its place.
   const rules = labelled.flatMap((s, i) => (s.via === 'registered' ? [] : [{ x: x.at(s.fromSeq), top: area.top - 8 - band.rowOf[i]! * ROW - 10, via: s.via }]));
-  const empty = values.length ? '' : svgText((area.left + area.right) / 2, (area.top + area.bottom) / 2, 'no benchmark evaluation yet: run memabra cycle', { anchor: 'middle', className: 'empty' });
+  const empty = values.length
+    ? ''
+    : svgText((area.left + area.right) / 2, (area.top + area.bottom) / 2, 'no benchmark evaluation yet: run memabra cycle', {
+        anchor: 'middle',
+        className: 'empty',
+      });
   const svg = `<g class="panel" id="benchmark-panel">${verticalGrid(x, area)}${leftAxis(y, area, 'benchmark mean reward')}${steps}${challengerMarks(report, x, y, area, colours, fmt)}${band.svg}${empty}</g>`;
   return { svg, bottom: area.bottom, rules };
 }
@@ -123,7 +155,13 @@ function livePanel(report: AuditReport, x: LinearScale, colours: VersionColours,
     const count = run.reduce((n, p) => n + p.count, 0);
     const mean = run.reduce((sum, p) => sum + p.value * p.count, 0) / count;
     const version = labelOf.get(run[0]!.versionId) ?? run[0]!.versionId.slice(-8);
-    return { text: `${version} ${formatValue(mean, 3)} (${thousands(count)})`, seq: report.live[0] === run[0] ? 0 : run[0]!.seq, colour: colourOf(run), className: 'run-label', version };
+    return {
+      text: `${version} ${formatValue(mean, 3)} (${thousands(count)})`,
+      seq: report.live[0] === run[0] ? 0 : run[0]!.seq,
+      colour: colourOf(run),
+      className: 'run-label',
+      version,
+    };
   });
   // Past three rows the labels would crowd the panel; each run then sits under its labelled span above, in
   // its colour, and the table gives its numbers.
@@ -131,18 +169,33 @@ function livePanel(report: AuditReport, x: LinearScale, colours: VersionColours,
   const rows = probe.rows <= MAX_RUN_LABEL_ROWS ? probe.rows : 0;
   const area: PlotArea = { left: PLOT_LEFT, right: PLOT_RIGHT, top: top + rows * ROW + 8, bottom: top + rows * ROW + 8 + LIVE_HEIGHT };
   const band = rows ? labelBand(labels, x, area.top - 8).svg : '';
-  const y = fittedScale(report.live.map((p) => p.value), [area.bottom, area.top], { bounds: [0, 1], minSpan: MIN_SPAN * 2 });
-  const xs = spreadPositions(report.live.map((p) => x.at(p.seq)), 7, [area.left + 4, area.right - 4]);
+  const y = fittedScale(
+    report.live.map((p) => p.value),
+    [area.bottom, area.top],
+    { bounds: [0, 1], minSpan: MIN_SPAN * 2 },
+  );
+  const xs = spreadPositions(
+    report.live.map((p) => x.at(p.seq)),
+    7,
+    [area.left + 4, area.right - 4],
+  );
   const position = new Map(report.live.map((p, i) => [p, xs[i]!]));
   const lines = runs
     .map((run, r) => {
       const colour = colourOf(run);
       const points = run.map((p) => `${px(position.get(p)!)},${px(y.at(p.value))}`).join(' ');
-      const dots = run.map((p) => `<circle class="live-point" cx="${px(position.get(p)!)}" cy="${px(y.at(p.value))}" r="3" fill="${colour}"><title>${escapeXml(`${labels[r]!.version}: ${formatValue(p.value, 3)} over ${p.count} decisions, to seq ${p.seq}`)}</title></circle>`).join('');
+      const dots = run
+        .map(
+          (p) =>
+            `<circle class="live-point" cx="${px(position.get(p)!)}" cy="${px(y.at(p.value))}" r="3" fill="${colour}"><title>${escapeXml(`${labels[r]!.version}: ${formatValue(p.value, 3)} over ${p.count} decisions, to seq ${p.seq}`)}</title></circle>`,
+        )
+        .join('');
       return `<g class="live" data-version="${escapeXml(labels[r]!.version)}">${run.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${points}"/>` : ''}${dots}</g>`;
     })
     .join('');
-  const empty = report.live.length ? '' : svgText((area.left + area.right) / 2, (area.top + area.bottom) / 2, 'no live decisions recorded yet', { anchor: 'middle', className: 'empty' });
+  const empty = report.live.length
+    ? ''
+    : svgText((area.left + area.right) / 2, (area.top + area.bottom) / 2, 'no live decisions recorded yet', { anchor: 'middle', className: 'empty' });
   return { svg: `<g class="panel" id="live-panel">${verticalGrid(x, area)}${leftAxis(y, area, 'live mean reward')}${lines}${band}${empty}</g>`, area };
 }
 
@@ -156,7 +209,12 @@ export function rewardChart(report: AuditReport, colours: VersionColours): strin
   const x = seqScale(report.head.seq);
   const benchTitle = `${svgText(PLOT_LEFT, 20, 'Benchmark mean reward', { className: 'panel-title' })}<g class="key" transform="translate(${PLOT_LEFT + 200},16)">${KEY}</g>`;
   const bench = benchmarkPanel(report, x, colours, 30);
-  const liveTitle = svgText(PLOT_LEFT, bench.bottom + 34, `Live mean reward, per ${thousands(report.liveBucket)} decisions of the version that made them; labels: each run's mean (decisions)`, { className: 'panel-title' });
+  const liveTitle = svgText(
+    PLOT_LEFT,
+    bench.bottom + 34,
+    `Live mean reward, per ${thousands(report.liveBucket)} decisions of the version that made them; labels: each run's mean (decisions)`,
+    { className: 'panel-title' },
+  );
   const live = livePanel(report, x, colours, bench.bottom + 44);
   const height = live.area.bottom + 48;
   return `<svg id="reward-chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-label="Reward per router version over the log">${bench.rules.map((r) => `<line class="change ${r.via}" x1="${px(r.x)}" x2="${px(r.x)}" y1="${px(r.top)}" y2="${px(live.area.bottom)}" stroke="${STATUS_COLOURS[r.via]}"/>`).join('')}${benchTitle}${bench.svg}${liveTitle}${live.svg}${bottomAxis(x, live.area, seqAxisTitle(report.head.firstAt, report.head.at), (v) => thousands(v))}</svg>`;

@@ -42,7 +42,8 @@ function symbol(kind: TimelineKind, x: number, y: number): string {
   }
 }
 
-const entryLabel = (entry: TimelineEntry) => (entry.kind === 'rolled-back' ? `to ${entry.subject}` : (entry.subject ?? (entry.kind === 'failed' ? 'failed' : 'skip')));
+const entryLabel = (entry: TimelineEntry) =>
+  entry.kind === 'rolled-back' ? `to ${entry.subject}` : (entry.subject ?? (entry.kind === 'failed' ? 'failed' : 'skip'));
 
 /**
  * Lays one lane out: labels across when they fit side by side, otherwise marks `MIN_GAP` apart with
@@ -53,7 +54,11 @@ function lane(entries: readonly TimelineEntry[], x: (seq: number) => number, top
   const texts = entries.map(entryLabel);
   const widest = Math.max(0, ...texts.map((t) => labelWidth(t)));
   const across = entries.length * (widest + 8) <= PLOT_RIGHT - PLOT_LEFT;
-  const xs = spreadPositions(entries.map((e) => x(e.seq)), across ? widest + 8 : MIN_GAP, [PLOT_LEFT + (across ? widest / 2 : 6), PLOT_RIGHT - (across ? widest / 2 : 6)]);
+  const xs = spreadPositions(
+    entries.map((e) => x(e.seq)),
+    across ? widest + 8 : MIN_GAP,
+    [PLOT_LEFT + (across ? widest / 2 : 6), PLOT_RIGHT - (across ? widest / 2 : 6)],
+  );
   return entries
     .map((entry, i) => {
       const label = across
@@ -73,7 +78,12 @@ export function timelineChart(report: AuditReport): string {
   const body = lanes
     .map((l, i) => {
       const top = TOP + i * LANE_HEIGHT;
-      const name = svgText(PLOT_LEFT - 10, top + 14, `${l.name} (${l.entries.length})`, { anchor: 'end', baseline: 'middle', className: 'lane-name', fill: STATUS_COLOURS[l.kind] });
+      const name = svgText(PLOT_LEFT - 10, top + 14, `${l.name} (${l.entries.length})`, {
+        anchor: 'end',
+        baseline: 'middle',
+        className: 'lane-name',
+        fill: STATUS_COLOURS[l.kind],
+      });
       return `<g class="lane" data-kind="${l.kind}">${i > 0 ? `<line class="lane-rule" x1="${PLOT_LEFT}" x2="${PLOT_RIGHT}" y1="${top}" y2="${top}"/>` : ''}${name}${lane(l.entries, x.at, top)}</g>`;
     })
     .join('');

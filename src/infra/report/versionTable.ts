@@ -11,7 +11,13 @@ const FATE: Record<ReportVersion['fate'], string> = {
   undecided: 'no decision',
 };
 
-const OUTCOME: Record<ReportVersion['fate'], ChallengerPoint['outcome']> = { registered: 'promoted', promoted: 'promoted', rejected: 'rejected', 'dry-run': 'dry-run', undecided: 'undecided' };
+const OUTCOME: Record<ReportVersion['fate'], ChallengerPoint['outcome']> = {
+  registered: 'promoted',
+  promoted: 'promoted',
+  rejected: 'rejected',
+  'dry-run': 'dry-run',
+  undecided: 'undecided',
+};
 
 /** The mark a version has in the reward chart, so the table is the chart's complete legend. */
 function key(version: ReportVersion, colours: VersionColours): string {

@@ -48,7 +48,8 @@ export function encodeBatch(events: readonly NewEvent[], tail: Tail, now: Date, 
     const head = envelopeHead(seq, event.id, event.type, v, at, prev, batchEnd);
     const data = canonicalJson(event.data);
     // Every UTF-16 unit is at least one byte: a line this long is over the limit whatever it holds.
-    if (head.length + data.length + SEAL_BYTES > maxEventBytes) tooLarge(index, event, Buffer.byteLength(head) + Buffer.byteLength(data) + SEAL_BYTES, maxEventBytes);
+    if (head.length + data.length + SEAL_BYTES > maxEventBytes)
+      tooLarge(index, event, Buffer.byteLength(head) + Buffer.byteLength(data) + SEAL_BYTES, maxEventBytes);
     const room = (head.length + data.length) * MAX_UTF8_PER_UNIT + SEAL_BYTES + 1;
     bytes = grown(bytes, used, room);
     const start = used;
@@ -79,5 +80,8 @@ function grown(bytes: Buffer, used: number, room: number): Buffer {
 }
 
 function tooLarge(index: number, event: NewEvent, bytes: number, maxEventBytes: number): never {
-  throw new MemabraError('input', `event ${index + 1} of the batch (${event.type}) is ${bytes} bytes, over the ${maxEventBytes}-byte limit per event; nothing was appended`);
+  throw new MemabraError(
+    'input',
+    `event ${index + 1} of the batch (${event.type}) is ${bytes} bytes, over the ${maxEventBytes}-byte limit per event; nothing was appended`,
+  );
 }

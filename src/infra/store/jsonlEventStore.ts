@@ -1,16 +1,4 @@
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from './lineCodec.js';
@@ -66,7 +54,7 @@ function describeIoError(error: unknown): string {
 
 /** Writes buffer[from, to) at `position + from`, looping over short writes. */
 function writeRange(fd: number, buffer: Buffer, from: number, to: number, position: number): void {
-  for (let offset = from; offset < to; ) {
+  for (let offset = from; offset < to;) {
     offset += writeSync(fd, buffer, offset, to - offset, position + offset);
   }
 }
@@ -279,7 +267,12 @@ function resumePoint(log: JsonlLog, fd: number, cursor: ReadCursor | null): Scan
 async function readFrom(log: JsonlLog, cursor: ReadCursor | null): Promise<LogReader> {
   const empty: ReadCursor = { seq: 0, offset: 0, hash: GENESIS_HASH, at: null };
   if (!logExists(log.path)) {
-    return { resumed: cursor === null || cursor.seq === 0, batches: (async function* () { return empty; })() };
+    return {
+      resumed: cursor === null || cursor.seq === 0,
+      batches: (async function* () {
+        return empty;
+      })(),
+    };
   }
   const fd = openLog(log.path, 'r');
   const start = resumePoint(log, fd, cursor);

@@ -21,8 +21,7 @@ const EnvelopeSchema = z.strictObject({
 });
 
 export type DecodeError =
-  | { kind: 'malformed'; message: string }
-  | { kind: 'future-version'; message: string; type: string; version: number; supported: number };
+  { kind: 'malformed'; message: string } | { kind: 'future-version'; message: string; type: string; version: number; supported: number };
 
 export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error: DecodeError };
 

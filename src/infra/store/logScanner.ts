@@ -8,9 +8,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 /** What follows the last complete append: nothing, or the remains of an append that never finished. */
-export type Tail =
-  | { kind: 'clean' }
-  | { kind: 'torn'; firstLine: number; bytes: number; reason: 'unterminated line' | 'unfinished batch' };
+export type Tail = { kind: 'clean' } | { kind: 'torn'; firstLine: number; bytes: number; reason: 'unterminated line' | 'unfinished batch' };
 
 export type ScanSummary = {
   lastSeq: number;

@@ -137,8 +137,11 @@ async function readHead(log: PostgresLog): Promise<Head> {
 async function* scan(log: PostgresLog, start: Committed, fromSeq: number, mode: DecodeMode): AsyncGenerator<readonly StoredEvent[], Committed> {
   await ensureSchema(log);
   const checker = createLineChecker(start, fromSeq, mode);
-  for (let after = start.seq; ; ) {
-    const { rows } = await query<{ seq: string; line: string }>(log, 'SELECT seq, line FROM memabra_events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+  for (let after = start.seq; ;) {
+    const { rows } = await query<{ seq: string; line: string }>(log, 'SELECT seq, line FROM memabra_events WHERE seq > $1 ORDER BY seq LIMIT $2', [
+      after,
+      PAGE,
+    ]);
     for (const row of rows) {
       const batch = checker.check(Buffer.from(row.line));
       if (batch?.length) yield batch;
@@ -176,7 +179,8 @@ async function* readBatches(log: PostgresLog, fromSeq = 1): AsyncIterable<readon
 async function readFrom(log: PostgresLog, cursor: ReadCursor | null): Promise<LogReader> {
   await ensureSchema(log);
   let start = LOG_BEGINNING;
-  if (cursor && cursor.seq > 0 && (await lineAtSeqIs(log, cursor.seq, cursor.hash))) start = { seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
+  if (cursor && cursor.seq > 0 && (await lineAtSeqIs(log, cursor.seq, cursor.hash)))
+    start = { seq: cursor.seq, hash: cursor.hash, at: cursor.at, lines: cursor.seq };
   const resumed = cursor === null || cursor.seq === 0 || start.seq === cursor.seq;
   async function* batches(): AsyncGenerator<readonly StoredEvent[], ReadCursor> {
     const committed = yield* scan(log, start, 1, 'sealed');
@@ -204,9 +208,16 @@ async function append(log: PostgresLog, events: readonly NewEvent[], options: Ap
 }
 
 /** An append inside its transaction: the head row locked and checked up to, the batch inserted, committed. */
-async function appendInTransaction(log: PostgresLog, client: pg.PoolClient, events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): Promise<AppendResult> {
+async function appendInTransaction(
+  log: PostgresLog,
+  client: pg.PoolClient,
+  events: readonly NewEvent[],
+  { expectedLastSeq, validated = false }: AppendOptions,
+): Promise<AppendResult> {
   await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(log.lockTimeoutMs))}`);
-  const { rows } = await client.query<{ last_seq: string; last_hash: string; last_at: string | null }>('SELECT last_seq, last_hash, last_at FROM memabra_head FOR UPDATE');
+  const { rows } = await client.query<{ last_seq: string; last_hash: string; last_at: string | null }>(
+    'SELECT last_seq, last_hash, last_at FROM memabra_head FOR UPDATE',
+  );
   const tail = { lastSeq: Number(rows[0]!.last_seq), lastHash: rows[0]!.last_hash, lastAt: rows[0]!.last_at };
   await checkUpTo(log, tail);
   if (expectedLastSeq !== 'any' && expectedLastSeq !== tail.lastSeq) {
@@ -236,7 +247,11 @@ async function verify(log: PostgresLog): Promise<VerifyReport> {
     const committed = step.value;
     const anchor = await readHead(log);
     if (anchor.lastSeq !== committed.seq || anchor.lastHash !== committed.hash) {
-      return { ok: false, events, error: `the log ends at seq ${committed.seq} but its head row says seq ${anchor.lastSeq}: events are missing or were changed at the end` };
+      return {
+        ok: false,
+        events,
+        error: `the log ends at seq ${committed.seq} but its head row says seq ${anchor.lastSeq}: events are missing or were changed at the end`,
+      };
     }
     return { ok: true, events, lastSeq: committed.seq, lastHash: committed.hash, tornTail: null };
   } catch (error) {
@@ -259,8 +274,14 @@ function snapshotTable(log: PostgresLog): SnapshotStore {
     },
     async save(snapshot: Snapshot): Promise<void> {
       await ensureSchema(log);
-      await query(log, 'INSERT INTO memabra_state_snapshots (seq, snapshot) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [snapshot.cursor.seq, encodeSnapshot(snapshot)]);
-      await query(log, 'DELETE FROM memabra_state_snapshots WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM memabra_state_snapshots ORDER BY seq DESC LIMIT 2) AS newest)');
+      await query(log, 'INSERT INTO memabra_state_snapshots (seq, snapshot) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [
+        snapshot.cursor.seq,
+        encodeSnapshot(snapshot),
+      ]);
+      await query(
+        log,
+        'DELETE FROM memabra_state_snapshots WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM memabra_state_snapshots ORDER BY seq DESC LIMIT 2) AS newest)',
+      );
     },
   };
 }

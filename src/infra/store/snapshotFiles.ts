@@ -53,7 +53,7 @@ function fsyncPath(path: string, flags: number): void {
 
 function writeSnapshotBytes(fd: number, buffer: Buffer, pauseMidWriteMs: number): void {
   const write = (from: number, to: number) => {
-    for (let offset = from; offset < to; ) offset += writeSync(fd, buffer, offset, to - offset);
+    for (let offset = from; offset < to;) offset += writeSync(fd, buffer, offset, to - offset);
   };
   if (pauseMidWriteMs > 0) {
     const half = Math.floor(buffer.length / 2);
@@ -76,7 +76,10 @@ export function snapshotFiles(directory: string, options: SnapshotFileOptions = 
 
   function newestFirst(): string[] {
     try {
-      return readdirSync(folder).filter((name) => NAME.test(name)).sort().reverse();
+      return readdirSync(folder)
+        .filter((name) => NAME.test(name))
+        .sort()
+        .reverse();
     } catch {
       return [];
     }

@@ -6,7 +6,15 @@ import { seededRandom } from '../../../src/domain/random.js';
 import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
 import { ROUTES, type Route } from '../../../src/events/model/vocabulary.js';
 
-const constant = (route: Route): RouterVersion => ({ id: `always-${route}`, label: 'v1', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0, kind: 'constant', route });
+const constant = (route: Route): RouterVersion => ({
+  id: `always-${route}`,
+  label: 'v1',
+  createdAt: '2026-11-25T10:00:00.000Z',
+  parentId: null,
+  explorationRate: 0,
+  kind: 'constant',
+  route,
+});
 
 /** Traffic logged by a uniformly random router: 60% of tasks need a tool, 40% need nothing. */
 function uniformLog(n: number, seed: number): HeldOutSample[] {
@@ -35,7 +43,10 @@ const options = { resamples: 1000, confidenceLevel: 0.95, seed: 3 };
 
 describe('judging on held-out traffic', () => {
   it('given a router that uses the tools the traffic needs, then the paired estimates find its gain, its errors and its latency', () => {
-    const truth = 0.6 * expectedOutcome('tool', 'tool').reward + 0.4 * expectedOutcome('direct', 'tool').reward - (0.6 * expectedOutcome('tool', 'direct').reward + 0.4 * expectedOutcome('direct', 'direct').reward);
+    const truth =
+      0.6 * expectedOutcome('tool', 'tool').reward +
+      0.4 * expectedOutcome('direct', 'tool').reward -
+      (0.6 * expectedOutcome('tool', 'direct').reward + 0.4 * expectedOutcome('direct', 'direct').reward);
     const judged = judgeOnHeldOut(constant('direct'), constant('tool'), uniformLog(3000, 1), flatModel, options);
     const { reward, errorRate, latencyMs, snipsReward } = judged.comparison;
     expect(truth).toBeCloseTo(0.32, 6);
@@ -72,7 +83,15 @@ describe('judging on held-out traffic', () => {
         const needs: Route = random() < 10 / 17 ? 'direct' : 'tool';
         const explore = random() < 0.1;
         const route: Route = explore ? ROUTES[Math.floor(random() * ROUTES.length)]! : 'direct';
-        const trajectory = { id: `T${i}`, recordedAt: '2026-11-25T10:00:00.000Z', source: 'live' as const, task: { input: `t${i}` }, candidates: [], decision: { route, selected: [], propensity: route === 'direct' ? 0.92 : 0.02 }, outcome: sampledOutcome(needs, route, random()) };
+        const trajectory = {
+          id: `T${i}`,
+          recordedAt: '2026-11-25T10:00:00.000Z',
+          source: 'live' as const,
+          task: { input: `t${i}` },
+          candidates: [],
+          decision: { route, selected: [], propensity: route === 'direct' ? 0.92 : 0.02 },
+          outcome: sampledOutcome(needs, route, random()),
+        };
         return { seq: i + 1, caseHint: null, trajectory };
       });
     };
@@ -80,7 +99,11 @@ describe('judging on held-out traffic', () => {
     let falseGains = 0;
     const runs = 200;
     for (let seed = 1; seed <= runs; seed++) {
-      const { reward, snipsReward } = judgeOnHeldOut(constant('direct'), constant('tool'), logged(1000, seed), model, { resamples: 200, confidenceLevel: 0.95, seed }).comparison;
+      const { reward, snipsReward } = judgeOnHeldOut(constant('direct'), constant('tool'), logged(1000, seed), model, {
+        resamples: 200,
+        confidenceLevel: 0.95,
+        seed,
+      }).comparison;
       if (Math.min(reward.lower, snipsReward!.lower) > 0.01) falseGains += 1;
     }
     // At 95% a one-sided miss is 2.5% by design; allow sampling noise around it.
@@ -98,7 +121,15 @@ describe('judging on held-out traffic', () => {
         const logger = i % 2 === 0 ? loggers.get('explore-direct')! : loggers.get('explore-tool')!;
         const needs: Route = random() < 0.6 ? 'tool' : 'direct';
         const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
-        const trajectory = { id: `T${i}`, recordedAt: '2026-11-25T10:00:00.000Z', source: 'live' as const, task: { input: `t${i}` }, candidates: [], decision, outcome: sampledOutcome(needs, decision.route, random()) };
+        const trajectory = {
+          id: `T${i}`,
+          recordedAt: '2026-11-25T10:00:00.000Z',
+          source: 'live' as const,
+          task: { input: `t${i}` },
+          candidates: [],
+          decision,
+          outcome: sampledOutcome(needs, decision.route, random()),
+        };
         return { seq: i + 1, caseHint: null, trajectory };
       });
     }
@@ -115,12 +146,19 @@ describe('judging on held-out traffic', () => {
         expect(mixed[i]).toBeGreaterThanOrEqual(0.5 * trajectory.decision.propensity! - 1e-12);
       });
       // One logger, or loggers the log does not hold: the recorded propensities as they are.
-      expect(mixturePropensities(samples.filter((_, i) => i % 2 === 0), (id) => loggers.get(id))).toEqual(samples.filter((_, i) => i % 2 === 0).map((s) => s.trajectory.decision.propensity));
+      expect(
+        mixturePropensities(
+          samples.filter((_, i) => i % 2 === 0),
+          (id) => loggers.get(id),
+        ),
+      ).toEqual(samples.filter((_, i) => i % 2 === 0).map((s) => s.trajectory.decision.propensity));
       expect(mixturePropensities(samples, () => undefined)).toEqual(samples.map((s) => s.trajectory.decision.propensity));
     });
 
     it('keeps the recorded propensity of a trajectory its version would not have logged with it', () => {
-      const samples = twoLoggerLog(10, 6).map((s, i) => (i === 0 ? { ...s, trajectory: { ...s.trajectory, decision: { ...s.trajectory.decision, propensity: 0.3 } } } : s));
+      const samples = twoLoggerLog(10, 6).map((s, i) =>
+        i === 0 ? { ...s, trajectory: { ...s.trajectory, decision: { ...s.trajectory.decision, propensity: 0.3 } } } : s,
+      );
       expect(mixturePropensities(samples, (id) => loggers.get(id))[0]).toBe(0.3);
     });
 

@@ -12,7 +12,8 @@ const logArb = fc.array(fc.record({ greedy: fc.constantFrom(...ROUTES), rate: ra
 type Policy = readonly number[];
 /** Scores under which `greedy` is the greedy route and the next route in ROUTES the runner-up. */
 const scoresFor = (greedy: (typeof ROUTES)[number]) => ({ direct: 0, memory: 0, tool: 0, skill: 0, composite: 0, [greedy]: 1 });
-const epsilonGreedy = (greedy: (typeof ROUTES)[number], rate: number, runnerUpShare = 0): Policy => ROUTES.map((r) => routeProbabilities(scoresFor(greedy), { rate, runnerUpShare })[r]);
+const epsilonGreedy = (greedy: (typeof ROUTES)[number], rate: number, runnerUpShare = 0): Policy =>
+  ROUTES.map((r) => routeProbabilities(scoresFor(greedy), { rate, runnerUpShare })[r]);
 
 /**
  * The exact expectation of each estimator over every log of `n` decisions drawn by `logging` (one context,

@@ -41,7 +41,10 @@ describe('scoring a router on a suite', () => {
   it('metrics do not depend on task order', () => {
     fc.assert(
       fc.property(suiteArb, fc.integer(), (suite, seed) => {
-        const shuffled = { ...suite, tasks: fc.sample(fc.shuffledSubarray(suite.tasks, { minLength: suite.tasks.length, maxLength: suite.tasks.length }), { numRuns: 1, seed })[0]! };
+        const shuffled = {
+          ...suite,
+          tasks: fc.sample(fc.shuffledSubarray(suite.tasks, { minLength: suite.tasks.length, maxLength: suite.tasks.length }), { numRuns: 1, seed })[0]!,
+        };
         const a = scoreSuite(baselineVersion(), suite).metrics;
         const b = scoreSuite(baselineVersion(), shuffled).metrics;
         expect(b.taskCount).toBe(a.taskCount);

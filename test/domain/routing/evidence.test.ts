@@ -8,7 +8,12 @@ const BITS = 8;
 const DIMENSION = 1 << BITS;
 const stored = (encoded: string): LinearModel => ({ bias: [0, 0, 0, 0, 0], scale: [1, 1, 1, 1, 1], weights: '', evidence: encoded });
 // Counts as they occur: none, fractions (a text feature of a long request), a few samples, thousands.
-const countArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1, max: 50, noNaN: true }), fc.double({ min: 50, max: 1500, noNaN: true }));
+const countArb = fc.oneof(
+  fc.constant(0),
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.double({ min: 1, max: 50, noNaN: true }),
+  fc.double({ min: 50, max: 1500, noNaN: true }),
+);
 
 describe('evidence counts', () => {
   it('survive their one-byte log encoding within 2%, and none stays none', () => {

@@ -50,11 +50,28 @@ describe('features of a request', () => {
 
   it('a learned router that never trained on a case hint decides exactly as it would without the hit', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ context: contextArb, route: fc.nat(ROUTES.length - 1), reward: rewardArb }), { minLength: 5, maxLength: 40 }), contextArb, hintArb, (samples, asked, hint) => {
-        const set = trainingSetOf(samples.map((s) => ({ features: extractFeatures(SLOTTED, s.context), route: s.route, reward: s.reward })));
-        const version = trainChallenger({ id: 'L', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, features: SLOTTED, training: DEFAULT_TRAINING, safety: null }, set);
-        expect(scoreRoutes(version, { ...asked, caseHint: hint })).toEqual(scoreRoutes(version, asked));
-      }),
+      fc.property(
+        fc.array(fc.record({ context: contextArb, route: fc.nat(ROUTES.length - 1), reward: rewardArb }), { minLength: 5, maxLength: 40 }),
+        contextArb,
+        hintArb,
+        (samples, asked, hint) => {
+          const set = trainingSetOf(samples.map((s) => ({ features: extractFeatures(SLOTTED, s.context), route: s.route, reward: s.reward })));
+          const version = trainChallenger(
+            {
+              id: 'L',
+              label: 'v2',
+              createdAt: '2026-11-25T10:00:00.000Z',
+              parentId: null,
+              explorationRate: 0.1,
+              features: SLOTTED,
+              training: DEFAULT_TRAINING,
+              safety: null,
+            },
+            set,
+          );
+          expect(scoreRoutes(version, { ...asked, caseHint: hint })).toEqual(scoreRoutes(version, asked));
+        },
+      ),
       { numRuns: 40 },
     );
   });

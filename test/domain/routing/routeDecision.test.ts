@@ -24,7 +24,17 @@ function learnedVersion(): RouterVersion {
   const random = seededRandom(5);
   const weights = ROUTES.map(() => Float32Array.from({ length: 2 ** features.bits }, () => random() - 0.5));
   const model = quantiseModel({ bias: ROUTES.map(() => random()), weights });
-  return { id: 'L', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, kind: 'learned', features, training: DEFAULT_TRAINING, model };
+  return {
+    id: 'L',
+    label: 'v2',
+    createdAt: '2026-11-25T10:00:00.000Z',
+    parentId: 'B',
+    explorationRate: 0.1,
+    kind: 'learned',
+    features,
+    training: DEFAULT_TRAINING,
+    model,
+  };
 }
 
 const contextArb = fc.record({ input: inputArb, candidates: fc.array(candidateArb, { maxLength: 20 }) });
@@ -73,12 +83,17 @@ describe('route decisions', () => {
 
   it('without a runner-up share (every version registered before it), each draw picks the route it always did: uniform below the rate, else greedy', () => {
     fc.assert(
-      fc.property(contextArb, explorationRateArb, fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000), (context, rate, u) => {
-        const version = baselineVersion('B', rate);
-        const greedy = greedyRoute(scoreRoutes(version, context));
-        const before = u < rate ? ROUTES[Math.min(ROUTES.length - 1, Math.floor((u / rate) * ROUTES.length))]! : greedy;
-        expect(decideRoute(version, context, u).route).toBe(before);
-      }),
+      fc.property(
+        contextArb,
+        explorationRateArb,
+        fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000),
+        (context, rate, u) => {
+          const version = baselineVersion('B', rate);
+          const greedy = greedyRoute(scoreRoutes(version, context));
+          const before = u < rate ? ROUTES[Math.min(ROUTES.length - 1, Math.floor((u / rate) * ROUTES.length))]! : greedy;
+          expect(decideRoute(version, context, u).route).toBe(before);
+        },
+      ),
     );
   });
 
@@ -90,10 +105,14 @@ describe('route decisions', () => {
 
   it('is greedy when asked, whatever the draw', () => {
     fc.assert(
-      fc.property(contextArb, fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000), (context, u) => {
-        const version = baselineVersion('B', 0.9);
-        expect(decideRoute(version, context, u, { greedy: true })).toMatchObject({ route: greedyRoute(scoreRoutes(version, context)), propensity: 1 });
-      }),
+      fc.property(
+        contextArb,
+        fc.integer({ min: 0, max: 998_999 }).map((n) => n / 1_000_000),
+        (context, u) => {
+          const version = baselineVersion('B', 0.9);
+          expect(decideRoute(version, context, u, { greedy: true })).toMatchObject({ route: greedyRoute(scoreRoutes(version, context)), propensity: 1 });
+        },
+      ),
     );
   });
 
@@ -116,16 +135,22 @@ describe('route decisions', () => {
     );
   });
 
-  it('no router but the oracle reads the task\'s category: its scores and decision are the same whatever the category says', () => {
+  it("no router but the oracle reads the task's category: its scores and decision are the same whatever the category says", () => {
     const learned = learnedVersion();
     const constant: RouterVersion = { ...baselineVersion('C', 0.1), kind: 'constant', route: 'skill' } as RouterVersion;
     fc.assert(
-      fc.property(contextArb, fc.constantFrom(...ROUTES), explorationRateArb, fc.integer({ min: 0, max: 999_999 }).map((n) => n / 1_000_000), (context, category, rate, u) => {
-        for (const version of [baselineVersion('B', rate), { ...learned, explorationRate: rate }, constant]) {
-          const blind = decideRoute(version, context, u);
-          expect(decideRoute(version, { ...context, category }, u)).toEqual(blind);
-        }
-      }),
+      fc.property(
+        contextArb,
+        fc.constantFrom(...ROUTES),
+        explorationRateArb,
+        fc.integer({ min: 0, max: 999_999 }).map((n) => n / 1_000_000),
+        (context, category, rate, u) => {
+          for (const version of [baselineVersion('B', rate), { ...learned, explorationRate: rate }, constant]) {
+            const blind = decideRoute(version, context, u);
+            expect(decideRoute(version, { ...context, category }, u)).toEqual(blind);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
     // The oracle does read it: the law is about the others, not a category nobody looks at.
@@ -149,7 +174,8 @@ describe('the baseline rule and case memory', () => {
   const episode = c('case:T1', 'memory', 1);
   const toolRequest = [c('m', 'memory', 0.3), c('t', 'tool', 0.7)];
   type Hint = { route: Route; reward: number; candidateId?: string };
-  const routeWith = (params: BaselineParams, candidates: Candidate[], caseHint: Hint | null) => decideRoute({ ...(baselineVersion('B', 0) as Extract<RouterVersion, { kind: 'baseline' }>), params }, { input: 'x', candidates, caseHint }, 0.5).route;
+  const routeWith = (params: BaselineParams, candidates: Candidate[], caseHint: Hint | null) =>
+    decideRoute({ ...(baselineVersion('B', 0) as Extract<RouterVersion, { kind: 'baseline' }>), params }, { input: 'x', candidates, caseHint }, 0.5).route;
 
   it('the episodic memory of a case hit is no retrieval: a repeated tool request stays tool, not composite', () => {
     expect(routeWith(DEFAULT_BASELINE_PARAMS, toolRequest, null)).toBe('tool');
@@ -169,7 +195,9 @@ describe('the baseline rule and case memory', () => {
         const params = { ...DEFAULT_BASELINE_PARAMS, caseMinReward: 0.9 };
         const route = routeWith(params, [...toolRequest, { ...episode, score: reward }], { route: hinted, reward, candidateId: episode.id });
         expect(route).toBe(reward >= 0.9 ? hinted : 'tool');
-        expect(routeWith(DEFAULT_BASELINE_PARAMS, [...toolRequest, { ...episode, score: reward }], { route: hinted, reward, candidateId: episode.id })).toBe('tool');
+        expect(routeWith(DEFAULT_BASELINE_PARAMS, [...toolRequest, { ...episode, score: reward }], { route: hinted, reward, candidateId: episode.id })).toBe(
+          'tool',
+        );
       }),
     );
   });

@@ -20,7 +20,8 @@ const safetyArb: fc.Arbitrary<SafetySettings> = fc.record({
   pessimism: fc.oneof(fc.constantFrom(0, DEFAULT_SAFETY.pessimism, 2), fc.double({ min: 0, max: 3, noNaN: true })),
 });
 /** Evidence below a threshold: none at all, a sliver, or just under it. */
-const thinArb = (minEvidence: number) => fc.oneof(fc.constant(0), fc.double({ min: 0, max: minEvidence, noNaN: true, maxExcluded: true }), fc.constant(minEvidence * (1 - 1e-9)));
+const thinArb = (minEvidence: number) =>
+  fc.oneof(fc.constant(0), fc.double({ min: 0, max: minEvidence, noNaN: true, maxExcluded: true }), fc.constant(minEvidence * (1 - 1e-9)));
 const anyCountArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 5, max: 5000, noNaN: true }));
 
 const bound = (estimate: number, count: number, pessimism: number) => estimate - (pessimism * 0.5) / Math.sqrt(count + 1);
@@ -29,7 +30,15 @@ describe('safe policy improvement (SPIBB) for one request', () => {
   it('keeps the behaviour route when no alternative has enough evidence, whatever the estimates say', () => {
     fc.assert(
       fc.property(
-        safetyArb.chain((s) => fc.tuple(fc.constant(s), fc.array(estimateArb, { minLength: 5, maxLength: 5 }), fc.array(thinArb(s.minEvidence), { minLength: 5, maxLength: 5 }), fc.nat(4), anyCountArb)),
+        safetyArb.chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
+            fc.array(thinArb(s.minEvidence), { minLength: 5, maxLength: 5 }),
+            fc.nat(4),
+            anyCountArb,
+          ),
+        ),
         ([settings, estimates, thin, reference, referenceCount]) => {
           const counts = thin.map((c, r) => (r === reference ? referenceCount : c));
           const scores = safeRouteScores({ estimates, counts, shapeCounts: () => counts }, settings, reference);
@@ -42,7 +51,14 @@ describe('safe policy improvement (SPIBB) for one request', () => {
   it('moves to the route with the best lower bound among those with evidence, and only to one', () => {
     fc.assert(
       fc.property(
-        safetyArb.chain((s) => fc.tuple(fc.constant(s), fc.array(estimateArb, { minLength: 5, maxLength: 5 }), fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }), fc.nat(4))),
+        safetyArb.chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
+            fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
+            fc.nat(4),
+          ),
+        ),
         ([settings, estimates, counts, reference]) => {
           const chosen = ROUTES.indexOf(greedyRoute(safeRouteScores({ estimates, counts, shapeCounts: () => counts }, settings, reference)));
           const allowed = ROUTES.map((_, r) => r === reference || counts[r]! >= settings.minEvidence);
@@ -50,7 +66,10 @@ describe('safe policy improvement (SPIBB) for one request', () => {
           const best = Math.max(...ROUTES.map((_, r) => (allowed[r] ? bound(estimates[r]!, counts[r]!, settings.pessimism) : -Infinity)));
           expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeCloseTo(best, 9);
           // A rarely tried route does not beat a well-measured one on its prior: with evidence, an alternative needs a better bound.
-          if (chosen !== reference) expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeGreaterThan(bound(estimates[reference]!, counts[reference]!, settings.pessimism));
+          if (chosen !== reference)
+            expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeGreaterThan(
+              bound(estimates[reference]!, counts[reference]!, settings.pessimism),
+            );
         },
       ),
     );
@@ -81,7 +100,7 @@ const referenceArb: fc.Arbitrary<BaselineParams> = fc.oneof(
 );
 
 describe('the safety law, through training', () => {
-  it('for a kind of request with no logged evidence for an alternative, the challenger keeps the behaviour router\'s choice', () => {
+  it("for a kind of request with no logged evidence for an alternative, the challenger keeps the behaviour router's choice", () => {
     fc.assert(
       fc.property(
         referenceArb,
@@ -105,11 +124,22 @@ describe('the safety law, through training', () => {
             const chosen = ROUTES.indexOf(decideRoute(behaviour, context, 0.5).route);
             const features = extractFeatures(FEATURES, context);
             const own = Array.from({ length: logged[k]![0] }, () => ({ features, route: chosen, reward: logged[k]![1] }));
-            const others = explored[k] ? ROUTES.flatMap((_, r) => (r === chosen ? [] : Array.from({ length: 20 }, () => ({ features, route: r, reward: 1 })))) : [];
+            const others = explored[k]
+              ? ROUTES.flatMap((_, r) => (r === chosen ? [] : Array.from({ length: 20 }, () => ({ features, route: r, reward: 1 }))))
+              : [];
             return [...own, ...others];
           });
           const challenger = trainChallenger(
-            { id: 'C', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, features: FEATURES, training: DEFAULT_TRAINING, behaviour },
+            {
+              id: 'C',
+              label: 'v2',
+              createdAt: '2026-11-25T10:00:00.000Z',
+              parentId: 'B',
+              explorationRate: 0.1,
+              features: FEATURES,
+              training: DEFAULT_TRAINING,
+              behaviour,
+            },
             trainingSetOf(samples),
           );
           kinds.forEach((kind, k) => {

@@ -19,7 +19,11 @@ describe('arrival order', () => {
   it('mixes a split sorted by intent: the first thousand arrivals span most intents', () => {
     const { train } = bundled();
     const intentsInFileOrder = new Set(train.slice(0, 1000).map((r) => r.intent));
-    const intentsOnArrival = new Set(arrivalOrder(train, 3).slice(0, 1000).map((r) => r.intent));
+    const intentsOnArrival = new Set(
+      arrivalOrder(train, 3)
+        .slice(0, 1000)
+        .map((r) => r.intent),
+    );
     expect(intentsInFileOrder.size).toBeLessThanOrEqual(11);
     expect(intentsOnArrival.size).toBeGreaterThan(140);
   });

@@ -11,10 +11,23 @@ import fc from 'fast-check';
 import { rewardArb } from '../../support/unitArbitraries.js';
 import { baselineVersion, simulatedTrajectories } from '../../support/learningFixtures.js';
 
-const spec = { id: 'C', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: 'B', explorationRate: 0.1, features: DEFAULT_FEATURES, training: DEFAULT_TRAINING };
+const spec = {
+  id: 'C',
+  label: 'v2',
+  createdAt: '2026-11-25T10:00:00.000Z',
+  parentId: 'B',
+  explorationRate: 0.1,
+  features: DEFAULT_FEATURES,
+  training: DEFAULT_TRAINING,
+};
 
 function trajectories(count: number, seed: number): Trajectory[] {
-  return simulatedTrajectories(baselineVersion(), 0, count, seed).map((t, i) => ({ ...t, id: `T${String(i).padStart(25, '0')}`, recordedAt: '2026-11-25T10:00:00.000Z', source: 'live' }));
+  return simulatedTrajectories(baselineVersion(), 0, count, seed).map((t, i) => ({
+    ...t,
+    id: `T${String(i).padStart(25, '0')}`,
+    recordedAt: '2026-11-25T10:00:00.000Z',
+    source: 'live',
+  }));
 }
 
 function samplesOf(list: readonly Trajectory[], benchmark: Iterable<string> = []) {
@@ -42,7 +55,11 @@ describe('training', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ n: fc.nat(40), route: fc.nat(4), reward: rewardArb }), { maxLength: 3000 }), (rows) => {
         const builder = createTrainingSetBuilder();
-        const vectors = rows.map(({ n }, i) => ({ indices: Uint32Array.from({ length: n }, (_, k) => (i * 7 + k) % 1000), values: Float32Array.from({ length: n }, (_, k) => k / 8), length: n }));
+        const vectors = rows.map(({ n }, i) => ({
+          indices: Uint32Array.from({ length: n }, (_, k) => (i * 7 + k) % 1000),
+          values: Float32Array.from({ length: n }, (_, k) => k / 8),
+          length: n,
+        }));
         rows.forEach((row, i) => builder.add(vectors[i]!, row.route, row.reward));
         const set = builder.build();
         expect(set.count).toBe(rows.length);
@@ -82,7 +99,10 @@ describe('what a route model learns from the case hint', () => {
       }),
     );
   const hintWeight = (n: number) => {
-    const version = trainChallenger({ id: 'L', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, features, training: DEFAULT_TRAINING, safety: null }, hinted(n));
+    const version = trainChallenger(
+      { id: 'L', label: 'v2', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, features, training: DEFAULT_TRAINING, safety: null },
+      hinted(n),
+    );
     return denseModel(version.model, features.bits).weights[2]![caseHintSlot(features, 'tool')]!;
   };
 

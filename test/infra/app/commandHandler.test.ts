@@ -67,11 +67,13 @@ describe('the command handler', () => {
     expect(state.trajectories.count).toBe(2);
   });
 
-  it('given the log keeps moving, when every attempt loses the race, then it gives up after its attempts with the store\'s one line, exit code 1, and appends nothing of its own', async () => {
+  it("given the log keeps moving, when every attempt loses the race, then it gives up after its attempts with the store's one line, exit code 1, and appends nothing of its own", async () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, Number.POSITIVE_INFINITY);
     const session: Session = { store, env: testEnvironment() };
-    const attempt = handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), { retry: { attempts: 3 } }).then(() => 'appended');
+    const attempt = handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), {
+      retry: { attempts: 3 },
+    }).then(() => 'appended');
     const error = await attempt.then(
       () => null,
       (thrown: unknown) => thrown,
@@ -111,7 +113,9 @@ describe('the command handler', () => {
       },
     };
     const session: Session = { store, env: testEnvironment() };
-    await expect(handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)))).rejects.toThrow('refused by the log');
+    await expect(handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)))).rejects.toThrow(
+      'refused by the log',
+    );
     expect(appends).toBe(1);
   });
 
@@ -119,7 +123,10 @@ describe('the command handler', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, 0);
     const session: Session = { store, env: testEnvironment() };
-    await expect(handleCommand(session, () => refused({ type: 'already-initialised', activeVersionId: null }))).rejects.toMatchObject({ kind: 'conflict', refusal: 'already-initialised' });
+    await expect(handleCommand(session, () => refused({ type: 'already-initialised', activeVersionId: null }))).rejects.toMatchObject({
+      kind: 'conflict',
+      refusal: 'already-initialised',
+    });
     expect(appends()).toBe(0);
   });
   it('given retry off, when the append loses the race, then the append-conflict is thrown at once, decided once', async () => {
@@ -162,7 +169,7 @@ describe('the command handler', () => {
     expect([decisions, appends(), handled.attempts]).toEqual([2, 2, 2]);
   });
 
-  it('given a command appended after another writer got in, then the state after it is read from the state the handler holds, without reading the log again, and is the log\'s', async () => {
+  it("given a command appended after another writer got in, then the state after it is read from the state the handler holds, without reading the log again, and is the log's", async () => {
     const dir = await initialised();
     const { store: racing } = contended(dir, 1);
     let appended = false;

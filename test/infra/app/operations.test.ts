@@ -46,7 +46,7 @@ describe('record through the application layer', () => {
     );
   });
 
-  it('skips the store\'s second validation only for trajectories decided from parsed input and stamped with valid ids and times', async () => {
+  it("skips the store's second validation only for trajectories decided from parsed input and stamped with valid ids and times", async () => {
     const appended: AppendOptions[] = [];
     const watched = (session: Session): Session => ({
       ...session,
@@ -64,12 +64,16 @@ describe('record through the application layer', () => {
 
     // Not from the parse functions: the store validates, and refuses what its schema refuses.
     const unparsed = [{ ...trajectoryInput(), outcome: { reward: -0.1, latencyMs: 1 } }] as RecordInput[];
-    await expect(recordTrajectories(session, unparsed)).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.outcome\.reward"/);
+    await expect(recordTrajectories(session, unparsed)).rejects.toThrow(
+      /event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.outcome\.reward"/,
+    );
     expect(lastValidated()).toBe(false);
 
     // Parsed, but stamped by an environment that hands out ids that are not ULIDs: validated, refused.
     const odd = watched({ ...testSession(dir), env: { ...testSession(dir).env, newId: () => 'not-a-ulid' } });
-    await expect(recordTrajectories(odd, parseTrajectories(JSON.stringify(trajectoryInput({ task: { input: 'odd' } }))))).rejects.toThrow(/event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.id"/);
+    await expect(recordTrajectories(odd, parseTrajectories(JSON.stringify(trajectoryInput({ task: { input: 'odd' } }))))).rejects.toThrow(
+      /event 1 of the batch is invalid \(TrajectoryRecorded data: field "trajectory\.id"/,
+    );
     expect(lastValidated()).toBe(false);
     const state = await loadState(session.store);
     expect(state.trajectories.count).toBe(2);

@@ -34,7 +34,10 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
 
   it('on a log with no router yet, a command that names a version says to run init', () => {
     const dir = tempDir();
-    for (const args of [['evaluate', '--version', 'v1'], ['rollback', 'v1']]) {
+    for (const args of [
+      ['evaluate', '--version', 'v1'],
+      ['rollback', 'v1'],
+    ]) {
       const result = runCli(['--dir', dir, ...args]);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe('memabra: no router is registered yet: run `memabra init` first\n');
@@ -42,7 +45,13 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
   });
 
   it.each([
-    ['a bad trajectory', ['record', '-'], '{"task":{"input":"x"},"candidates":[],"decision":{"route":"tool","selected":[]},"outcome":{"reward":3,"latencyMs":1}}', 2, /^memabra: line 1: field "outcome.reward": must be in \[0, 1\]\n$/],
+    [
+      'a bad trajectory',
+      ['record', '-'],
+      '{"task":{"input":"x"},"candidates":[],"decision":{"route":"tool","selected":[]},"outcome":{"reward":3,"latencyMs":1}}',
+      2,
+      /^memabra: line 1: field "outcome.reward": must be in \[0, 1\]\n$/,
+    ],
     ['an unknown option', ['status', '--colour'], '', 2, /unknown option '--colour'/],
     ['a missing file', ['record', '/nonexistent.jsonl'], '', 2, /^memabra: cannot read \/nonexistent.jsonl: no such file\n$/],
     ['a missing version', ['rollback', 'v7'], '', 1, /^memabra: router version "v7" does not exist/],
@@ -86,7 +95,23 @@ describe('memabra --version and --help', () => {
     expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}\n` });
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['init', 'record', 'route', 'evaluate', 'cycle', 'status', 'versions', 'rollback', 'reports', 'history', 'cases', 'verify', 'demo', 'report', 'mcp']) {
+    for (const command of [
+      'init',
+      'record',
+      'route',
+      'evaluate',
+      'cycle',
+      'status',
+      'versions',
+      'rollback',
+      'reports',
+      'history',
+      'cases',
+      'verify',
+      'demo',
+      'report',
+      'mcp',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

@@ -35,7 +35,9 @@ describe("a user's own log is judged on itself", () => {
     expect(report).toMatchObject({ decision: 'skipped', evidence: { type: 'held-out', rule: { share: 0.2 } }, thinEvidence: { requiredCount: 100 } });
     const human = runCli([...at, 'cycle']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/SKIPPED: too little held-out evidence to judge a challenger: \d+ held-out trajectories with a propensity, 100 needed; record about \d+ more/);
+    expect(human.stdout).toMatch(
+      /SKIPPED: too little held-out evidence to judge a challenger: \d+ held-out trajectories with a propensity, 100 needed; record about \d+ more/,
+    );
     expect(json(['status'], at)).toMatchObject({ active: { label: 'v1' }, unseenTrajectoryCount: 300 });
   });
 
@@ -45,7 +47,13 @@ describe("a user's own log is judged on itself", () => {
     json(['init'], at);
     json(['record', '-'], at, jsonl(0, 2500));
     const report = json(['cycle', '--dry-run'], at);
-    expect(report).toMatchObject({ decision: 'rejected', dryRun: true, evidence: { type: 'held-out' }, comparison: { method: 'paired-dr-bootstrap' }, heldOut: { count: expect.any(Number) } });
+    expect(report).toMatchObject({
+      decision: 'rejected',
+      dryRun: true,
+      evidence: { type: 'held-out' },
+      comparison: { method: 'paired-dr-bootstrap' },
+      heldOut: { count: expect.any(Number) },
+    });
     expect(report.judged.count).toBe(report.heldOut.count);
     expect(report.trainingSet.count + report.heldOut.count).toBe(2500);
     const human = runCli([...at, 'reports', report.cycleId]).stdout;
@@ -74,14 +82,20 @@ describe('labelled suites', () => {
     expect(readFileSync(join(dir, 'benchmarks', `${registered.benchmark.hash}.json`), 'utf8')).toContain('"my-agent"');
     json(['record', '-'], at, jsonl(0, 2500));
     const report = json(['cycle'], at);
-    expect(report).toMatchObject({ evidence: { type: 'suite', source: 'registered', benchmark: { name: 'my-agent' } }, heldOut: null, comparison: { method: 'paired-bootstrap' } });
+    expect(report).toMatchObject({
+      evidence: { type: 'suite', source: 'registered', benchmark: { name: 'my-agent' } },
+      heldOut: null,
+      comparison: { method: 'paired-bootstrap' },
+    });
     expect(report.trainingSet.count + report.excludedCount).toBe(2500);
     expect(json(['evaluate'], at)).toMatchObject({ benchmark: { name: 'my-agent' } });
     // A suite passed to the cycle wins over the registered one.
     const passed = join(dir, 'other.json');
     writeFileSync(passed, JSON.stringify(smallSuite(150)));
     json(['record', '-'], at, jsonl(2500, 200));
-    expect(json(['cycle', '--benchmark', passed, '--dry-run'], at)).toMatchObject({ evidence: { type: 'suite', source: 'option', benchmark: { taskCount: 150 } } });
+    expect(json(['cycle', '--benchmark', passed, '--dry-run'], at)).toMatchObject({
+      evidence: { type: 'suite', source: 'option', benchmark: { taskCount: 150 } },
+    });
   });
 
   it('init --benchmark registers the suite with the baseline, in one append', () => {
@@ -97,18 +111,34 @@ describe('labelled suites', () => {
     const dir = tempDir();
     const tasks = join(dir, 'bad.jsonl');
     const good = { input: 'set a timer', candidates: [], needs: 'tool' };
-    writeFileSync(tasks, [JSON.stringify({ ...good, id: 'a' }), JSON.stringify({ ...good, needs: 'tools' }), '{oops', JSON.stringify({ candidates: [] }), JSON.stringify({ ...good, id: 'a', colour: 'red' })].join('\n'));
+    writeFileSync(
+      tasks,
+      [
+        JSON.stringify({ ...good, id: 'a' }),
+        JSON.stringify({ ...good, needs: 'tools' }),
+        '{oops',
+        JSON.stringify({ candidates: [] }),
+        JSON.stringify({ ...good, id: 'a', colour: 'red' }),
+      ].join('\n'),
+    );
     const out = join(dir, 'suite.json');
     const result = runCli(['benchmark', 'build', tasks, '--out', out]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/line 3: not valid JSON/);
-    const fixed = [JSON.stringify({ ...good, id: 'a' }), JSON.stringify({ ...good, needs: 'tools' }), JSON.stringify({ candidates: [] }), JSON.stringify({ ...good, id: 'a', colour: 'red' })].join('\n');
+    const fixed = [
+      JSON.stringify({ ...good, id: 'a' }),
+      JSON.stringify({ ...good, needs: 'tools' }),
+      JSON.stringify({ candidates: [] }),
+      JSON.stringify({ ...good, id: 'a', colour: 'red' }),
+    ].join('\n');
     writeFileSync(tasks, fixed);
     const again = runCli(['benchmark', 'build', tasks, '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
-    expect(again.stderr).toMatch(/^memabra: .*bad\.jsonl: 3 problems: line 2: field "needs": .*; line 3: missing field "input", field "needs": Invalid option.*; line 4: unknown field "colour"\n$/);
+    expect(again.stderr).toMatch(
+      /^memabra: .*bad\.jsonl: 3 problems: line 2: field "needs": .*; line 3: missing field "input", field "needs": Invalid option.*; line 4: unknown field "colour"\n$/,
+    );
     expect(() => readFileSync(out)).toThrow();
   });
 
@@ -117,7 +147,16 @@ describe('labelled suites', () => {
     json(['init'], ['--dir', dir]);
     const bad = join(dir, 'bad.json');
     const suite = smallSuite(3);
-    writeFileSync(bad, JSON.stringify({ ...suite, tasks: [{ ...suite.tasks[0], category: 'nope' }, { ...suite.tasks[1], outcomes: {} }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        ...suite,
+        tasks: [
+          { ...suite.tasks[0], category: 'nope' },
+          { ...suite.tasks[1], outcomes: {} },
+        ],
+      }),
+    );
     const result = runCli(['--dir', dir, 'benchmark', 'use', bad]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/field "tasks\.0\.category".*; .*tasks\.1\.outcomes/);
@@ -149,9 +188,35 @@ describe('the promotion policy on the command line', () => {
     writeFileSync(suitePath, JSON.stringify(smallSuite(150)));
     json(['init', '--benchmark', suitePath], at);
     json(['record', '-'], at, jsonl(0, 300));
-    const flags = ['--min-reward-delta', '0.02', '--max-error-rate-increase', '0.1', '--max-latency-increase-ms', '400', '--required-task-count', '120', '--max-category-regression', 'off', '--confidence-level', '0.9', '--bootstrap-resamples', '500', '--seed', '3'];
+    const flags = [
+      '--min-reward-delta',
+      '0.02',
+      '--max-error-rate-increase',
+      '0.1',
+      '--max-latency-increase-ms',
+      '400',
+      '--required-task-count',
+      '120',
+      '--max-category-regression',
+      'off',
+      '--confidence-level',
+      '0.9',
+      '--bootstrap-resamples',
+      '500',
+      '--seed',
+      '3',
+    ];
     const report = json(['cycle', '--dry-run', ...flags], at);
-    expect(report.policy).toEqual({ minRewardDelta: 0.02, maxErrorRateIncrease: 0.1, maxLatencyIncreaseMs: 400, requiredTaskCount: 120, maxCategoryRegression: null, confidenceLevel: 0.9, bootstrapResamples: 500, seed: 3 });
+    expect(report.policy).toEqual({
+      minRewardDelta: 0.02,
+      maxErrorRateIncrease: 0.1,
+      maxLatencyIncreaseMs: 400,
+      requiredTaskCount: 120,
+      maxCategoryRegression: null,
+      confidenceLevel: 0.9,
+      bootstrapResamples: 500,
+      seed: 3,
+    });
     expect(report.comparison).toMatchObject({ confidenceLevel: 0.9, resamples: 500, seed: 3 });
     expect(report.reasons.map((r: { gate: string }) => r.gate)).toEqual(['task-count', 'reward-delta', 'error-rate', 'latency']);
     const bad = runCli([...at, 'cycle', '--confidence-level', '2', '--seed', 'x']);
@@ -182,7 +247,9 @@ describe('a registered suite on a PostgreSQL log', () => {
     writeFileSync(large, JSON.stringify(smallSuite(1500)));
     const refused = runCli([...at, 'benchmark', 'use', large]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/a PostgreSQL log embeds a registered suite in its event, which holds at most 1 MiB; register a smaller suite, or pass this one to each cycle with --benchmark FILE; nothing was appended/);
+    expect(refused.stderr).toMatch(
+      /a PostgreSQL log embeds a registered suite in its event, which holds at most 1 MiB; register a smaller suite, or pass this one to each cycle with --benchmark FILE; nothing was appended/,
+    );
     expect(json(['status'], at).latestReport).toMatchObject({ dryRun: true });
     expect(json(['history'], at).events.filter((e: { type: string }) => e.type === 'BenchmarkRegistered')).toHaveLength(1);
   });

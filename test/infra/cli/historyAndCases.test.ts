@@ -8,7 +8,9 @@ function smallLog(): string {
   const dir = tempDir();
   expect(runCli(['--dir', dir, 'init']).code).toBe(0);
   const inputs = ['first', 'second', 'third', 'text my mom', 'Text my mom!'];
-  const lines = inputs.map((input, i) => JSON.stringify(trajectoryInput({ task: { input }, outcome: { reward: i === 4 ? 1 : 0.5, error: null, latencyMs: 100 } })));
+  const lines = inputs.map((input, i) =>
+    JSON.stringify(trajectoryInput({ task: { input }, outcome: { reward: i === 4 ? 1 : 0.5, error: null, latencyMs: 100 } })),
+  );
   expect(runCli(['--dir', dir, 'record', '-'], { input: lines.join('\n') }).code).toBe(0);
   return dir;
 }
@@ -45,7 +47,12 @@ describe('memabra history: --limit, --type, --as-of', () => {
 
   it('with --as-of, cuts the trail at a seq or a time, and says what the state was, in the singular where it is one', () => {
     const dir = smallLog();
-    expect(json(dir, 'history', '--as-of', '3', '--limit', '1').value).toMatchObject({ events: [{ seq: 3 }], omitted: 2, asOf: { seq: 3 }, state: { trajectoryCount: 2 } });
+    expect(json(dir, 'history', '--as-of', '3', '--limit', '1').value).toMatchObject({
+      events: [{ seq: 3 }],
+      omitted: 2,
+      asOf: { seq: 3 },
+      state: { trajectoryCount: 2 },
+    });
     expect(json(dir, 'history', '--as-of', '0').value).toMatchObject({ events: [], state: { lastSeq: 0 } });
     expect(json(dir, 'history', '--as-of', '2024-02-29').value).toMatchObject({ events: [], asOf: { time: '2024-02-29T00:00:00.000Z' } });
     expect(json(dir, 'history', '--as-of', '2999-01-01T00:00:00Z').value.events).toHaveLength(6);
@@ -56,9 +63,17 @@ describe('memabra history: --limit, --type, --as-of', () => {
     ['a seq past the head', ['--as-of', '7'], /^memabra: --as-of 7 is past the end of the log, whose last seq is 6\n$/],
     ['a date no calendar has', ['--as-of', '2026-02-30'], /^memabra: --as-of "2026-02-30": 2026-02-30 is not a date in the calendar\n$/],
     ['a time on such a date', ['--as-of', '2025-02-29T10:00:00Z'], /^memabra: --as-of "2025-02-29T10:00:00Z": 2025-02-29 is not a date in the calendar\n$/],
-    ['an hour that does not exist', ['--as-of', '2026-03-01T25:00:00Z'], /^memabra: --as-of "2026-03-01T25:00:00Z" is not an ISO time \(such as 2026-11-25T10:00:00Z or 2026-11-25T10:00:00\+01:00\)\n$/],
+    [
+      'an hour that does not exist',
+      ['--as-of', '2026-03-01T25:00:00Z'],
+      /^memabra: --as-of "2026-03-01T25:00:00Z" is not an ISO time \(such as 2026-11-25T10:00:00Z or 2026-11-25T10:00:00\+01:00\)\n$/,
+    ],
     ['words', ['--as-of', 'yesterday'], /^memabra: --as-of takes a seq number or an ISO time/],
-    ['an event type that does not exist', ['--type', 'TrajectoryRecorded,Nope,Nah'], /^memabra: unknown event types "Nope", "Nah"; the types are RouterRegistered, (\w+, )*TrajectoryRecorded, /],
+    [
+      'an event type that does not exist',
+      ['--type', 'TrajectoryRecorded,Nope,Nah'],
+      /^memabra: unknown event types "Nope", "Nah"; the types are RouterRegistered, (\w+, )*TrajectoryRecorded, /,
+    ],
     ['a limit of 0', ['--limit', '0'], /argument '0' is invalid/],
   ])('refuses %s with exit 2 and one line', (_, args, message) => {
     const dir = (refusing ??= smallLog());

@@ -22,7 +22,12 @@ function workspace(trajectories = 2500) {
   const benchmark = join(dir, 'bench.json');
   writeFileSync(benchmark, JSON.stringify(smallSuite(200)));
   const seed = join(dir, 'seed.jsonl');
-  writeFileSync(seed, simulatedTrajectories(baselineVersion(), 0, trajectories, 7).map((t) => JSON.stringify(t)).join('\n'));
+  writeFileSync(
+    seed,
+    simulatedTrajectories(baselineVersion(), 0, trajectories, 7)
+      .map((t) => JSON.stringify(t))
+      .join('\n'),
+  );
   json(['init', '--benchmark', benchmark], dir);
   return { dir, benchmark, seed };
 }
@@ -43,13 +48,23 @@ describe('the learning loop through the CLI', () => {
     expect(promoted).toMatchObject({ decision: 'promoted', dryRun: false });
     expect(promoted.challengerMetrics.meanReward).toBeGreaterThan(promoted.baselineMetrics.meanReward);
     const status = json(['status'], dir);
-    expect(status).toMatchObject({ active: { label: 'v3', kind: 'learned', source: expect.stringMatching(/^promoted by cycle/) }, versionCount: 3, reportCount: 3, unseenTrajectoryCount: 0 });
+    expect(status).toMatchObject({
+      active: { label: 'v3', kind: 'learned', source: expect.stringMatching(/^promoted by cycle/) },
+      versionCount: 3,
+      reportCount: 3,
+      unseenTrajectoryCount: 0,
+    });
 
     expect(json(['cycle', '--benchmark', benchmark, '--min-new-trajectories', '1'], dir)).toMatchObject({ decision: 'skipped' });
 
-    const routed = runCli(['--dir', dir, 'route', '-'], { input: '{"input":"what is the weather in paris","candidates":[{"id":"tool.weather","kind":"tool","name":"weather","score":0.8}]}\n{"input":"hi there"}\n' });
+    const routed = runCli(['--dir', dir, 'route', '-'], {
+      input: '{"input":"what is the weather in paris","candidates":[{"id":"tool.weather","kind":"tool","name":"weather","score":0.8}]}\n{"input":"hi there"}\n',
+    });
     expect(routed.code).toBe(0);
-    const answers = routed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const answers = routed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(answers).toHaveLength(2);
     for (const answer of answers) {
       expect(answer).toMatchObject({ decisionId: expect.stringMatching(/^[0-9A-Z]{26}$/), routerVersionId: status.active.id, route: expect.any(String) });
@@ -62,7 +77,10 @@ describe('the learning loop through the CLI', () => {
 
     const reports = json(['reports'], dir);
     expect(reports.map((r: { decision: string }) => r.decision)).toEqual(['skipped', 'rejected', 'promoted', 'skipped']);
-    expect(json(['reports', promoted.cycleId], dir)).toMatchObject({ cycleId: promoted.cycleId, reasons: expect.arrayContaining([expect.objectContaining({ gate: 'reward-delta', passed: true })]) });
+    expect(json(['reports', promoted.cycleId], dir)).toMatchObject({
+      cycleId: promoted.cycleId,
+      reasons: expect.arrayContaining([expect.objectContaining({ gate: 'reward-delta', passed: true })]),
+    });
 
     const rolled = json(['rollback', 'v1', '--reason', 'testing rollback'], dir);
     expect(rolled).toMatchObject({ toVersionId: json(['versions'], dir)[0].id });
@@ -73,12 +91,22 @@ describe('the learning loop through the CLI', () => {
 
     const history = json(['history'], dir);
     expect(history.events.filter((e: { type: string }) => e.type !== 'TrajectoryRecorded').map((e: { type: string }) => e.type)).toEqual([
-      'RouterRegistered', 'BenchmarkRegistered',
-      'CycleStarted', 'CycleSkipped',
-      'CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerRejected',
-      'CycleStarted', 'ChallengerTrained', 'ChallengerEvaluated', 'ChallengerPromoted',
-      'CycleStarted', 'CycleSkipped',
-      'DecisionLogged', 'DecisionLogged',
+      'RouterRegistered',
+      'BenchmarkRegistered',
+      'CycleStarted',
+      'CycleSkipped',
+      'CycleStarted',
+      'ChallengerTrained',
+      'ChallengerEvaluated',
+      'ChallengerRejected',
+      'CycleStarted',
+      'ChallengerTrained',
+      'ChallengerEvaluated',
+      'ChallengerPromoted',
+      'CycleStarted',
+      'CycleSkipped',
+      'DecisionLogged',
+      'DecisionLogged',
       'RouterRolledBack',
     ]);
     const promotedSeq = history.events.find((e: { type: string }) => e.type === 'ChallengerPromoted').seq;
@@ -96,7 +124,10 @@ describe('the learning loop through the CLI', () => {
     const { dir, seed } = workspace(300);
     json(['record', seed], dir);
     const known = simulatedTrajectories(baselineVersion(), 0, 1, 7)[0]!.task.input;
-    const [answer] = runCli(['--dir', dir, 'route', '-'], { input: JSON.stringify({ input: `${known}!!` }) }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [answer] = runCli(['--dir', dir, 'route', '-'], { input: JSON.stringify({ input: `${known}!!` }) })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(answer.caseMemory).toMatchObject({ kind: 'memory', id: expect.stringMatching(/^case:/), description: expect.stringContaining(known.slice(0, 20)) });
   });
 

@@ -28,7 +28,7 @@ describe('toHttpError', () => {
     expect(toHttpError(new MemabraError('input', 'ambiguous', 'version-ambiguous'), 1024).status).toBe(400);
   });
 
-  it("says what the framework refused in one line: a body over the limit names the limit", () => {
+  it('says what the framework refused in one line: a body over the limit names the limit', () => {
     expect(toHttpError(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), 2048)).toEqual({
       status: 413,
       message: "the body is larger than the server's limit of 2048 bytes; send fewer trajectories per request",
@@ -37,6 +37,10 @@ describe('toHttpError', () => {
   });
 
   it('calls anything else a bug: 500, flagged for the log', () => {
-    expect(toHttpError(new TypeError('x is undefined\n  at f'), 1024)).toEqual({ status: 500, message: 'internal error (a bug, please report it): x is undefined', bug: true });
+    expect(toHttpError(new TypeError('x is undefined\n  at f'), 1024)).toEqual({
+      status: 500,
+      message: 'internal error (a bug, please report it): x is undefined',
+      bug: true,
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('the id of a JSON-RPC message read in chunks', () => {
   it('is found wherever the top-level "id" stands and however the bytes are cut, never from inside the params', () => {
     fc.assert(
       fc.property(ids, params, fc.integer({ min: 0, max: 3 }), cuts, fc.boolean(), (id, p, position, cutAt, spaced) => {
-        const entries: [string, unknown][] = [['jsonrpc', '2.0'], ['method', 'tools/call'], ['params', p]];
+        const entries: [string, unknown][] = [
+          ['jsonrpc', '2.0'],
+          ['method', 'tools/call'],
+          ['params', p],
+        ];
         entries.splice(position, 0, ['id', id]);
         const text = JSON.stringify(Object.fromEntries(entries), null, spaced ? 2 : undefined);
         expect(scan(text, cutAt)).toBe(id);
@@ -42,7 +46,17 @@ describe('the id of a JSON-RPC message read in chunks', () => {
         expect(scan(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/x', params: p }), cutAt)).toBeUndefined();
       }),
     );
-    for (const text of ['[{"id": 1}]', '"id"', '{"id": 1.5}', '{"id": null}', '{"id": {"id": 2}}', '{"params": "x', '{"params": {"id": 9}', '{"idx": 1}', '{"\\u0069d": 1}']) {
+    for (const text of [
+      '[{"id": 1}]',
+      '"id"',
+      '{"id": 1.5}',
+      '{"id": null}',
+      '{"id": {"id": 2}}',
+      '{"params": "x',
+      '{"params": {"id": 9}',
+      '{"idx": 1}',
+      '{"\\u0069d": 1}',
+    ]) {
       expect(scan(text, []), text).toBeUndefined();
     }
     expect(scan('{"params": {"deep": [1, {"id": 9}]}, "id": "after"}', [0.3, 0.6])).toBe('after');

@@ -7,7 +7,9 @@ import { countScale, fittedScale } from '../../../src/infra/report/chartScale.js
  * spread over the whole range, piled at 0 or 1, or all equal.
  */
 const rewards = fc.oneof(
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 1, maxLength: 60 })).map(([centre, offsets]) => offsets.map((o) => Math.min(1, Math.max(0, centre + o)))),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 1, maxLength: 60 }))
+    .map(([centre, offsets]) => offsets.map((o) => Math.min(1, Math.max(0, centre + o)))),
   fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 60 }),
   fc.array(fc.constantFrom(0, 1, 0.999, 0.001), { minLength: 1, maxLength: 5 }),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 10 })).map(([v, n]) => Array.from({ length: n }, () => v)),

@@ -107,7 +107,10 @@ describe('memabra report --html, on a log of fifty router versions', () => {
       expect(marks.length, v.label).toBeGreaterThan(0);
       // A line of the step has no height, but each version also has a marker or dots with an area.
       for (const m of marks) expect(m.width + m.height, v.label).toBeGreaterThan(0);
-      expect(marks.some((m) => m.width * m.height > 0), v.label).toBe(true);
+      expect(
+        marks.some((m) => m.width * m.height > 0),
+        v.label,
+      ).toBe(true);
       expect(await tab.locator(`#versions tr[data-version="${v.label}"]`).count(), v.label).toBe(1);
     }
     const routed = versions.filter((v) => v.status === 'promoted' || v.status === 'active' || v.label === 'v1');
@@ -143,7 +146,10 @@ describe('memabra report --html, on a log of fifty router versions', () => {
   it('writes the values on the page, so none needs hovering to be read', async () => {
     const spanLabels = await tab.locator('#reward-chart .span-label').allTextContents();
     for (const v of versions.filter((x) => x.status === 'promoted' || x.status === 'active')) {
-      expect(spanLabels.some((t) => t.startsWith(`${v.label} ${v.benchmark!.meanReward.toFixed(3)}`)), v.label).toBe(true);
+      expect(
+        spanLabels.some((t) => t.startsWith(`${v.label} ${v.benchmark!.meanReward.toFixed(3)}`)),
+        v.label,
+      ).toBe(true);
     }
     const challengerLabels = new Set(await tab.locator('#reward-chart .challenger-label').allTextContents());
     for (const v of versions.filter((x) => x.status === 'rejected')) expect(challengerLabels.has(v.label), v.label).toBe(true);

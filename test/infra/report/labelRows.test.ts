@@ -4,7 +4,10 @@ import { packLabels } from '../../../src/infra/report/labelRows.js';
 
 const BOUNDS = [100, 900] as const;
 const labels = fc.array(
-  fc.record({ x: fc.oneof(fc.constantFrom(100, 500, 890), fc.double({ min: 0, max: 1000, noNaN: true })), width: fc.double({ min: 10, max: 200, noNaN: true }) }),
+  fc.record({
+    x: fc.oneof(fc.constantFrom(100, 500, 890), fc.double({ min: 0, max: 1000, noNaN: true })),
+    width: fc.double({ min: 10, max: 200, noNaN: true }),
+  }),
   { maxLength: 40 },
 );
 
@@ -37,7 +40,26 @@ describe('packLabels', () => {
   });
 
   it('uses one row when the labels fit side by side, a second only for one that collides', () => {
-    expect(packLabels([{ x: 100, width: 50 }, { x: 300, width: 50 }], BOUNDS, 10).map((p) => p.row)).toEqual([0, 0]);
-    expect(packLabels([{ x: 100, width: 50 }, { x: 120, width: 50 }, { x: 300, width: 50 }], BOUNDS, 10).map((p) => p.row)).toEqual([0, 1, 0]);
+    expect(
+      packLabels(
+        [
+          { x: 100, width: 50 },
+          { x: 300, width: 50 },
+        ],
+        BOUNDS,
+        10,
+      ).map((p) => p.row),
+    ).toEqual([0, 0]);
+    expect(
+      packLabels(
+        [
+          { x: 100, width: 50 },
+          { x: 120, width: 50 },
+          { x: 300, width: 50 },
+        ],
+        BOUNDS,
+        10,
+      ).map((p) => p.row),
+    ).toEqual([0, 1, 0]);
   });
 });

@@ -57,7 +57,13 @@ describe('spreadPositions', () => {
         // Compared as sorted lists: a shift can round two nearly equal positions into a tie, which swaps
         // which of the two marks takes which place, not the places.
         const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-        const moved = sorted(spreadPositions(ps.map((p) => p + shift), gap, [BOUNDS[0] + shift, BOUNDS[1] + shift]));
+        const moved = sorted(
+          spreadPositions(
+            ps.map((p) => p + shift),
+            gap,
+            [BOUNDS[0] + shift, BOUNDS[1] + shift],
+          ),
+        );
         sorted(spreadPositions(ps, gap, BOUNDS)).forEach((q, i) => expect(moved[i]!).toBeCloseTo(q + shift, 6));
       }),
     );

@@ -5,7 +5,8 @@ import type { NewEvent } from '../../../src/infra/store/eventStore.js';
 import { batchLines, encodeBatch } from '../../../src/infra/store/batchEncoder.js';
 
 /** A line as the encoder before the single-pass one wrote it: unicode, escapes, index-like and "__proto__" keys, -0. */
-const WRITTEN_BEFORE = "{\"seq\":5,\"id\":\"E1\",\"type\":\"TrajectoryRecorded\",\"v\":2,\"at\":\"2026-11-25T10:00:00.000Z\",\"prev\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"batchEnd\":5,\"data\":{\"trajectory\":{\"candidates\":[{\"id\":\"mem-1\",\"kind\":\"memory\",\"name\":\"m\",\"score\":0.5}],\"decision\":{\"propensity\":0.9,\"route\":\"memory\",\"selected\":[\"mem-1\"]},\"id\":\"01JD0000000000000000000000\",\"outcome\":{\"error\":null,\"latencyMs\":12.5,\"reward\":1},\"recordedAt\":\"2026-11-25T10:00:00.000Z\",\"source\":\"import\",\"task\":{\"input\":\"café 😀 \\\"quoted\\\"\\n\",\"metadata\":{\"9\":false,\"10\":true,\"__proto__\":{\"x\":2,\"y\":1},\"z\":[1,0,{\"a\":1,\"b\":2}]}}}},\"crc\":\"d72cafc2\"}";
+const WRITTEN_BEFORE =
+  '{"seq":5,"id":"E1","type":"TrajectoryRecorded","v":2,"at":"2026-11-25T10:00:00.000Z","prev":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","batchEnd":5,"data":{"trajectory":{"candidates":[{"id":"mem-1","kind":"memory","name":"m","score":0.5}],"decision":{"propensity":0.9,"route":"memory","selected":["mem-1"]},"id":"01JD0000000000000000000000","outcome":{"error":null,"latencyMs":12.5,"reward":1},"recordedAt":"2026-11-25T10:00:00.000Z","source":"import","task":{"input":"café 😀 \\"quoted\\"\\n","metadata":{"9":false,"10":true,"__proto__":{"x":2,"y":1},"z":[1,0,{"a":1,"b":2}]}}}},"crc":"d72cafc2"}';
 
 const data = JSON.parse(
   '{"trajectory":{"id":"01JD0000000000000000000000","recordedAt":"2026-11-25T10:00:00.000Z","source":"import","task":{"input":"caf\\u00e9 \\ud83d\\ude00 \\"quoted\\"\\n","metadata":{"z":[1,-0,{"b":2,"a":1}],"__proto__":{"y":1,"x":2},"10":true,"9":false}},"candidates":[{"id":"mem-1","kind":"memory","name":"m","score":0.5}],"decision":{"route":"memory","selected":["mem-1"],"propensity":0.9},"outcome":{"reward":1,"error":null,"latencyMs":12.5}}}',
@@ -35,13 +36,19 @@ describe('batch encoder', () => {
       prev = lineHash(line);
     }
     expect(batch.lastHash).toBe(prev);
-    expect(batch.stored.map((e) => [e.seq, e.id, e.at])).toEqual([[5, 'E1', now.toISOString()], [6, 'E2', now.toISOString()], [7, 'E1', now.toISOString()]]);
+    expect(batch.stored.map((e) => [e.seq, e.id, e.at])).toEqual([
+      [5, 'E1', now.toISOString()],
+      [6, 'E2', now.toISOString()],
+      [7, 'E1', now.toISOString()],
+    ]);
   });
 
   it('counts the limit in bytes of the sealed line: multi-byte characters count as UTF-8 has them', () => {
     const exact = Buffer.byteLength(WRITTEN_BEFORE);
     expect(encodeBatch([event], tail, now, exact).bytes.length).toBe(exact + 1);
-    expect(() => encodeBatch([event], tail, now, exact - 1)).toThrow(`event 1 of the batch (TrajectoryRecorded) is ${exact} bytes, over the ${exact - 1}-byte limit per event`);
+    expect(() => encodeBatch([event], tail, now, exact - 1)).toThrow(
+      `event 1 of the batch (TrajectoryRecorded) is ${exact} bytes, over the ${exact - 1}-byte limit per event`,
+    );
     const wide = { ...event, data: { trajectory: { ...data.trajectory, task: { input: '\u{1F600}'.repeat(3000) } } } } as NewEvent;
     const wideBytes = Buffer.byteLength(batchLines(encodeBatch([wide], tail, now, 1 << 20))[0]!);
     // Within the limit in UTF-16 units, over it in bytes.

@@ -24,7 +24,10 @@ async function logWithBatches(sizes: readonly number[]): Promise<{ store: EventS
   const newId = sequentialIds();
   let n = 0;
   for (const size of sizes) {
-    await store.append(Array.from({ length: size }, () => skipped(n++, newId)), { expectedLastSeq: 'any' });
+    await store.append(
+      Array.from({ length: size }, () => skipped(n++, newId)),
+      { expectedLastSeq: 'any' },
+    );
   }
   return { store, file: join(dir, LOG_FILE) };
 }
@@ -50,7 +53,9 @@ describe('JSONL event store', () => {
     const store = openJsonlStore(dir, { maxEventBytes: 300 });
     const newId = sequentialIds();
     await expect(
-      store.append([skipped(1, newId), { id: newId(), type: 'CycleFailed', data: { cycleId: 'c', stage: 'training', error: 'x'.repeat(400) } }], { expectedLastSeq: 0 }),
+      store.append([skipped(1, newId), { id: newId(), type: 'CycleFailed', data: { cycleId: 'c', stage: 'training', error: 'x'.repeat(400) } }], {
+        expectedLastSeq: 0,
+      }),
     ).rejects.toThrow(/event 2 of the batch \(CycleFailed\) is \d+ bytes, over the 300-byte limit/);
     expect(await readAll(store)).toEqual([]);
   });

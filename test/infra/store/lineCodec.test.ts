@@ -6,17 +6,18 @@ import { GENESIS_HASH } from '../../../src/infra/store/hashChain.js';
 import { currentVersion } from '../../../src/events/upcasters.js';
 import { domainEventArb } from '../../support/eventArbitraries.js';
 
-const envelopeArb = fc
-  .record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) })
-  .map(({ event, seq, extra }): Envelope => ({
-    ...event,
-    seq,
-    id: '01J00000000000000000000000',
-    v: currentVersion(event.type),
-    at: '2026-11-25T10:00:00.000Z',
-    prev: GENESIS_HASH,
-    batchEnd: seq + extra,
-  }) as Envelope);
+const envelopeArb = fc.record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) }).map(
+  ({ event, seq, extra }): Envelope =>
+    ({
+      ...event,
+      seq,
+      id: '01J00000000000000000000000',
+      v: currentVersion(event.type),
+      at: '2026-11-25T10:00:00.000Z',
+      prev: GENESIS_HASH,
+      batchEnd: seq + extra,
+    }) as Envelope,
+);
 
 describe('codec', () => {
   it('accepts what the schemas accept: every generated event is valid data', () => {
@@ -49,8 +50,26 @@ describe('codec', () => {
   });
 
   it('is canonical: key order of the input does not change the bytes', () => {
-    const a = encodeEnvelope({ seq: 1, id: 'x', type: 'CycleSkipped', v: 1, at: '2026-11-25T10:00:00.000Z', prev: GENESIS_HASH, batchEnd: 1, data: { cycleId: 'c', newTrajectoryCount: 1, minNewTrajectories: 2 } });
-    const b = encodeEnvelope({ seq: 1, id: 'x', type: 'CycleSkipped', v: 1, at: '2026-11-25T10:00:00.000Z', prev: GENESIS_HASH, batchEnd: 1, data: { minNewTrajectories: 2, newTrajectoryCount: 1, cycleId: 'c' } });
+    const a = encodeEnvelope({
+      seq: 1,
+      id: 'x',
+      type: 'CycleSkipped',
+      v: 1,
+      at: '2026-11-25T10:00:00.000Z',
+      prev: GENESIS_HASH,
+      batchEnd: 1,
+      data: { cycleId: 'c', newTrajectoryCount: 1, minNewTrajectories: 2 },
+    });
+    const b = encodeEnvelope({
+      seq: 1,
+      id: 'x',
+      type: 'CycleSkipped',
+      v: 1,
+      at: '2026-11-25T10:00:00.000Z',
+      prev: GENESIS_HASH,
+      batchEnd: 1,
+      data: { minNewTrajectories: 2, newTrajectoryCount: 1, cycleId: 'c' },
+    });
     expect(a).toBe(b);
   });
 

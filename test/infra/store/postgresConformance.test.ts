@@ -70,7 +70,11 @@ describe('PostgreSQL snapshots', () => {
     const store = openPostgresStore(url);
     for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
       await store.append(
-        Array.from({ length: 1000 }, (_, i) => ({ id: `E${b}-${i}`, type: 'CycleSkipped' as const, data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 } })),
+        Array.from({ length: 1000 }, (_, i) => ({
+          id: `E${b}-${i}`,
+          type: 'CycleSkipped' as const,
+          data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 },
+        })),
         { expectedLastSeq: 'any' },
       );
     }

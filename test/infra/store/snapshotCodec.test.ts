@@ -4,7 +4,15 @@ import { decodeSnapshot, encodeSnapshot } from '../../../src/infra/store/snapsho
 import type { Snapshot } from '../../../src/infra/store/eventStore.js';
 
 const snapshotArb: fc.Arbitrary<Snapshot> = fc.record({
-  cursor: fc.record({ seq: fc.nat(), offset: fc.nat(), hash: fc.stringMatching(/^[0-9a-f]{64}$/), at: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: null }) }),
+  cursor: fc.record({
+    seq: fc.nat(),
+    offset: fc.nat(),
+    hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+    at: fc.option(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      { nil: null },
+    ),
+  }),
   state: fc.jsonValue(),
   sections: fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 4 }),
 });

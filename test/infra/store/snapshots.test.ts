@@ -22,7 +22,9 @@ async function bigLog(extra: number, firstId = 1) {
   const newId = sequentialIds(firstId);
   const trajectories = fc.sample(trajectoryArb('01J00000000000000000000000'), { numRuns: SNAPSHOT_EVERY + extra, seed: 5 });
   for (let i = 0; i < trajectories.length; i += 1000) {
-    const batch: NewEvent[] = trajectories.slice(i, i + 1000).map((t, j) => ({ id: newId(), type: 'TrajectoryRecorded', data: { trajectory: { ...t, id: newId(), task: { input: `${t.task.input} ${i + j}` } } } }));
+    const batch: NewEvent[] = trajectories
+      .slice(i, i + 1000)
+      .map((t, j) => ({ id: newId(), type: 'TrajectoryRecorded', data: { trajectory: { ...t, id: newId(), task: { input: `${t.task.input} ${i + j}` } } } }));
     await store.append(batch, { expectedLastSeq: 'any' });
   }
   return dir;

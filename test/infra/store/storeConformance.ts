@@ -5,7 +5,10 @@ import { sequentialIds } from '../../support/fixtures.js';
 
 export type StoreFactory = {
   /** A new, empty log; `open` gives further handles on the same log, as other processes would have. */
-  create(options?: { maxEventBytes?: number; now?: () => Date }): Promise<{ store: EventStore; open: () => EventStore; tamper: (seq: number, edit: (line: string) => string) => Promise<void> }>;
+  create(options?: {
+    maxEventBytes?: number;
+    now?: () => Date;
+  }): Promise<{ store: EventStore; open: () => EventStore; tamper: (seq: number, edit: (line: string) => string) => Promise<void> }>;
 };
 
 const skipped = (n: number, id: string): NewEvent => ({ id, type: 'CycleSkipped', data: { cycleId: `c${n}`, newTrajectoryCount: n, minNewTrajectories: 10 } });
@@ -43,15 +46,25 @@ export function storeConformance(name: string, factory: StoreFactory): void {
 
     it('refuses a whole batch when one event is too large or invalid', async () => {
       const { store } = await factory.create({ maxEventBytes: 400 });
-      await expect(store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleFailed', data: { cycleId: 'c', stage: 'training', error: 'x'.repeat(500) } }], { expectedLastSeq: 0 })).rejects.toThrow(/event 2 of the batch \(CycleFailed\) is \d+ bytes, over the 400-byte limit/);
-      await expect(store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleSkipped', data: { cycleId: 'c' } } as unknown as NewEvent], { expectedLastSeq: 0 })).rejects.toThrow(/event 2 of the batch is invalid/);
+      await expect(
+        store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleFailed', data: { cycleId: 'c', stage: 'training', error: 'x'.repeat(500) } }], {
+          expectedLastSeq: 0,
+        }),
+      ).rejects.toThrow(/event 2 of the batch \(CycleFailed\) is \d+ bytes, over the 400-byte limit/);
+      await expect(
+        store.append([skipped(1, 'E1'), { id: 'E2', type: 'CycleSkipped', data: { cycleId: 'c' } } as unknown as NewEvent], { expectedLastSeq: 0 }),
+      ).rejects.toThrow(/event 2 of the batch is invalid/);
       expect(await readAll(store)).toEqual([]);
       await store.close();
     });
 
     it('seals the same bytes whether it validates the data or the caller says it already has', async () => {
       const clock = () => new Date('2026-11-25T10:00:00.000Z');
-      const events = [skipped(1, 'E1'), { id: 'E2', type: 'CycleFailed', data: { stage: 'training', error: 'é\u{1F600}"\n', cycleId: 'c' } } as NewEvent, skipped(3, 'E3')];
+      const events = [
+        skipped(1, 'E1'),
+        { id: 'E2', type: 'CycleFailed', data: { stage: 'training', error: 'é\u{1F600}"\n', cycleId: 'c' } } as NewEvent,
+        skipped(3, 'E3'),
+      ];
       const checked = (await factory.create({ now: clock })).store;
       const trusted = (await factory.create({ now: clock })).store;
       await checked.append(events, { expectedLastSeq: 0 });
@@ -69,7 +82,10 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await Promise.all(
         writers.map(async (writer, w) => {
           for (let b = 0; b < 10; b++) {
-            await writer.append([0, 1, 2].map((i) => skipped(i, `W${w}-${b}-${i}`)), { expectedLastSeq: 'any' });
+            await writer.append(
+              [0, 1, 2].map((i) => skipped(i, `W${w}-${b}-${i}`)),
+              { expectedLastSeq: 'any' },
+            );
           }
         }),
       );
