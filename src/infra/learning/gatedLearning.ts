@@ -78,6 +78,43 @@ function repeatedRequests(
   return { withCases: mean(withCases), withoutCases: mean(withoutCases) };
 }
 
+/** Routes a batch of requests as the active router would, draws each outcome from the reward model, records them. */
+async function playBatch(session: Session, scenario: Scenario, batch: Scenario['train']): Promise<void> {
+  const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
+  const answers = await routeRequests(session, asked);
+  const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => ({
+    task: { input: asked[i]!.input },
+    candidates: caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates,
+    decision,
+    outcome: sampledOutcome(batch[i]!.route, decision.route, session.env.uniform()),
+  }));
+  await recordTrajectories(session, trajectories);
+}
+
+/** One real cycle, as its report tells it, with the test reward of a promoted version and of the one it replaced. */
+async function gatedCycle(session: Session, cycle: number, trajectories: number, testReward: (version: RouterVersion) => number): Promise<LearningCycle> {
+  const before = activeVersion(await loadState(session.store));
+  const { report } = await runCycle(session, { minNewTrajectories: 1 });
+  const after = activeVersion(await loadState(session.store));
+  const judged =
+    report.challengerMetrics && report.baselineMetrics
+      ? {
+          challenger: report.challengerMetrics.meanReward,
+          active: report.baselineMetrics.meanReward,
+          delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null,
+        }
+      : null;
+  return {
+    cycle,
+    trajectories,
+    decision: report.decision,
+    judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
+    failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
+    judged,
+    promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
+  };
+}
+
 /**
  * The gated learning loop through the same operations as the CLI's `init`, `route`, `record` and `cycle`:
  * the scenario's train requests arrive in a random order drawn from the seed, each is routed by the active
@@ -105,36 +142,9 @@ export async function runGatedLearning(
   const cycles: LearningCycle[] = [];
   for (let done = 0; done < requests.length;) {
     const batch = requests.slice(done, done + Math.min(CHUNK, options.cycleEvery - (done % options.cycleEvery)));
-    const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
-    const answers = await routeRequests(session, asked);
-    const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => ({
-      task: { input: asked[i]!.input },
-      candidates: caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates,
-      decision,
-      outcome: sampledOutcome(batch[i]!.route, decision.route, session.env.uniform()),
-    }));
-    await recordTrajectories(session, trajectories);
+    await playBatch(session, scenario, batch);
     done += batch.length;
-    if (done % options.cycleEvery !== 0) continue;
-    const before = activeVersion(await loadState(session.store));
-    const { report } = await runCycle(session, { minNewTrajectories: 1 });
-    const after = activeVersion(await loadState(session.store));
-    cycles.push({
-      cycle: cycles.length + 1,
-      trajectories: done,
-      decision: report.decision,
-      judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
-      failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
-      judged:
-        report.challengerMetrics && report.baselineMetrics
-          ? {
-              challenger: report.challengerMetrics.meanReward,
-              active: report.baselineMetrics.meanReward,
-              delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null,
-            }
-          : null,
-      promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
-    });
+    if (done % options.cycleEvery === 0) cycles.push(await gatedCycle(session, cycles.length + 1, done, testReward));
   }
   const state = await loadState(session.store);
   const final = activeVersion(state);
