@@ -12,7 +12,7 @@ import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.j
 import { evaluatePromotion, type PromotionVerdict } from './promotionPolicy.js';
 import type { PromotionPolicy } from '../events/model/promotionPolicy.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from '../events/model/routerVersion.js';
-import { explorationOf, routeProbabilities, scoreRoutes } from './routing/routeDecision.js';
+import { policyProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
@@ -96,7 +96,7 @@ function evidenceRef(evidence: CycleEvidence): Evidence {
 const OFF_POLICY_SAMPLES = 20_000;
 
 function probabilitiesUnder(version: RouterVersion, context: RouteContext): number[] {
-  const probabilities = routeProbabilities(scoreRoutes(version, context), explorationOf(version));
+  const probabilities = policyProbabilities(version, context);
   return ROUTES.map((route) => probabilities[route]);
 }
 

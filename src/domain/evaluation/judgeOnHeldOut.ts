@@ -1,7 +1,7 @@
 import type { OffPolicyReport } from '../../events/catalogue.js';
 import type { CategoryMetrics, Metrics } from '../../events/model/metrics.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
-import { explorationOf, greedyRoute, routeProbabilities, scoreRoutes } from '../routing/routeDecision.js';
+import { greedyRoute, policyProbabilities, scoreRoutes } from '../routing/routeDecision.js';
 import type { CaseHint, RouteContext } from '../routing/routeContext.js';
 import { ROUTES, type Route, type Trajectory } from '../../events/model/vocabulary.js';
 import type { Judgement } from './judgement.js';
@@ -43,8 +43,7 @@ export function mixturePropensities(samples: readonly HeldOutSample[], loggerOf:
     const { decision } = sample.trajectory;
     const version = decision.routerVersionId === undefined ? undefined : loggerOf(decision.routerVersionId);
     if (!version) return null;
-    const probabilities = routeProbabilities(scoreRoutes(version, contextOf(sample)), explorationOf(version));
-    return Math.abs(probabilities[decision.route] - decision.propensity!) <= 1e-9 ? version : null;
+    return Math.abs(policyProbabilities(version, contextOf(sample))[decision.route] - decision.propensity!) <= 1e-9 ? version : null;
   });
   const counts = new Map<RouterVersion, number>();
   for (const version of own) if (version) counts.set(version, (counts.get(version) ?? 0) + 1);
@@ -53,9 +52,10 @@ export function mixturePropensities(samples: readonly HeldOutSample[], loggerOf:
   return samples.map((sample, i) => {
     if (!own[i]) return sample.trajectory.decision.propensity!;
     const context = contextOf(sample);
+    const { route, propensity } = sample.trajectory.decision;
     let p = 0;
-    for (const [version, n] of counts)
-      p += (n / mixed) * routeProbabilities(scoreRoutes(version, context), explorationOf(version))[sample.trajectory.decision.route];
+    // Its own version's probability is the recorded propensity (checked above): no need to decide again.
+    for (const [version, n] of counts) p += (n / mixed) * (version === own[i] ? propensity! : policyProbabilities(version, context)[route]);
     return p;
   });
 }

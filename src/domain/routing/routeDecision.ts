@@ -59,6 +59,11 @@ export function routeProbabilities(scores: RouteScores, exploration: Exploration
   return probabilities;
 }
 
+/** The probability of each route under a version for this request, its exploration included: what `route` draws from. */
+export function policyProbabilities(version: RouterVersion, context: RouteContext): Record<Route, number> {
+  return routeProbabilities(scoreRoutes(version, context), explorationOf(version));
+}
+
 /**
  * The route a uniform draw in [0, 1) picks: below rate * runnerUpShare the runner-up, below the rate a
  * uniformly random route, else the greedy one. Uniform alone (no runner-up share), the draws pick exactly
