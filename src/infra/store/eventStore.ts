@@ -45,7 +45,12 @@ export type AppendResult = { firstSeq: number; lastSeq: number; events: readonly
 export interface EventStore {
   readonly location: string;
   head(): Promise<Head>;
-  /** Complete appends (batches), in order, with every event from `fromSeq` on. */
+  /**
+   * Complete appends (batches), in order, with every event from `fromSeq` on. The read starts at `fromSeq`
+   * (the JSONL file is bisected for its line, PostgreSQL reads from its row) and checks every line from
+   * there; the lines before it are trusted, as a read from a snapshot's cursor trusts them, and `verify`
+   * checks them. The first batch holds the part of its append from `fromSeq` on.
+   */
   readBatches(fromSeq?: number): AsyncIterable<readonly StoredEvent[]>;
   /**
    * Complete appends after a cursor (from the start when null, or when the log no longer matches it),

@@ -19,6 +19,7 @@ import { lockExclusive, unlock } from './fileLock.js';
 import { scanLog, type ScanStart, type ScanSummary } from './logScanner.js';
 import { encodeBatch } from './batchEncoder.js';
 import { findTail, type LogTail } from './logTail.js';
+import { seekSeq } from './logSeek.js';
 import { snapshotFiles } from './snapshotFiles.js';
 
 export const LOG_FILE = 'events.jsonl';
@@ -237,10 +238,13 @@ async function* readBatches(log: JsonlLog, fromSeq = 1): AsyncIterable<readonly 
   if (!logExists(log.path)) return;
   const fd = openLog(log.path, 'r');
   try {
-    const scan = scanLog(fd, fstatSync(fd).size, fromSeq);
+    const size = fstatSync(fd).size;
+    const start = seekSeq(fd, size, fromSeq, log.maxEventBytes);
+    const scan = scanLog(fd, size, fromSeq, start);
     for (let step = scan.next(); ; step = scan.next()) {
       if (step.done) {
-        log.checked = checkedAt(step.value);
+        // A read that started past what this store had checked leaves the lines before it unchecked.
+        if (!start || (log.checked && log.checked.seq >= start.seq)) log.checked = checkedAt(step.value);
         return;
       }
       yield step.value;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from './lineCodec.js';
+import { decodeLine, type DecodeMode } from './lineCodec.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { appendConflict, MemabraError } from '../errors.js';
 import { batchLines, encodeBatch } from './batchEncoder.js';
@@ -173,7 +173,26 @@ async function checkUpTo(log: PostgresLog, tail: { lastSeq: number; lastHash: st
 }
 
 async function* readBatches(log: PostgresLog, fromSeq = 1): AsyncIterable<readonly StoredEvent[]> {
-  log.checked = yield* scan(log, LOG_BEGINNING, fromSeq, 'sealed');
+  const start = await startBefore(log, fromSeq);
+  const committed = yield* scan(log, start, fromSeq, 'sealed');
+  // A read that started past what this store had checked leaves the rows before it unchecked.
+  if (start.seq === 0 || (log.checked && log.checked.seq >= start.seq)) log.checked = committed;
+}
+
+/**
+ * Where a read from `seq` starts: right after the row of seq - 1, its hash and time taken from it, so the
+ * rows from `seq` on are read and checked and the ones before are trusted, as a read from a snapshot's
+ * cursor trusts them (`verify` checks them). From the beginning when `seq` is 1 or that row does not decode.
+ */
+async function startBefore(log: PostgresLog, seq: number): Promise<Committed> {
+  if (seq <= 1) return LOG_BEGINNING;
+  await ensureSchema(log);
+  const { rows } = await query<{ line: string }>(log, 'SELECT line FROM memabra_events WHERE seq = $1', [seq - 1]);
+  if (!rows[0]) return LOG_BEGINNING;
+  const line = Buffer.from(rows[0].line);
+  const decoded = decodeLine(line);
+  if (!decoded.ok || decoded.envelope.seq !== seq - 1) return LOG_BEGINNING;
+  return { seq: seq - 1, hash: lineHash(line), at: decoded.envelope.at, lines: seq - 1 };
 }
 
 async function readFrom(log: PostgresLog, cursor: ReadCursor | null): Promise<LogReader> {

@@ -85,6 +85,42 @@ describe('JSONL event store', () => {
     expect(await other.verify()).toMatchObject({ ok: true, events: 4 });
   });
 
+  it('reads from any seq of a large log, lines of every length and a torn tail included, as a full read from that seq on', async () => {
+    const dir = tempDir();
+    const store = openJsonlStore(dir, { now: fixedClock() });
+    const newId = sequentialIds();
+    const sizes = [1, 7, 1, 40, 3, 120, 2, 60, 1, 15, 90, 5];
+    let n = 0;
+    for (const size of sizes) {
+      const events = Array.from({ length: size }, (): NewEvent => {
+        n += 1;
+        return { id: newId(), type: 'CycleFailed', data: { cycleId: `c${n}`, stage: 'training', error: 'x'.repeat((n * 7919) % 9000) } };
+      });
+      await store.append(events, { expectedLastSeq: 'any' });
+    }
+    const file = join(dir, LOG_FILE);
+    expect(statSync(file).size).toBeGreaterThan(1_000_000); // several rounds of bisection
+    appendFileSync(file, '{"seq":346,"id":"torn'); // a writer that died mid-write
+    const whole: (readonly StoredEvent[])[] = [];
+    for await (const batch of store.readBatches()) whole.push(batch);
+    const readFromSeq = async (fromSeq: number) => {
+      const read: number[][] = [];
+      for await (const batch of store.readBatches(fromSeq)) read.push(batch.map((e) => e.seq));
+      return read;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: n + 2 }), async (fromSeq) => {
+        const expected = whole.map((batch) => batch.filter((e) => e.seq >= fromSeq).map((e) => e.seq)).filter((batch) => batch.length > 0);
+        expect(await readFromSeq(fromSeq)).toEqual(expected);
+      }),
+      { numRuns: 60, examples: [[2], [n], [n + 1], [Math.floor(n / 2)]] },
+    );
+    // It starts there: a damaged line far before the start is left to verify.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"c2"', '"c9"'));
+    expect((await readFromSeq(n - 10)).flat()).toEqual(Array.from({ length: 11 }, (_, i) => n - 10 + i));
+    await expect(readAll(store)).rejects.toThrow(/log line 2 is corrupt/);
+  });
+
   it('repair drops an unterminated last line', async () => {
     const { store, file } = await logWithBatches([1]);
     appendFileSync(file, '{"seq":2,"id":');

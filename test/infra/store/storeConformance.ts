@@ -115,6 +115,45 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('reads from a seq: exactly the events of a full read from that seq on, the first batch the rest of its append', async () => {
+      const { store } = await factory.create();
+      const ids = sequentialIds();
+      let n = 0;
+      for (const size of [1, 3, 1, 4, 2])
+        await store.append(
+          Array.from({ length: size }, () => skipped(++n, ids())),
+          { expectedLastSeq: 'any' },
+        );
+      const whole: (readonly StoredEvent[])[] = [];
+      for await (const batch of store.readBatches()) whole.push(batch);
+      for (let fromSeq = 1; fromSeq <= n + 1; fromSeq++) {
+        const read: number[][] = [];
+        for await (const batch of store.readBatches(fromSeq)) read.push(batch.map((e) => e.seq));
+        const expected = whole.map((batch) => batch.filter((e) => e.seq >= fromSeq).map((e) => e.seq)).filter((batch) => batch.length > 0);
+        expect(read, `from seq ${fromSeq}`).toEqual(expected);
+      }
+      await store.close();
+    });
+
+    it('starts a read from a seq there: a line before it is trusted, not read (verify names it), and every line from it is checked', async () => {
+      const { store, tamper } = await factory.create();
+      await store.append([skipped(1, 'E1'), skipped(2, 'E2')], { expectedLastSeq: 0 });
+      await store.append([skipped(3, 'E3'), skipped(4, 'E4')], { expectedLastSeq: 2 });
+      await store.append([skipped(5, 'E5')], { expectedLastSeq: 4 });
+      await tamper(2, (line) => line.replace('"c2"', '"c7"'));
+      const read: string[] = [];
+      for await (const batch of store.readBatches(4)) read.push(...batch.map((e) => e.id));
+      expect(read).toEqual(['E4', 'E5']);
+      expect(await store.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/^log line 2 is corrupt/) });
+      await tamper(5, (line) => line.replace('"c5"', '"c8"'));
+      await expect(
+        (async () => {
+          for await (const _ of store.readBatches(4));
+        })(),
+      ).rejects.toThrow(/log line 5 is corrupt/);
+      await store.close();
+    });
+
     it('names the first bad line when a stored line was changed', async () => {
       const { store, tamper } = await factory.create();
       await store.append([skipped(1, 'E1')], { expectedLastSeq: 0 });
