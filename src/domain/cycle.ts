@@ -15,6 +15,7 @@ import type { FeatureSettings, RouterVersion, TrainingSettings } from '../events
 import { policyProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
+import { CYCLE_WINDOW, cycleWindow } from './cycleWindow.js';
 import { trainChallenger, type ChallengerSpec } from './training/trainChallenger.js';
 import type { TrainingSet } from './training/trainingSet.js';
 import { nextVersionLabel, resolveVersion } from './versionRef.js';
@@ -33,6 +34,8 @@ export type CycleOptions = {
    * rate an operator chose at `init` lives on through every promotion.
    */
   readonly explorationRate?: number;
+  /** The most trajectories the cycle reads, the latest ones (`cycleWindow`); absent, CYCLE_WINDOW. */
+  readonly window?: number;
 };
 
 export type LoggedTrajectory = { readonly seq: number; readonly trajectory: Trajectory };
@@ -42,7 +45,11 @@ export type Learner = (spec: ChallengerSpec, samples: TrainingSet) => RouterVers
 
 export type CycleInputs = {
   readonly state: MemabraState;
-  /** Every recorded trajectory up to state.lastSeq, in log order; read as a stream, never held whole. */
+  /**
+   * The recorded trajectories of the cycle's window (`cycleWindow(state, options.window)`), in log order,
+   * read as a stream and never held whole; any before the window are passed over, so a shell may stream
+   * from further back.
+   */
   readonly trajectories: Iterable<LoggedTrajectory> | AsyncIterable<LoggedTrajectory>;
   /** A suite passed to this cycle (`cycle --benchmark FILE`): it judges, whatever the log registered. */
   readonly benchmark?: BenchmarkSuite;
@@ -146,7 +153,8 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
   if (newTrajectories.count < options.minNewTrajectories) return skipped();
 
   const heldOutRule = heldOutRuleOf(state);
-  const gathered = await gatherDataset(inputs, evidence, heldOutRule);
+  const window = cycleWindow(state, options.window ?? CYCLE_WINDOW);
+  const gathered = await gatherDataset(inputs, evidence, heldOutRule, window.fromSeq);
   if (!gathered.ok) return failed('dataset', gathered.error);
   const { dataset, logged } = gathered;
   if (evidence.type === 'held-out' && dataset.heldOut.samples.length < options.policy.requiredTaskCount) {
@@ -167,7 +175,7 @@ export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEv
     data: {
       cycleId,
       challenger,
-      trainingSet: { fromSeq: 1, toSeq: state.lastSeq, count: dataset.used },
+      trainingSet: { fromSeq: window.fromSeq, toSeq: state.lastSeq, count: dataset.used },
       excluded: dataset.excluded,
       heldOut: heldOutRule ? { rule: heldOutRule, count: dataset.heldOut.count } : null,
     },
@@ -191,6 +199,14 @@ function startCycle(inputs: CycleInputs): Decided<{ started: EventOf<'CycleStart
   const chosen = selectEvidence(state, inputs.benchmark, inputs.registered);
   if (!chosen.ok) return chosen;
   const evidence = chosen.value;
+  const window = options.window ?? CYCLE_WINDOW;
+  if (evidence.type === 'held-out' && options.policy.requiredTaskCount > Math.floor(evidence.rule.share * window)) {
+    // The window's held-out share could never hold that many: the cycle would ask for more traffic forever.
+    return refused({
+      type: 'invalid-input',
+      message: `a required task count of ${options.policy.requiredTaskCount} is more than the held-out share of a cycle's ${window} latest trajectories can hold (about ${Math.floor(evidence.rule.share * window)}); lower it, or judge on a labelled suite`,
+    });
+  }
   const newTrajectories: SeqRange = { fromSeq: state.trajectories.seenThroughSeq + 1, toSeq: state.lastSeq, count: unseenTrajectoryCount(state) };
   const started: EventOf<'CycleStarted'> = {
     type: 'CycleStarted',
@@ -207,15 +223,16 @@ function startCycle(inputs: CycleInputs): Decided<{ started: EventOf<'CycleStart
 }
 
 /**
- * Dataset: every eligible trajectory, old and new; a judging suite's inputs and the held-out share kept
- * out. Only the latest few are kept whole, for the off-policy estimates; the rest live on as training
- * samples. A failure to read the log is the shell's to report, not a cycle outcome: only building
- * samples is caught.
+ * Dataset: every eligible trajectory of the window (from `fromSeq` on), old and new; a judging suite's
+ * inputs and the held-out share kept out. Only the latest few are kept whole, for the off-policy
+ * estimates; the rest live on as training samples. A failure to read the log is the shell's to report,
+ * not a cycle outcome: only building samples is caught.
  */
 async function gatherDataset(
   inputs: CycleInputs,
   evidence: CycleEvidence,
   heldOutRule: HeldOutRule | null,
+  fromSeq: number,
 ): Promise<{ ok: true; dataset: Dataset; logged: Trajectory[] } | { ok: false; error: unknown }> {
   const logged: Trajectory[] = [];
   const builder = createDatasetBuilder(
@@ -224,6 +241,7 @@ async function gatherDataset(
     heldOutRule,
   );
   for await (const { seq, trajectory } of inputs.trajectories) {
+    if (seq < fromSeq) continue;
     try {
       builder.add(trajectory, seq);
     } catch (error) {

@@ -185,12 +185,15 @@ export const eventDataSchemas = {
   ChallengerTrained: z.strictObject({
     cycleId: z.string(),
     challenger: RouterVersionSchema,
-    /** Every eligible trajectory in this range was used: training is on all of them, not only new ones. */
+    /**
+     * The cycle's window, from its first trajectory to the last seq (the latest trajectories, see cycleWindow):
+     * every eligible trajectory in this range was used, not only new ones; `count` is how many trained.
+     */
     trainingSet: SeqRangeSchema,
     excluded: z.array(z.strictObject({ trajectoryId: z.string(), reason: ExclusionReasonSchema })),
     /**
-     * The held-out share kept out of training (not listed: the rule names it), or null when the log judges
-     * on a registered suite and trains on everything.
+     * The held-out share of the window kept out of training (not listed: the rule names it), or null when
+     * the log judges on a registered suite and trains on everything.
      */
     heldOut: z.strictObject({ rule: HeldOutRuleSchema, count: z.number().int().min(0) }).nullable(),
   }),

@@ -5,6 +5,11 @@ import { suiteRef } from '../../src/domain/benchmark/benchmarkSuite.js';
 import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { DEFAULT_HELD_OUT_RULE, isHeldOut } from '../../src/domain/evaluation/heldOutShare.js';
 import { trainChallenger } from '../../src/domain/training/trainChallenger.js';
+import { createDatasetBuilder } from '../../src/domain/training/dataset.js';
+import { DEFAULT_FEATURES } from '../../src/domain/training/trainer.js';
+import type { TrainingSet } from '../../src/domain/training/trainingSet.js';
+import { cycleWindow } from '../../src/domain/cycleWindow.js';
+import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { decideRecord } from '../../src/domain/record.js';
 import { decideRollback } from '../../src/domain/rollback.js';
 import { normaliseInput } from '../../src/projections/caseMemory.js';
@@ -313,5 +318,73 @@ describe('decideCycle: what judges the challenger', () => {
     expect(find(events, 'CycleStarted').data.evidence).toEqual({ type: 'held-out', rule });
     const expected = loggedTrajectories(past.log).filter(({ trajectory }) => isHeldOut(rule, trajectory)).length;
     expect(find(events, 'ChallengerTrained').data.heldOut).toEqual({ rule, count: expected });
+  });
+});
+
+describe('decideCycle: its window, the latest trajectories', () => {
+  const windowed = (options: Partial<CycleOptions>, learner?: Learner): CycleCommand => ({
+    options: testCycleOptions(options),
+    ...(learner ? { learner } : {}),
+  });
+  const find = <T extends DomainEvent['type']>(events: readonly DomainEvent[], type: T) =>
+    events.find((e) => e.type === type) as Extract<DomainEvent, { type: T }>;
+
+  it('given more trajectories than its window, then it trains and judges on the latest ones only, as on a log of them alone, whatever the shell streams', async () => {
+    const past = recorded(recorded(initialised(), 0, 1500, 1), 1500, 1500, 2);
+    const window = cycleWindow(past.state, 2000);
+    const inWindow = loggedTrajectories(past.log).filter(({ seq }) => seq >= window.fromSeq);
+    expect(inWindow).toHaveLength(2000);
+    let trainedOn: TrainingSet | null = null;
+    const learner: Learner = (spec, samples) => {
+      trainedOn = samples;
+      return trainChallenger(spec, samples);
+    };
+    const events = await cycle
+      .given(past)
+      .when(windowed({ window: 2000 }, learner))
+      .events();
+    // The training set is what the window's trajectories make on their own: the case hints of its samples too.
+    const alone = createDatasetBuilder(DEFAULT_FEATURES, new Set(), DEFAULT_HELD_OUT_RULE);
+    for (const { seq, trajectory } of inWindow) alone.add(trajectory, seq);
+    const expected = alone.build();
+    expect(trainedOn).toEqual(expected.samples);
+    const trained = find(events, 'ChallengerTrained').data;
+    expect(trained.trainingSet).toEqual({ fromSeq: window.fromSeq, toSeq: past.state.lastSeq, count: expected.used });
+    const heldOut = inWindow.filter(({ trajectory }) => isHeldOut(DEFAULT_HELD_OUT_RULE, trajectory));
+    expect(trained.heldOut).toEqual({ rule: DEFAULT_HELD_OUT_RULE, count: heldOut.length });
+    expect(expected.used + heldOut.length).toBe(2000);
+    expect(find(events, 'ChallengerEvaluated').data.judged).toEqual({ fromSeq: heldOut[0]!.seq, toSeq: heldOut.at(-1)!.seq, count: heldOut.length });
+    // A shell that streams only the window gets the very same cycle.
+    const onWindow = decider((command: CycleCommand, state, context, log) =>
+      decideCycle({ ...command, state, trajectories: loggedTrajectories(log).filter(({ seq }) => seq >= window.fromSeq), context }),
+    );
+    expect(
+      await onWindow
+        .given(past)
+        .when(windowed({ window: 2000 }))
+        .events(),
+    ).toEqual(
+      await cycle
+        .given(past)
+        .when(windowed({ window: 2000 }))
+        .events(),
+    );
+  });
+
+  it('given a policy asking for more held-out trajectories than its window can hold, then it is refused before anything is decided', async () => {
+    const policy = { ...DEFAULT_POLICY, requiredTaskCount: 21 };
+    await cycle
+      .given(recorded(initialised(), 0, 50, 1))
+      .when(windowed({ window: 100, policy }))
+      .thenRefuses({
+        type: 'invalid-input',
+        message: expect.stringMatching(
+          /^a required task count of 21 is more than the held-out share of a cycle's 100 latest trajectories can hold \(about 20\)/,
+        ),
+      });
+    await cycle
+      .given(recorded(initialised(), 0, 50, 1))
+      .when(windowed({ window: 100, policy: { ...policy, requiredTaskCount: 20 }, minNewTrajectories: 1 }))
+      .then(anEvent('CycleStarted'), anEvent('CycleSkipped'));
   });
 });

@@ -1,4 +1,5 @@
 import { decideCycle, type CycleOptions, type Learner, type LoggedTrajectory } from '../../domain/cycle.js';
+import { CYCLE_WINDOW, cycleWindow } from '../../domain/cycleWindow.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
@@ -28,9 +29,12 @@ export type CycleRequest = {
 
 export const DEFAULT_MIN_NEW_TRAJECTORIES = 100;
 
-/** Streams the recorded trajectories up to `lastSeq` from the log, batch by batch. */
-async function* trajectoriesUpTo(session: Session, lastSeq: number): AsyncGenerator<LoggedTrajectory> {
-  for await (const event of allEvents(session.store)) {
+/**
+ * Streams the recorded trajectories from `fromSeq` up to `lastSeq` from the log, batch by batch: the store
+ * starts reading at `fromSeq`, so a cycle reads its window, not the log before it.
+ */
+async function* trajectoriesBetween(session: Session, fromSeq: number, lastSeq: number): AsyncGenerator<LoggedTrajectory> {
+  for await (const event of allEvents(session.store, fromSeq)) {
     if (event.seq > lastSeq) return;
     if (event.type === 'TrajectoryRecorded') yield { seq: event.seq, trajectory: event.data.trajectory };
   }
@@ -67,7 +71,7 @@ export async function runCycle(session: Session, request: CycleRequest = {}): Pr
     const registered = benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : undefined;
     return decideCycle({
       state,
-      trajectories: trajectoriesUpTo(session, state.lastSeq),
+      trajectories: trajectoriesBetween(session, cycleWindow(state, options.window ?? CYCLE_WINDOW).fromSeq, state.lastSeq),
       ...(benchmark ? { benchmark } : {}),
       ...(registered ? { registered } : {}),
       options,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cycleWindow } from '../../../src/domain/cycleWindow.js';
 import { runCycle } from '../../../src/infra/app/cycle.js';
 import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
@@ -59,5 +60,19 @@ describe('a cycle appending to a busy log', () => {
     const { report, attempts } = await runCycle(session, { benchmark, minNewTrajectories: 1 });
     expect(attempts).toBe(2);
     expect(report.baselineVersionId).toBe((await loadState(openJsonlStore(dir))).versions.values().next().value!.version.id);
+  });
+});
+
+describe('what a cycle reads', () => {
+  it('asks the store for the trajectories of its window only, from the seq of the first of them', async () => {
+    const { dir, benchmark } = await seeded();
+    const store = openJsonlStore(dir);
+    const asked: (number | undefined)[] = [];
+    const session: Session = { store: { ...store, readBatches: (fromSeq) => (asked.push(fromSeq), store.readBatches(fromSeq)) }, env: testEnvironment() };
+    const { report } = await runCycle(session, { benchmark, minNewTrajectories: 1, dryRun: true });
+    const window = cycleWindow(await loadState(openJsonlStore(dir)));
+    expect(window).toMatchObject({ fromSeq: 2, count: 3000 });
+    expect(asked).toEqual([window.fromSeq]);
+    expect(report.trainingSet).toMatchObject({ fromSeq: window.fromSeq });
   });
 });

@@ -1,0 +1,37 @@
+import type { SeqRange } from '../events/catalogue.js';
+import { countRecordedAfter } from '../projections/idIndex.js';
+import type { MemabraState } from '../projections/state.js';
+
+/**
+ * The most trajectories one cycle reads: the latest ones of the log, whose training share trains the
+ * challenger and whose held-out share judges it. A bound, so that a cycle costs the same at a million
+ * trajectories as at twenty thousand, instead of re-reading and refitting the whole log every time.
+ *
+ * Why 20,000: every learning run measured in docs/learning.md ends with fewer trajectories (the demo's
+ * 15,100 are the most), so none of them is changed by it; and a cycle at 200,000 events is to cost at most
+ * 1.5 times one at 20,000, which leaves room for no more than about 30,000. A log's older trajectories stay
+ * in the log and in every projection (the case index, live statistics); only training and held-out judging
+ * look at the window.
+ */
+export const CYCLE_WINDOW = 20_000;
+
+/**
+ * The seq range of the latest `size` recorded trajectories (all of them when the log holds fewer): from the
+ * seq of the first of them to the state's last seq (empty, from the last seq + 1, when there are none).
+ * Found by bisecting the seq line with the id index's count of records after a seq, a scan of packed
+ * numbers, so it reads nothing of the log.
+ */
+export function cycleWindow(state: MemabraState, size: number = CYCLE_WINDOW): SeqRange {
+  const ids = state.trajectories.ids;
+  const count = Math.min(size, countRecordedAfter(ids, 0));
+  if (count === 0) return { fromSeq: state.lastSeq + 1, toSeq: state.lastSeq, count: 0 };
+  // The largest seq s with `count` records from s on: the count only falls as s grows.
+  let low = 1;
+  let high = state.lastSeq;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (countRecordedAfter(ids, middle - 1) >= count) low = middle;
+    else high = middle - 1;
+  }
+  return { fromSeq: low, toSeq: state.lastSeq, count };
+}
