@@ -6,14 +6,15 @@ import { summariseStatus, summariseVersions, type StatusSummary, type VersionSum
 import type { AsOf } from './projections/fold.js';
 import type { MemabraState } from './projections/state.js';
 import { realEnvironment, type Environment } from './infra/app/clock.js';
-import { initLog, parseTrajectories, recordTrajectories, rollbackTo, validateTrajectories, type RecordResult } from './infra/app/operations.js';
+import { handleCommand } from './infra/app/commandHandler.js';
+import { commands, type BenchmarkAnswer, type InitAnswer, type RecordResult, type RouteOptions } from './infra/app/commands.js';
+import { parseRouteRequests, parseTrajectories, validateRouteRequests, validateTrajectories } from './infra/app/parsedInput.js';
 import { loadState } from './infra/app/foldedState.js';
 import { settleSnapshots } from './infra/app/snapshotSchedule.js';
 import type { Session } from './infra/app/session.js';
-import { evaluateVersion, parseRouteRequests, routeRequests, validateRouteRequests, type Evaluation, type RouteOptions } from './infra/app/routing.js';
-import { runCycle, type CycleRequest } from './infra/app/cycle.js';
+import { evaluateVersion, type Evaluation } from './infra/app/evaluation.js';
+import type { CycleRequest } from './infra/app/cycleInputs.js';
 import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './events/model/vocabulary.js';
-import { registerBenchmark } from './infra/app/benchmarks.js';
 import type { BenchmarkSuite } from './events/model/benchmarkSuite.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
@@ -42,10 +43,10 @@ export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js'
 export type { MemabraState } from './projections/state.js';
 export type { StatusSummary, VersionSummary } from './domain/summaries.js';
 export type { TrainingReport } from './projections/state.js';
-export type { CycleRequest } from './infra/app/cycle.js';
+export type { CycleRequest } from './infra/app/cycleInputs.js';
 export type { Execute, TurnResult } from './infra/app/runner.js';
-export type { Evaluation, RouteOptions } from './infra/app/routing.js';
-export type { RecordResult } from './infra/app/operations.js';
+export type { Evaluation } from './infra/app/evaluation.js';
+export type { RecordResult, RouteOptions } from './infra/app/commands.js';
 export type { EventStore } from './infra/store/eventStore.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
@@ -66,15 +67,15 @@ export type MemabraOptions = {
 export type Memabra = {
   readonly session: Session;
   /** Registers and activates the baseline router; with `benchmark`, also registers that suite as the log's gate. */
-  init(options?: { explorationRate?: number; runnerUpShare?: number; benchmark?: string | BenchmarkSuite }): ReturnType<typeof initLog>;
+  init(options?: { explorationRate?: number; runnerUpShare?: number; benchmark?: string | BenchmarkSuite }): Promise<InitAnswer>;
   /** Registers a labelled suite (a file or a suite) as this log's gate: later cycles judge on it. */
-  useBenchmark(benchmark: string | BenchmarkSuite): ReturnType<typeof registerBenchmark>;
+  useBenchmark(benchmark: string | BenchmarkSuite): Promise<BenchmarkAnswer>;
   /**
    * Records outcomes of logged decisions (`{decisionId, outcome}`) and whole trajectories: validates all,
    * then appends all or nothing. Accepts values or the text of JSON / JSON Lines.
    */
   record(items: readonly RecordInput[] | string): Promise<RecordResult>;
-  rollback(version: string, reason?: string): ReturnType<typeof rollbackTo>;
+  rollback(version: string, reason?: string): Promise<{ fromVersionId: string; toVersionId: string; seq: number }>;
   /**
    * Decides each request with the active router (exploration included) and logs the decisions in one
    * append; one answer per request, in order, each with its `decisionId`. `{log: false}` logs nothing.
@@ -101,14 +102,17 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
   const session: Session = { store: await openStore(storeLocation(options.location), { now: env.now }), env };
   return {
     session,
-    init: (init) => initLog(session, init),
-    useBenchmark: (benchmark) => registerBenchmark(session, benchmark),
-    record: (items) => recordTrajectories(session, typeof items === 'string' ? parseTrajectories(items) : validateTrajectories(items)),
-    rollback: (version, reason) => rollbackTo(session, version, reason ?? null),
+    init: (init) => handleCommand(session, commands.init, init ?? {}),
+    useBenchmark: (benchmark) => handleCommand(session, commands.useBenchmark, benchmark),
+    record: (items) => handleCommand(session, commands.record, typeof items === 'string' ? parseTrajectories(items) : validateTrajectories(items)),
+    rollback: (version, reason) => handleCommand(session, commands.rollback, { version, reason }),
     route: (requests, routeOptions) =>
-      routeRequests(session, typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests), routeOptions),
+      handleCommand(session, commands.route, {
+        requests: typeof requests === 'string' ? parseRouteRequests(requests) : validateRouteRequests(requests),
+        ...routeOptions,
+      }),
     evaluate: (options) => evaluateVersion(session, options ?? {}),
-    cycle: async (request) => (await runCycle(session, request)).report,
+    cycle: async (request) => (await handleCommand(session, commands.cycle, request ?? {})).report,
     run: (task, candidates, execute) => runTurn(session, task, candidates, execute),
     state: (asOf) => loadState(session.store, asOf),
     status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),

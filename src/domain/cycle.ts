@@ -1,5 +1,5 @@
 import type { DomainEvent, EventOf, Evidence, HeldOutRule, OffPolicyReport, SeqRange } from '../events/catalogue.js';
-import { unseenTrajectoryCount, type MemabraState } from '../projections/state.js';
+import { unseenTrajectoryCount, type MemabraState, type TrainingReport } from '../projections/state.js';
 import { suiteRef } from './benchmark/benchmarkSuite.js';
 import type { BenchmarkSuite } from '../events/model/benchmarkSuite.js';
 import type { DecideContext } from './decideContext.js';
@@ -43,8 +43,8 @@ export type LoggedTrajectory = { readonly seq: number; readonly trajectory: Traj
 /** The learner, injectable so tests can make training fail; the real one by default. */
 export type Learner = (spec: ChallengerSpec, samples: TrainingSet) => RouterVersion;
 
-export type CycleInputs = {
-  readonly state: MemabraState;
+/** What a cycle is asked, with the inputs the shell gathered for the state it is decided on. */
+export type CycleCommand = {
   /**
    * The recorded trajectories of the cycle's window (`cycleWindow(state, options.window)`), in log order,
    * read as a stream and never held whole; any before the window are passed over, so a shell may stream
@@ -56,9 +56,11 @@ export type CycleInputs = {
   /** The suite registered for this log (state.benchmark), read back by the shell; needed only when one is. */
   readonly registered?: BenchmarkSuite;
   readonly options: CycleOptions;
-  readonly context: DecideContext;
   readonly learner?: Learner;
 };
+
+/** The command with the state and the context it is decided in: what the stages of a cycle read. */
+export type CycleInputs = CycleCommand & { readonly state: MemabraState; readonly context: DecideContext };
 
 /** A suite to judge on, or the log's held-out share: what `selectEvidence` chose. */
 export type CycleEvidence =
@@ -134,8 +136,9 @@ function message(error: unknown): string {
  * ChallengerPromoted / ChallengerRejected; a failure in any stage after the start becomes CycleFailed
  * instead. The active router changes only through ChallengerPromoted.
  */
-export async function decideCycle(inputs: CycleInputs): Promise<Decided<DomainEvent[]>> {
-  const { state, options } = inputs;
+export async function decideCycle(command: CycleCommand, state: MemabraState, context: DecideContext): Promise<Decided<DomainEvent[]>> {
+  const inputs: CycleInputs = { ...command, state, context };
+  const { options } = inputs;
   const start = startCycle(inputs);
   if (!start.ok) return start;
   const { started, baseline, evidence } = start.value;
@@ -324,4 +327,10 @@ function cycleEnd({ state, options }: CycleInputs, cycleId: string, challenger: 
           wouldPromote: verdict.accepted,
         },
       };
+}
+
+/** What `cycle` answers: the report of the cycle its events began, read from the state they were folded onto. */
+export function cycleReport(events: readonly DomainEvent[], after: MemabraState): TrainingReport {
+  const started = events.find((event): event is EventOf<'CycleStarted'> => event.type === 'CycleStarted');
+  return after.reports.get(started!.data.cycleId)!;
 }

@@ -158,3 +158,8 @@ function buildTrajectory(
   if (differ.length) return refused({ type: 'decision-mismatch', decisionId: decision.decisionId, item: index + 1, differences: differ });
   return decided({ ...common, source: input.source ?? 'live', task: logged.request, candidates: logged.candidates, decision: loggedDecision(logged) });
 }
+
+/** What `record` answers: the ids of the trajectories it recorded, in the order given. */
+export function recordedIds(events: readonly EventOf<'TrajectoryRecorded'>[]): string[] {
+  return events.map((event) => event.data.trajectory.id);
+}

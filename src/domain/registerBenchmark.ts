@@ -1,6 +1,6 @@
 import type { BenchmarkStorage, EventOf } from '../events/catalogue.js';
 import { suiteRef } from './benchmark/benchmarkSuite.js';
-import type { BenchmarkSuite } from '../events/model/benchmarkSuite.js';
+import type { BenchmarkRef, BenchmarkSuite } from '../events/model/benchmarkSuite.js';
 import { decided, type Decided } from './domainError.js';
 
 export type RegisterBenchmarkCommand = {
@@ -17,4 +17,10 @@ export type RegisterBenchmarkCommand = {
 export function decideRegisterBenchmark(command: RegisterBenchmarkCommand): Decided<EventOf<'BenchmarkRegistered'>[]> {
   const storage: BenchmarkStorage = command.storage.type === 'embedded' ? { type: 'embedded', suite: command.suite } : command.storage;
   return decided([{ type: 'BenchmarkRegistered', data: { benchmark: suiteRef(command.suite), storage } }]);
+}
+
+/** What `benchmark use` answers: the suite registered, and how the log keeps it. */
+export function registeredBenchmark(events: readonly EventOf<'BenchmarkRegistered'>[]): { benchmark: BenchmarkRef; storage: BenchmarkStorage['type'] } {
+  const { benchmark, storage } = events[0]!.data;
+  return { benchmark, storage: storage.type };
 }

@@ -14,3 +14,8 @@ export function decideRollback(command: RollbackCommand, state: MemabraState): D
   if (id === state.active.versionId) return refused({ type: 'already-active', versionId: id, label });
   return decided([{ type: 'RouterRolledBack', data: { fromVersionId: state.active.versionId, toVersionId: id, reason: command.reason } }]);
 }
+
+/** What `rollback` answers: from which version to which, and why. */
+export function rolledBack(events: readonly EventOf<'RouterRolledBack'>[]): EventOf<'RouterRolledBack'>['data'] {
+  return events[0]!.data;
+}

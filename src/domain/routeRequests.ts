@@ -28,39 +28,40 @@ export type RoutedRequests = {
   readonly events: EventOf<'DecisionLogged'>[];
 };
 
+export type RouteCommand = {
+  readonly requests: readonly CheckedRouteRequest[];
+  /** False: decide without logging (previews, evaluation): no events, and the answers carry no decisionId. */
+  readonly log: boolean;
+};
+
 /**
- * Decides each request with the active router (exploration included: `uniforms` are its random draws).
- * A case hit adds its episodic memory as a candidate (unless the caller already offers it) and gives the
- * router the hint as a feature. With a context, every decision is logged: it gets a decision id and a
- * DecisionLogged event holding the request, the candidates as offered and what was chosen, with which
- * probability, so the outcome can be reported later by that id alone.
+ * Decides each request with the active router (exploration included: the context's uniform draws are its
+ * randomness). A case hit adds its episodic memory as a candidate (unless the caller already offers it) and
+ * gives the router the hint as a feature. Logged, every decision gets a decision id and a DecisionLogged
+ * event holding the request, the candidates as offered and what was chosen, with which probability, so
+ * the outcome can be reported later by that id alone. What `route` answers is the decision's `answers`.
  */
-export function decideRoutes(
-  requests: readonly CheckedRouteRequest[],
-  state: MemabraState,
-  uniforms: () => number,
-  log?: DecideContext,
-): Decided<RoutedRequests> {
+export function decideRoutes(command: RouteCommand, state: MemabraState, context: DecideContext): Decided<RoutedRequests> {
   const active = state.active ? state.versions.get(state.active.versionId) : undefined;
   if (!active) return refused({ type: 'not-initialised' });
   const version = active.version;
   const events: EventOf<'DecisionLogged'>[] = [];
-  const answers = requests.map((request): RouteAnswer => {
+  const answers = command.requests.map((request): RouteAnswer => {
     const hit = state.cases.get(normaliseInput(request.input));
     const fresh = hit ? caseCandidate(hit) : undefined;
     const memory = fresh && !request.candidates.some((c) => c.id === fresh.id) ? fresh : undefined;
     const candidates = memory ? [...request.candidates, memory] : request.candidates;
     const caseHint: CaseHint | null = hit && memory ? { route: hit.route, reward: hit.reward, candidateId: memory.id } : null;
-    const decision = decideRoute(version, { input: request.input, candidates, caseHint }, uniforms());
+    const decision = decideRoute(version, { input: request.input, candidates, caseHint }, context.uniform());
     const withMemory = memory ? { ...decision, caseMemory: memory } : decision;
-    if (!log) return withMemory;
-    const decisionId = log.newId();
+    if (!command.log) return withMemory;
+    const decisionId = context.newId();
     const { input, category, metadata } = request;
     events.push({
       type: 'DecisionLogged',
       data: {
         decisionId,
-        decidedAt: log.now,
+        decidedAt: context.now,
         request: { input, ...(category !== undefined ? { category } : {}), ...(metadata !== undefined ? { metadata } : {}) },
         candidates: [...candidates],
         caseMemoryId: memory?.id ?? null,

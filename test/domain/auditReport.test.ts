@@ -32,14 +32,16 @@ const thresholdLearner: Learner = ({ id, label, createdAt, parentId, exploration
 const record = decider(decideRecord);
 const rollback = decider(decideRollback);
 const cycle = decider((asked: { dryRun: boolean; minRewardDelta: number }, state, context, log) =>
-  decideCycle({
+  decideCycle(
+    {
+      trajectories: loggedTrajectories(log),
+      benchmark: smallSuite(120),
+      options: testCycleOptions({ dryRun: asked.dryRun, policy: { ...DEFAULT_POLICY, bootstrapResamples: 100, minRewardDelta: asked.minRewardDelta } }),
+      learner: thresholdLearner,
+    },
     state,
-    trajectories: loggedTrajectories(log),
-    benchmark: smallSuite(120),
-    options: testCycleOptions({ dryRun: asked.dryRun, policy: { ...DEFAULT_POLICY, bootstrapResamples: 100, minRewardDelta: asked.minRewardDelta } }),
     context,
-    learner: thresholdLearner,
-  }),
+  ),
 );
 const recorded = (past: History, from: number) =>
   record

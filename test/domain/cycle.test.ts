@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideCycle, type CycleInputs, type CycleOptions, type Learner } from '../../src/domain/cycle.js';
+import { decideCycle, type CycleCommand as Asked, type CycleOptions, type Learner } from '../../src/domain/cycle.js';
 import { suiteRef } from '../../src/domain/benchmark/benchmarkSuite.js';
 import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { DEFAULT_HELD_OUT_RULE, isHeldOut } from '../../src/domain/evaluation/heldOutShare.js';
@@ -22,8 +22,8 @@ import { baselineVersion, simulatedTrajectories, smallSuite, testCycleOptions } 
 const suite = smallSuite(150);
 
 /** What a cycle is asked, beside what the shell reads from the log (the state, the trajectories) and the context. */
-type CycleCommand = Omit<CycleInputs, 'state' | 'trajectories' | 'context'>;
-const cycle = decider((command: CycleCommand, state, context, log) => decideCycle({ ...command, state, trajectories: loggedTrajectories(log), context }));
+type CycleCommand = Omit<Asked, 'trajectories'>;
+const cycle = decider((command: CycleCommand, state, context, log) => decideCycle({ ...command, trajectories: loggedTrajectories(log) }, state, context));
 const record = decider(decideRecord);
 const rollback = decider(decideRollback);
 
@@ -356,7 +356,7 @@ describe('decideCycle: its window, the latest trajectories', () => {
     expect(find(events, 'ChallengerEvaluated').data.judged).toEqual({ fromSeq: heldOut[0]!.seq, toSeq: heldOut.at(-1)!.seq, count: heldOut.length });
     // A shell that streams only the window gets the very same cycle.
     const onWindow = decider((command: CycleCommand, state, context, log) =>
-      decideCycle({ ...command, state, trajectories: loggedTrajectories(log).filter(({ seq }) => seq >= window.fromSeq), context }),
+      decideCycle({ ...command, trajectories: loggedTrajectories(log).filter(({ seq }) => seq >= window.fromSeq) }, state, context),
     );
     expect(
       await onWindow

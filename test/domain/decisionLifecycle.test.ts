@@ -20,7 +20,7 @@ const ACTIVE = '01J0000000000000000000000A';
 
 /** `route` decides with the log's active router and logs each decision: its answers beside its events. */
 const route = decider(
-  (requests: readonly CheckedRouteRequest[], state, context) => decideRoutes(requests, state, greedy, context),
+  (requests: readonly CheckedRouteRequest[], state, context) => decideRoutes({ requests, log: true }, state, { ...context, uniform: greedy }),
   (routed) => routed.events,
 );
 const record = decider(decideRecord);

@@ -3,6 +3,7 @@ import type { LoggedTrajectory } from '../../src/domain/cycle.js';
 import type { DecideContext } from '../../src/domain/decideContext.js';
 import { describeDomainError, type Decided, type DomainError } from '../../src/domain/domainError.js';
 import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';
+import { seededRandom } from '../../src/domain/random.js';
 import { foldEvents } from '../../src/projections/fold.js';
 import { initialState, type MemabraState } from '../../src/projections/state.js';
 import { sequentialIds, stored } from './fixtures.js';
@@ -33,8 +34,9 @@ export function loggedTrajectories(log: readonly StoredEvent[]): LoggedTrajector
   return log.flatMap((e) => (e.type === 'TrajectoryRecorded' ? [{ seq: e.seq, trajectory: e.data.trajectory }] : []));
 }
 
-export function context(now = '2026-11-25T12:00:00.000Z', firstId = 1000): DecideContext {
-  return { now, newId: sequentialIds(firstId) };
+/** A fixed time, ids counting from `firstId`, and seeded draws (which only `route` takes). */
+export function context(now = '2026-11-25T12:00:00.000Z', firstId = 1000, uniform = seededRandom(firstId)): DecideContext {
+  return { now, newId: sequentialIds(firstId), uniform };
 }
 
 /**
@@ -47,10 +49,9 @@ export function contextAfter(past: History): DecideContext {
 }
 
 /**
- * A decide function as a specification calls it. memabra's deciders have more than one shape
- * (`decideRollback(command, state)`, `decideRecord(command, state, context)`,
- * `decideRoutes(requests, state, uniforms, context)`, `decideCycle(inputs)` reading the log's trajectories), so
- * each spec adapts its decider in a line: a command, the folded state, the context, and the log when it reads one.
+ * A decide function as a specification calls it: memabra's one decider shape, `(command, state, context)`, and
+ * the stamped log as a fourth argument for a spec whose command carries what the shell reads from the log (the
+ * cycle's trajectories), so that spec adapts its decider in a line.
  */
 export type Decide<C, R> = (command: C, state: MemabraState, context: DecideContext, log: readonly StoredEvent[]) => R;
 

@@ -4,9 +4,8 @@ import { retrieveCandidates } from '../../src/domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../src/domain/benchmark/rewardModel.js';
 import type { Learner } from '../../src/domain/cycle.js';
 import { arrivalOrder } from '../../src/domain/simulation/agentLoop.js';
-import { runCycle } from '../../src/infra/app/cycle.js';
-import { initLog, recordTrajectories, rollbackTo } from '../../src/infra/app/operations.js';
-import { routeRequests } from '../../src/infra/app/routing.js';
+import { handleCommand } from '../../src/infra/app/commandHandler.js';
+import { commands } from '../../src/infra/app/commands.js';
 import { loadState } from '../../src/infra/app/foldedState.js';
 import { testSession } from './fixtures.js';
 import { bundled } from './learningFixtures.js';
@@ -43,15 +42,16 @@ export async function writeManyVersionsLog(dir: string, versionCount: number): P
   const { suite, catalogue, train } = bundled();
   const benchmark = join(dir, 'benchmark.json');
   writeFileSync(benchmark, JSON.stringify({ ...suite, name: 'clinc150-every-40th', tasks: suite.tasks.filter((_, i) => i % 40 === 0) }));
-  await initLog(session);
+  await handleCommand(session, commands.init, {});
   const requests = arrivalOrder(train, 11);
   const policy = { bootstrapResamples: 200, minRewardDelta: -0.03 };
   for (let round = 0, versions = 1; versions < versionCount; round++) {
     const chunk = requests.slice(round * 40, round * 40 + 40);
     const asked = chunk.map((r) => ({ input: r.text, candidates: retrieveCandidates(catalogue, r.text) }));
-    const answers = await routeRequests(session, asked);
-    await recordTrajectories(
+    const answers = await handleCommand(session, commands.route, { requests: asked });
+    await handleCommand(
       session,
+      commands.record,
       answers.map(({ caseMemory: _, ...decision }, i) => ({
         task: { input: asked[i]!.input },
         candidates: asked[i]!.candidates,
@@ -59,22 +59,24 @@ export async function writeManyVersionsLog(dir: string, versionCount: number): P
         outcome: sampledOutcome(chunk[i]!.route, decision.route, session.env.uniform()),
       })),
     );
-    if (round === 8) await runCycle(session, { benchmark, minNewTrajectories: 1000, policy });
-    else if (round === 17) await runCycle(session, { benchmark, minNewTrajectories: 20, policy, learner: failingLearner });
+    if (round === 8) await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 1000, policy });
+    else if (round === 17) await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 20, policy, learner: failingLearner });
     else {
       // Round 5 is an operator's dry run, then the real cycle on the same data: two challengers with
       // one score at almost one seq, the marks that must not hide each other.
       if (round === 5)
-        versions += (await runCycle(session, { benchmark, minNewTrajectories: 20, policy, learner: thresholdLearner, dryRun: true })).report.challengerVersionId
+        versions += (await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 20, policy, learner: thresholdLearner, dryRun: true }))
+          .report.challengerVersionId
           ? 1
           : 0;
-      const report = (await runCycle(session, { benchmark, minNewTrajectories: round === 5 ? 0 : 20, policy, learner: thresholdLearner })).report;
+      const report = (await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: round === 5 ? 0 : 20, policy, learner: thresholdLearner }))
+        .report;
       if (report.challengerVersionId) versions++;
     }
     if (round === 25 || round === 40) {
       const state = await loadState(session.store);
       const prior = state.active?.priorVersionId;
-      if (prior) await rollbackTo(session, prior, `live reward dropped after round ${round}`);
+      if (prior) await handleCommand(session, commands.rollback, { version: prior, reason: `live reward dropped after round ${round}` });
     }
   }
   return benchmark;

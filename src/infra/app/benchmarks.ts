@@ -1,17 +1,14 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { suiteHash, suiteRef } from '../../domain/benchmark/benchmarkSuite.js';
-import { decideRegisterBenchmark, type RegisterBenchmarkCommand } from '../../domain/registerBenchmark.js';
+import type { RegisterBenchmarkCommand } from '../../domain/registerBenchmark.js';
 import { canonicalJson } from '../../events/canonicalJson.js';
-import type { DomainEvent } from '../../events/catalogue.js';
-import type { BenchmarkRef, BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
+import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import type { RegisteredBenchmark } from '../../projections/state.js';
 import { BUNDLED_BENCHMARK_PATH, loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../store/eventStore.js';
 import { allEvents } from './logEvents.js';
-import { handleCommand } from './commandHandler.js';
-import { unwrap } from './refusalErrors.js';
 import type { Session } from './session.js';
 
 /** A PostgreSQL log has no directory beside it: its registered suites are embedded in their events. */
@@ -70,21 +67,10 @@ export function storeSuite(session: Session, suite: BenchmarkSuite): RegisterBen
   return { type: 'embedded' };
 }
 
-/** The BenchmarkRegistered events for a suite, its storage already in place. */
-export function registrationEvents(session: Session, suite: BenchmarkSuite): DomainEvent[] {
-  return unwrap(decideRegisterBenchmark({ suite, storage: storeSuite(session, suite) }));
-}
-
-/** Registers a suite (a file, or one already loaded) as this log's gate. */
-export async function registerBenchmark(
-  session: Session,
-  benchmark: string | BenchmarkSuite,
-): Promise<{ benchmark: BenchmarkRef; storage: string; seq: number }> {
+/** The command that registers a suite (a file, or one already loaded), its storage already in place. */
+export function suiteToRegister(session: Session, benchmark: string | BenchmarkSuite): RegisterBenchmarkCommand {
   const suite = typeof benchmark === 'string' ? loadBenchmark(benchmark) : benchmark;
-  const events = registrationEvents(session, suite);
-  const { appended } = await handleCommand(session, () => ({ ok: true, value: events }));
-  const data = (events[0] as Extract<DomainEvent, { type: 'BenchmarkRegistered' }>).data;
-  return { benchmark: data.benchmark, storage: data.storage.type, seq: appended.lastSeq };
+  return { suite, storage: storeSuite(session, suite) };
 }
 
 const cache = new Map<string, BenchmarkSuite>();

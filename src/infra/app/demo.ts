@@ -6,9 +6,8 @@ import type { OutcomeReport } from '../../events/model/vocabulary.js';
 import type { TrainingReport } from '../../projections/state.js';
 import { BUNDLED_BENCHMARK_PATH, loadCatalogue, loadTrainRequests, type TrainRequest } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
-import { runCycle } from './cycle.js';
-import { initLog, recordTrajectories } from './operations.js';
-import { routeRequests } from './routing.js';
+import { handleCommand } from './commandHandler.js';
+import { commands } from './commands.js';
 import type { Session } from './session.js';
 
 export type DemoProgress = (done: number, total: number) => void;
@@ -44,14 +43,14 @@ async function play(session: Session, requests: readonly TrainRequest[], catalog
   for (let start = 0; start < requests.length; start += CHUNK) {
     const chunk = requests.slice(start, start + CHUNK);
     const asked = chunk.map((request) => ({ input: request.text, candidates: retrieveCandidates(catalogue, request.text) }));
-    const answers = await routeRequests(session, asked);
+    const answers = await handleCommand(session, commands.route, { requests: asked });
     // Each decision is logged by `route`; its outcome is reported later by its id, as an agent would.
     const outcomes: OutcomeReport[] = answers.map((answer, i) => {
       const outcome = sampledOutcome(chunk[i]!.route, answer.route, session.env.uniform());
       rewardSum += outcome.reward;
       return { decisionId: answer.decisionId!, outcome };
     });
-    await recordTrajectories(session, outcomes);
+    await handleCommand(session, commands.record, outcomes);
     onRouted(chunk.length);
   }
   return rewardSum;
@@ -86,7 +85,7 @@ export async function runDemo(session: Session, onProgress: DemoProgress = () =>
     );
   }
   // The demo's traffic is the bundled CLINC150 requests, so the bundled suite of the same intents judges it.
-  await initLog(session, { benchmark: BUNDLED_BENCHMARK_PATH });
+  await handleCommand(session, commands.init, { benchmark: BUNDLED_BENCHMARK_PATH });
   const catalogue = indexCatalogue(loadCatalogue());
   const requests = arrivalOrder(loadTrainRequests(), Math.floor(session.env.uniform() * 2 ** 32)).slice(0, limit);
   const perRound = Math.ceil(requests.length / roundCount);
@@ -99,8 +98,8 @@ export async function runDemo(session: Session, onProgress: DemoProgress = () =>
     const batch = requests.slice(done, done + perRound);
     const reward = await play(session, batch, catalogue, (count) => onProgress((done += count), requests.length));
     rewardSum += reward;
-    if (roundCount === 1) dryRun = (await runCycle(session, { dryRun: true })).report;
-    cycle = (await runCycle(session, {})).report;
+    if (roundCount === 1) dryRun = (await handleCommand(session, commands.cycle, { dryRun: true })).report;
+    cycle = (await handleCommand(session, commands.cycle, {})).report;
     rounds.push(roundOf(round, done, reward / batch.length, cycle));
   }
   if (!cycle) throw new MemabraError('usage', 'the demo needs at least one request');

@@ -1,7 +1,8 @@
 import type { RouteAnswer } from '../../domain/routeRequests.js';
 import type { Candidate, Outcome, Task } from '../../events/model/vocabulary.js';
-import { recordTrajectories, validateTrajectories } from './operations.js';
-import { routeRequests, validateRouteRequests } from './routing.js';
+import { handleCommand } from './commandHandler.js';
+import { commands } from './commands.js';
+import { validateRouteRequests, validateTrajectories } from './parsedInput.js';
 import type { Session } from './session.js';
 
 /** What the agent's turn reports back: its own result, and how good the turn was, in [0, 1]. */
@@ -24,9 +25,9 @@ export async function runTurn<R>(
 ): Promise<R> {
   const request = typeof task === 'string' ? { input: task } : task;
   const [checked] = validateRouteRequests([{ ...request, candidates }]);
-  const [answer] = await routeRequests(session, [checked!]);
+  const [answer] = await handleCommand(session, commands.route, { requests: [checked!] });
   // The decision is logged: its outcome is all there is left to say, by its id.
-  const complete = (outcome: Outcome) => recordTrajectories(session, validateTrajectories([{ decisionId: answer!.decisionId, outcome }]));
+  const complete = (outcome: Outcome) => handleCommand(session, commands.record, validateTrajectories([{ decisionId: answer!.decisionId, outcome }]));
   const started = clock();
   let turn: TurnResult<R>;
   try {

@@ -29,9 +29,8 @@ import { createDatasetBuilder } from '../../domain/training/dataset.js';
 import { trainChallenger } from '../../domain/training/trainChallenger.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import { realEnvironment } from '../app/clock.js';
-import { runCycle } from '../app/cycle.js';
-import { recordTrajectories } from '../app/operations.js';
-import { routeRequests } from '../app/routing.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
 import { loadState } from '../app/foldedState.js';
 import { settleSnapshots } from '../app/snapshotSchedule.js';
 import type { Session } from '../app/session.js';
@@ -168,7 +167,7 @@ async function childMain(mode: string, dir: string): Promise<void> {
     const session: Session = { store: openJsonlStore(dir), env: realEnvironment() };
     await loadState(session.store);
     const openSeconds = seconds(start);
-    const { report } = await runCycle(session, { minNewTrajectories: 1, dryRun: true });
+    const { report } = await handleCommand(session, commands.cycle, { minNewTrajectories: 1, dryRun: true });
     detail = {
       openSeconds,
       decision: report.decision,
@@ -418,7 +417,7 @@ async function benchRecord({ rows, figures }: Results, session: Session, rawBatc
   await loadState(session.store);
   await settleSnapshots(session.store); // the snapshot that first load starts is not part of a record's latency
   const one = [...benchTrajectories(300, 9)].map(({ id: _id, recordedAt: _at, source: _source, ...t }) => t);
-  const recordTimes = await latencies(one.length, (i) => recordTrajectories(session, [one[i]!]));
+  const recordTimes = await latencies(one.length, (i) => handleCommand(session, commands.record, [one[i]!]));
   figures.record = { p50us: percentile(recordTimes, 0.5), p99us: percentile(recordTimes, 0.99) };
   rows.push({
     measure: 'one durable record (process already open)',
@@ -440,12 +439,12 @@ async function benchRoute({ rows, figures }: Results, session: Session): Promise
   const asked = loadTrainRequests()
     .slice(0, 1000)
     .map((r) => ({ input: r.text, candidates: retrieveCandidates(benchCatalogue, r.text) }));
-  const routeOne = async (log: boolean) => latencies(300, (i) => routeRequests(session, [asked[i % asked.length]!], { log }));
+  const routeOne = async (log: boolean) => latencies(300, (i) => handleCommand(session, commands.route, { requests: [asked[i % asked.length]!], log }));
   const unloggedTimes = await routeOne(false);
   const loggedTimes = await routeOne(true);
   const batchSeconds = async (log: boolean) => {
     const begin = process.hrtime.bigint();
-    await routeRequests(session, asked, { log });
+    await handleCommand(session, commands.route, { requests: asked, log });
     return seconds(begin);
   };
   const unloggedBatch = Math.min(await batchSeconds(false), await batchSeconds(false));

@@ -1,6 +1,8 @@
 import { summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { readHistory } from '../app/history.js';
-import { initLog, parseTrajectories, recordTrajectories, rollbackTo } from '../app/operations.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
+import { parseTrajectories } from '../app/parsedInput.js';
 import { loadState } from '../app/foldedState.js';
 import { verifyLog } from '../app/verifyLog.js';
 import { MemabraError } from '../errors.js';
@@ -11,7 +13,7 @@ type Json = { json?: boolean };
 
 export async function initCommand(options: GlobalOptions & Json & { explorationRate?: number; runnerUpShare?: number; benchmark?: string }): Promise<void> {
   const session = await openSession(options);
-  const { version, seq } = await initLog(session, {
+  const { version, seq } = await handleCommand(session, commands.init, {
     ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
     ...(options.benchmark === undefined ? {} : { benchmark: options.benchmark }),
@@ -32,7 +34,7 @@ export async function initCommand(options: GlobalOptions & Json & { explorationR
 export async function recordCommand(file: string | undefined, options: GlobalOptions & Json): Promise<void> {
   const trajectories = parseTrajectories(readInput(file));
   const session = await openSession(options);
-  const result = await recordTrajectories(session, trajectories);
+  const result = await handleCommand(session, commands.record, trajectories);
   if (options.json) return printJson(result);
   for (const id of result.ids) printLine(id);
   printDiagnostic(`recorded ${result.ids.length} trajector${result.ids.length === 1 ? 'y' : 'ies'} (seq ${result.firstSeq}-${result.lastSeq})`);
@@ -139,7 +141,7 @@ export async function verifyCommand(options: GlobalOptions & Json & { repair?: b
 
 export async function rollbackCommand(version: string, options: GlobalOptions & Json & { reason?: string }): Promise<void> {
   const session = await openSession(options);
-  const result = await rollbackTo(session, version, options.reason ?? null);
+  const result = await handleCommand(session, commands.rollback, { version, reason: options.reason });
   if (options.json) return printJson(result);
   printLine(`rolled back: ${result.fromVersionId} -> ${result.toVersionId} (seq ${result.seq})`);
 }

@@ -4,7 +4,8 @@ import { buildSuite, type BuildInput } from '../../domain/benchmark/buildSuite.j
 import { suiteRef } from '../../domain/benchmark/benchmarkSuite.js';
 import { canonicalJson } from '../../events/canonicalJson.js';
 import { describeDomainError } from '../../domain/domainError.js';
-import { registerBenchmark } from '../app/benchmarks.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
 import { MemabraError } from '../errors.js';
 import { printDiagnostic, printJson, printLine } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
@@ -59,7 +60,7 @@ export async function benchmarkBuildCommand(
 
 export async function benchmarkUseCommand(file: string, options: GlobalOptions & Json): Promise<void> {
   const session = await openSession(options);
-  const result = await registerBenchmark(session, file);
+  const result = await handleCommand(session, commands.useBenchmark, file);
   if (options.json) return printJson(result);
   const { name, version, taskCount, hash } = result.benchmark;
   printLine(

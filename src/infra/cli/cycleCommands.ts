@@ -1,5 +1,6 @@
 import { summariseReports } from '../../domain/summaries.js';
-import { runCycle } from '../app/cycle.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
 import { loadState } from '../app/foldedState.js';
 import { findReport } from '../app/reports.js';
 import { formatReward, formatTable, printJson, printLine } from './output.js';
@@ -20,7 +21,7 @@ export type CycleFlags = GlobalOptions &
 export async function cycleCommand(flags: CycleFlags): Promise<void> {
   const session = await openSession(flags);
   const policy = policyOverrides(flags);
-  const { report } = await runCycle(session, {
+  const { report } = await handleCommand(session, commands.cycle, {
     dryRun: flags.dryRun ?? false,
     ...(flags.minNewTrajectories === undefined ? {} : { minNewTrajectories: flags.minNewTrajectories }),
     ...(flags.baselineVersion === undefined ? {} : { baselineVersion: flags.baselineVersion }),

@@ -1,5 +1,8 @@
 import { ROUTES } from '../../events/model/vocabulary.js';
-import { evaluateVersion, parseRouteRequests, routeRequests } from '../app/routing.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
+import { evaluateVersion } from '../app/evaluation.js';
+import { parseRouteRequests } from '../app/parsedInput.js';
 import { counted, formatPercent, formatReward, formatTable, printJson, printLine, writeOut } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
@@ -9,7 +12,7 @@ type Json = { json?: boolean };
 export async function routeCommand(file: string | undefined, options: GlobalOptions & Json & { log?: boolean }): Promise<void> {
   const requests = parseRouteRequests(readInput(file));
   const session = await openSession(options);
-  const answers = await routeRequests(session, requests, { log: options.log !== false });
+  const answers = await handleCommand(session, commands.route, { requests, log: options.log !== false });
   writeOut(answers.map((answer) => `${JSON.stringify(answer)}\n`).join(''));
 }
 

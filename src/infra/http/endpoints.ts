@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError } from '../../domain/trajectoryInput.js';
-import { runCycle, type CycleRequest } from '../app/cycle.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
+import type { CycleRequest } from '../app/cycleInputs.js';
 import { findReport } from '../app/reports.js';
-import { recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
-import { routeRequests, validateRouteRequests } from '../app/routing.js';
+import { validateRouteRequests, validateTrajectories } from '../app/parsedInput.js';
 import { loadState } from '../app/foldedState.js';
 import type { Session } from '../app/session.js';
 import { loadClientBenchmark } from '../data/bundledData.js';
@@ -90,13 +91,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
       if (isBatch(given, 'requests')) {
         const { requests, log } = parseBody(RouteEnvelope, given);
         const checked = validateRouteRequests(requests);
-        return { decisions: await writes(() => routeRequests(session, checked, { log: log !== false })) };
+        return { decisions: await writes(() => handleCommand(session, commands.route, { requests: checked, log: log !== false })) };
       }
       const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
       const { log, ...request } = isObject ? (given as Record<string, unknown>) : { log: undefined };
       const { log: option } = parseBody(RouteLogOption, { log });
       const checked = validateRouteRequests([isObject ? request : given]);
-      return (await writes(() => routeRequests(session, checked, { log: option !== false })))[0];
+      return (await writes(() => handleCommand(session, commands.route, { requests: checked, log: option !== false })))[0];
     },
   },
   {
@@ -111,7 +112,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     run: async ({ session, writes, body }) => {
       const given = requireBody(body, 'trajectories');
       const trajectories = validateTrajectories(isBatch(given, 'trajectories') ? parseBody(RecordEnvelope, given).trajectories : [given]);
-      return writes(() => recordTrajectories(session, trajectories));
+      return writes(() => handleCommand(session, commands.record, trajectories));
     },
   },
   {
@@ -128,7 +129,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       // The same confinement as MCP's: a client names suites only where the operator put them.
       const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
       const request: CycleRequest = { ...options, ...suite, ...(policy ? { policy } : {}) };
-      return (await cycles(() => runCycle(session, request))).report;
+      return (await cycles(() => handleCommand(session, commands.cycle, request))).report;
     },
   },
   {
@@ -178,7 +179,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     errors: [400, 404, 409],
     run: async ({ session, writes, body }) => {
       const { version, reason } = parseBody(RollbackBodySchema, requireBody(body, 'version'));
-      return writes(() => rollbackTo(session, version, reason ?? null));
+      return writes(() => handleCommand(session, commands.rollback, { version, reason }));
     },
   },
 ];

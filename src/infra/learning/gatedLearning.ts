@@ -2,14 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampledOutcome, expectedOutcome } from '../../domain/benchmark/rewardModel.js';
 import { scoreSuite } from '../../domain/evaluation/scoreSuite.js';
+import type { DecideContext } from '../../domain/decideContext.js';
 import { decideRoutes } from '../../domain/routeRequests.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import type { TrajectoryInput } from '../../events/model/vocabulary.js';
 import type { MemabraState } from '../../projections/state.js';
-import { runCycle } from '../app/cycle.js';
-import { initLog, recordTrajectories } from '../app/operations.js';
-import { routeRequests } from '../app/routing.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
 import { loadState } from '../app/foldedState.js';
 import { unwrap } from '../app/refusalErrors.js';
 import type { Session } from '../app/session.js';
@@ -71,8 +71,17 @@ function repeatedRequests(
   const asked = requests.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
   const withState = { ...state, active: { ...state.active!, versionId: version.id } };
   const greedy = () => 0.999_999; // above any exploration rate: the greedy route
-  const withCases = unwrap(decideRoutes(asked, withState, greedy)).answers;
-  const withoutCases = unwrap(decideRoutes(asked, { ...withState, cases: withState.cases.clear() }, greedy)).answers;
+  // Not logged, so the decider takes neither a time nor an id: only the draws.
+  const preview: DecideContext = {
+    now: new Date(0).toISOString(),
+    newId: () => {
+      throw new Error('a decision that is not logged takes no id');
+    },
+    uniform: greedy,
+  };
+  const unlogged = { requests: asked, log: false };
+  const withCases = unwrap(decideRoutes(unlogged, withState, preview)).answers;
+  const withoutCases = unwrap(decideRoutes(unlogged, { ...withState, cases: withState.cases.clear() }, preview)).answers;
   const mean = (answers: readonly { route: Parameters<typeof expectedOutcome>[1] }[]) =>
     answers.reduce((sum, a, i) => sum + expectedOutcome(requests[i]!.route, a.route).reward, 0) / answers.length;
   return { withCases: mean(withCases), withoutCases: mean(withoutCases) };
@@ -81,20 +90,20 @@ function repeatedRequests(
 /** Routes a batch of requests as the active router would, draws each outcome from the reward model, records them. */
 async function playBatch(session: Session, scenario: Scenario, batch: Scenario['train']): Promise<void> {
   const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
-  const answers = await routeRequests(session, asked);
+  const answers = await handleCommand(session, commands.route, { requests: asked });
   const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => ({
     task: { input: asked[i]!.input },
     candidates: caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates,
     decision,
     outcome: sampledOutcome(batch[i]!.route, decision.route, session.env.uniform()),
   }));
-  await recordTrajectories(session, trajectories);
+  await handleCommand(session, commands.record, trajectories);
 }
 
 /** One real cycle, as its report tells it, with the test reward of a promoted version and of the one it replaced. */
 async function gatedCycle(session: Session, cycle: number, trajectories: number, testReward: (version: RouterVersion) => number): Promise<LearningCycle> {
   const before = activeVersion(await loadState(session.store));
-  const { report } = await runCycle(session, { minNewTrajectories: 1 });
+  const { report } = await handleCommand(session, commands.cycle, { minNewTrajectories: 1 });
   const after = activeVersion(await loadState(session.store));
   const judged =
     report.challengerMetrics && report.baselineMetrics
@@ -132,7 +141,7 @@ export async function runGatedLearning(
   // would stay out of training, kept for the cycles that judge on traffic.
   const validationPath = join(options.workDir, `${scenario.validation.name}.json`);
   writeFileSync(validationPath, JSON.stringify(scenario.validation));
-  await initLog(session, {
+  await handleCommand(session, commands.init, {
     ...(options.gate === 'validation' ? { benchmark: validationPath } : {}),
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
   });

@@ -4,11 +4,13 @@ import { summariseReports, summariseStatus, summariseVersions } from '../../doma
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
 import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
-import { runCycle } from '../app/cycle.js';
+import { handleCommand } from '../app/commandHandler.js';
+import { commands } from '../app/commands.js';
+import type { CycleRequest } from '../app/cycleInputs.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';
-import { initLog, recordTrajectories, rollbackTo, validateTrajectories } from '../app/operations.js';
 import { findReport } from '../app/reports.js';
-import { evaluateVersion, routeRequests, validateRouteRequests } from '../app/routing.js';
+import { evaluateVersion } from '../app/evaluation.js';
+import { validateRouteRequests, validateTrajectories } from '../app/parsedInput.js';
 import { loadState } from '../app/foldedState.js';
 import { unwrap } from '../app/refusalErrors.js';
 import type { Session } from '../app/session.js';
@@ -60,9 +62,9 @@ async function routeTool(session: Session, args: unknown): Promise<unknown> {
     }
     if (!Array.isArray(requests) || requests.length === 0)
       throw new MemabraError('input', 'arguments: field "requests": must be a non-empty array of requests');
-    return routeRequests(session, validateRouteRequests(requests), options);
+    return handleCommand(session, commands.route, { requests: validateRouteRequests(requests), ...options });
   }
-  return (await routeRequests(session, [parseArgs(RouteRequestSchema, request, 'request')], options))[0];
+  return (await handleCommand(session, commands.route, { requests: [parseArgs(RouteRequestSchema, request, 'request')], ...options }))[0];
 }
 
 const RecordArgs = z.strictObject({ trajectories: z.array(z.union([OutcomeReportSchema, TrajectoryInputSchema])).min(1) });
@@ -128,7 +130,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: RecordArgs,
     run: async (session, args) => {
       const { trajectories } = parseArgs(RecordEnvelope, args, 'arguments');
-      return recordTrajectories(session, validateTrajectories(trajectories));
+      return handleCommand(session, commands.record, validateTrajectories(trajectories));
     },
   },
   {
@@ -140,7 +142,7 @@ export const TOOLS: readonly ToolDefinition[] = [
       const { policy, benchmark, ...options } = parseArgs(CycleArgs, args, 'arguments');
       // An agent is not the operator: the suite it names is confined to the data directory and capped.
       const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
-      return (await runCycle(session, { ...options, ...suite, ...(policy ? { policy } : {}) } as Parameters<typeof runCycle>[1])).report;
+      return (await handleCommand(session, commands.cycle, { ...options, ...suite, ...(policy ? { policy } : {}) } as CycleRequest)).report;
     },
   },
   {
@@ -178,7 +180,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: RollbackArgs,
     run: async (session, args) => {
       const { version, reason } = parseArgs(RollbackArgs, args, 'arguments');
-      return rollbackTo(session, version, reason ?? null);
+      return handleCommand(session, commands.rollback, { version, reason });
     },
   },
   {
@@ -187,7 +189,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: InitArgs,
     run: async (session, args) => {
       const { explorationRate, runnerUpShare } = parseArgs(InitArgs, args, 'arguments');
-      const { version, seq } = await initLog(session, {
+      const { version, seq } = await handleCommand(session, commands.init, {
         ...(explorationRate === undefined ? {} : { explorationRate }),
         ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
       });

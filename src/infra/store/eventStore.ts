@@ -11,7 +11,7 @@ export type AppendOptions = {
   /**
    * True only when every event's data is already known to be valid against its schema, so the store
    * need not validate it again before sealing it: the command handler's append of what a decider built
-   * from input the shell parsed with those schemas (`handleCommand`'s `validated`). Any other
+   * from input the shell parsed with those schemas (a command registration's `validated`). Any other
    * caller leaves it out and the store validates every event, as a sealed line must hold valid data.
    */
   validated?: boolean;

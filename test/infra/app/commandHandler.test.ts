@@ -4,9 +4,9 @@ import { refused } from '../../../src/domain/domainError.js';
 import type { RecordInput } from '../../../src/events/model/vocabulary.js';
 import { seqOfId } from '../../../src/projections/idIndex.js';
 import type { MemabraState } from '../../../src/projections/state.js';
-import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
-import { handleCommand } from '../../../src/infra/app/commandHandler.js';
-import { decideContext, type Session } from '../../../src/infra/app/session.js';
+import { commands } from '../../../src/infra/app/commands.js';
+import { handleCommand, registration, type Retry } from '../../../src/infra/app/commandHandler.js';
+import type { Session } from '../../../src/infra/app/session.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
 import { isAppendConflict, MemabraError } from '../../../src/infra/errors.js';
 import type { EventStore } from '../../../src/infra/store/eventStore.js';
@@ -31,7 +31,7 @@ function contended(dir: string, races: number): { store: EventStore; thrown: unk
     ...inner,
     append: async (events, options) => {
       appends++;
-      if (appends <= races) await recordTrajectories(other, [trajectoryInput({ task: { input: `meanwhile ${appends}` } })]);
+      if (appends <= races) await handleCommand(other, commands.record, [trajectoryInput({ task: { input: `meanwhile ${appends}` } })]);
       try {
         return await inner.append(events, options);
       } catch (error) {
@@ -45,11 +45,21 @@ function contended(dir: string, races: number): { store: EventStore; thrown: unk
 
 async function initialised(): Promise<string> {
   const dir = tempDir();
-  await initLog({ store: openJsonlStore(dir), env: testEnvironment() });
+  await handleCommand({ store: openJsonlStore(dir), env: testEnvironment() }, commands.init, {});
   return dir;
 }
 
 const items: RecordInput[] = [trajectoryInput({ task: { input: 'set a timer' } })];
+
+/** A record of `items` as a registration that answers what the handler handled, counting its decisions, with the retry given. */
+function recording(onDecide: () => void = () => {}, retry?: Retry | false) {
+  return registration({
+    command: () => ({ trajectories: items }),
+    decide: (command, state: MemabraState, context) => (onDecide(), decideRecord(command, state, context)),
+    answer: (handled) => handled,
+    ...(retry === undefined ? {} : { retry }),
+  });
+}
 
 describe('the command handler', () => {
   it('given another writer appended between the read and the append, when the append loses the race, then it is an append-conflict, and the command decides again on the new state', async () => {
@@ -57,7 +67,11 @@ describe('the command handler', () => {
     const { store, thrown } = contended(dir, 1);
     const session: Session = { store, env: testEnvironment() };
     let decisions = 0;
-    const handled = await handleCommand(session, (state) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env))));
+    const handled = await handleCommand(
+      session,
+      recording(() => decisions++),
+      null,
+    );
     const result = handled.appended.lastSeq;
     expect(thrown.map((error) => (error as MemabraError).kind)).toEqual(['append-conflict']);
     expect(thrown.every(isAppendConflict)).toBe(true);
@@ -71,9 +85,7 @@ describe('the command handler', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, Number.POSITIVE_INFINITY);
     const session: Session = { store, env: testEnvironment() };
-    const attempt = handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)), {
-      retry: { attempts: 3 },
-    }).then(() => 'appended');
+    const attempt = handleCommand(session, recording(undefined, { attempts: 3 }), null).then(() => 'appended');
     const error = await attempt.then(
       () => null,
       (thrown: unknown) => thrown,
@@ -90,7 +102,7 @@ describe('the command handler', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, 0);
     const session: Session = { store, env: testEnvironment() };
-    const error = await rollbackTo(session, 'v1', null).then(
+    const error = await handleCommand(session, commands.rollback, { version: 'v1', reason: null }).then(
       () => null,
       (thrown: unknown) => thrown,
     );
@@ -113,9 +125,7 @@ describe('the command handler', () => {
       },
     };
     const session: Session = { store, env: testEnvironment() };
-    await expect(handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)))).rejects.toThrow(
-      'refused by the log',
-    );
+    await expect(handleCommand(session, recording(), null)).rejects.toThrow('refused by the log');
     expect(appends).toBe(1);
   });
 
@@ -123,7 +133,12 @@ describe('the command handler', () => {
     const dir = await initialised();
     const { store, appends } = contended(dir, 0);
     const session: Session = { store, env: testEnvironment() };
-    await expect(handleCommand(session, () => refused({ type: 'already-initialised', activeVersionId: null }))).rejects.toMatchObject({
+    const refusing = registration({
+      command: () => null,
+      decide: () => refused({ type: 'already-initialised', activeVersionId: null }),
+      answer: () => 'appended',
+    });
+    await expect(handleCommand(session, refusing, null)).rejects.toMatchObject({
       kind: 'conflict',
       refusal: 'already-initialised',
     });
@@ -134,8 +149,11 @@ describe('the command handler', () => {
     const { store, appends } = contended(dir, 1);
     const session: Session = { store, env: testEnvironment() };
     let decisions = 0;
-    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
-    const error = await handleCommand(session, decide, { retry: false }).then(
+    const error = await handleCommand(
+      session,
+      recording(() => decisions++, false),
+      null,
+    ).then(
       () => null,
       (thrown: unknown) => thrown,
     );
@@ -151,8 +169,11 @@ describe('the command handler', () => {
     let decisions = 0;
     const seen: [number, number][] = [];
     const stillHolds = (decidedOn: MemabraState, now: MemabraState) => (seen.push([decidedOn.lastSeq, now.lastSeq]), true);
-    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
-    const handled = await handleCommand(session, decide, { retry: { attempts: 1, stillHolds, rebases: 1 } });
+    const handled = await handleCommand(
+      session,
+      recording(() => decisions++, { attempts: 1, stillHolds, rebases: 1 }),
+      null,
+    );
     expect([decisions, appends(), handled.attempts]).toEqual([1, 2, 1]);
     expect(seen).toEqual([[1, 2]]);
     expect(handled.appended.firstSeq).toBe(3);
@@ -164,8 +185,11 @@ describe('the command handler', () => {
     const { store, appends } = contended(dir, 1);
     const session: Session = { store, env: testEnvironment() };
     let decisions = 0;
-    const decide = (state: MemabraState) => (decisions++, decideRecord({ trajectories: items }, state, decideContext(session.env)));
-    const handled = await handleCommand(session, decide, { retry: { attempts: 2, stillHolds: () => false, rebases: 50 } });
+    const handled = await handleCommand(
+      session,
+      recording(() => decisions++, { attempts: 2, stillHolds: () => false, rebases: 50 }),
+      null,
+    );
     expect([decisions, appends(), handled.attempts]).toEqual([2, 2, 2]);
   });
 
@@ -186,11 +210,11 @@ describe('the command handler', () => {
       },
     };
     const session: Session = { store, env: testEnvironment() };
-    const handled = await handleCommand(session, (state) => decideRecord({ trajectories: items }, state, decideContext(session.env)));
+    const handled = await handleCommand(session, recording(), null);
     const after = handled.stateAfter();
     expect(readsAfter).toBe(0);
     const replayed = await loadState(openJsonlStore(dir));
     expect([after.lastSeq, after.trajectories.count, after.active?.versionId]).toEqual([replayed.lastSeq, 2, replayed.active?.versionId]);
-    expect(seqOfId(after.trajectories.ids, handled.events[0]!.data.trajectory.id)).toBe(handled.appended.lastSeq);
+    expect(seqOfId(after.trajectories.ids, handled.decision[0]!.data.trajectory.id)).toBe(handled.appended.lastSeq);
   });
 });

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cycleWindow } from '../../../src/domain/cycleWindow.js';
-import { runCycle } from '../../../src/infra/app/cycle.js';
-import { initLog, recordTrajectories, rollbackTo } from '../../../src/infra/app/operations.js';
+import { handleCommand } from '../../../src/infra/app/commandHandler.js';
+import { commands } from '../../../src/infra/app/commands.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
 import type { Session } from '../../../src/infra/app/session.js';
 import type { EventStore } from '../../../src/infra/store/eventStore.js';
@@ -31,8 +31,8 @@ async function seeded() {
   const benchmark = join(dir, 'bench.json');
   writeFileSync(benchmark, JSON.stringify(smallSuite(150)));
   const other: Session = { store: openJsonlStore(dir), env: testEnvironment() };
-  await initLog(other);
-  await recordTrajectories(other, simulatedTrajectories(baselineVersion(), 0, 3000, 1));
+  await handleCommand(other, commands.init, {});
+  await handleCommand(other, commands.record, simulatedTrajectories(baselineVersion(), 0, 3000, 1));
   return { dir, benchmark, other };
 }
 
@@ -40,24 +40,31 @@ describe('a cycle appending to a busy log', () => {
   it('when only trajectories were recorded meanwhile, appends its decision after them: they stay new for the next cycle', async () => {
     const { dir, benchmark, other } = await seeded();
     const late = simulatedTrajectories(baselineVersion(), 3000, 50, 2);
-    const session: Session = { store: interrupted(openJsonlStore(dir), () => recordTrajectories(other, late)), env: testEnvironment() };
-    const { report, attempts } = await runCycle(session, { benchmark, minNewTrajectories: 1 });
+    const session: Session = { store: interrupted(openJsonlStore(dir), () => handleCommand(other, commands.record, late)), env: testEnvironment() };
+    const { report, attempts } = await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 1 });
     expect(attempts).toBe(1);
     expect(report).toMatchObject({ decision: 'promoted', newTrajectories: { count: 3000 } });
     const state = await loadState(openJsonlStore(dir));
     expect(state.trajectories.count).toBe(3050);
     expect(state.lastSeq).toBeGreaterThan(report.startedSeq);
-    const next = await runCycle({ store: openJsonlStore(dir), env: testEnvironment() }, { benchmark, minNewTrajectories: 1, dryRun: true });
+    const next = await handleCommand({ store: openJsonlStore(dir), env: testEnvironment() }, commands.cycle, {
+      benchmark,
+      minNewTrajectories: 1,
+      dryRun: true,
+    });
     expect(next.report.newTrajectories.count).toBe(50);
   });
 
   it('when the active router changed meanwhile, decides again on the new state', async () => {
     const { dir, benchmark, other } = await seeded();
-    const first = await runCycle(other, { benchmark, minNewTrajectories: 1 });
+    const first = await handleCommand(other, commands.cycle, { benchmark, minNewTrajectories: 1 });
     expect(first.report.decision).toBe('promoted');
-    await recordTrajectories(other, simulatedTrajectories(baselineVersion(), 3000, 200, 3));
-    const session: Session = { store: interrupted(openJsonlStore(dir), () => rollbackTo(other, 'v1', 'meanwhile')), env: testEnvironment() };
-    const { report, attempts } = await runCycle(session, { benchmark, minNewTrajectories: 1 });
+    await handleCommand(other, commands.record, simulatedTrajectories(baselineVersion(), 3000, 200, 3));
+    const session: Session = {
+      store: interrupted(openJsonlStore(dir), () => handleCommand(other, commands.rollback, { version: 'v1', reason: 'meanwhile' })),
+      env: testEnvironment(),
+    };
+    const { report, attempts } = await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 1 });
     expect(attempts).toBe(2);
     expect(report.baselineVersionId).toBe((await loadState(openJsonlStore(dir))).versions.values().next().value!.version.id);
   });
@@ -69,7 +76,7 @@ describe('what a cycle reads', () => {
     const store = openJsonlStore(dir);
     const asked: (number | undefined)[] = [];
     const session: Session = { store: { ...store, readBatches: (fromSeq) => (asked.push(fromSeq), store.readBatches(fromSeq)) }, env: testEnvironment() };
-    const { report } = await runCycle(session, { benchmark, minNewTrajectories: 1, dryRun: true });
+    const { report } = await handleCommand(session, commands.cycle, { benchmark, minNewTrajectories: 1, dryRun: true });
     const window = cycleWindow(await loadState(openJsonlStore(dir)));
     expect(window).toMatchObject({ fromSeq: 2, count: 3000 });
     expect(asked).toEqual([window.fromSeq]);
