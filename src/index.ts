@@ -10,7 +10,7 @@ import { handleCommand } from './infra/app/commandHandler.js';
 import { commands, type BenchmarkAnswer, type InitAnswer, type RecordResult, type RouteOptions } from './infra/app/commands.js';
 import { parseRouteRequests, parseTrajectories, validateRouteRequests, validateTrajectories } from './infra/app/parsedInput.js';
 import { loadState } from './infra/app/foldedState.js';
-import { settleSnapshots } from './infra/app/snapshotSchedule.js';
+import { settleSnapshots, writeSnapshotsInWorker } from './infra/app/snapshotSchedule.js';
 import type { Session } from './infra/app/session.js';
 import { evaluateVersion, type Evaluation } from './infra/app/evaluation.js';
 import type { CycleRequest } from './infra/app/cycleInputs.js';
@@ -99,7 +99,10 @@ export type Memabra = {
 
 export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra> {
   const env = options.environment ?? realEnvironment();
-  const session: Session = { store: await openStore(storeLocation(options.location), { now: env.now }), env };
+  const location = storeLocation(options.location);
+  const session: Session = { store: await openStore(location, { now: env.now }), env };
+  // An agent keeps working while a snapshot is written: a worker thread writes it.
+  writeSnapshotsInWorker(session.store, location);
   return {
     session,
     init: (init) => handleCommand(session, commands.init, init ?? {}),

@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 export function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
@@ -15,4 +17,27 @@ export async function latencies(count: number, call: (i: number) => unknown | Pr
     out.push(Number(process.hrtime.bigint() - start) / 1e3);
   }
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * The longest the event loop went without running a 1 ms timer while `work` ran: the longest pause a
+ * server doing that work would impose on its requests. Both perf_hooks' monitor and a timer probe
+ * (which also counts a pause still going on when `work` ends), in milliseconds.
+ */
+export async function longestPause(work: () => Promise<unknown>): Promise<{ maxPauseMs: number; seconds: number }> {
+  const monitor = monitorEventLoopDelay({ resolution: 1 });
+  monitor.enable();
+  const start = process.hrtime.bigint();
+  let last = performance.now();
+  let longest = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  await work();
+  longest = Math.max(longest, performance.now() - last);
+  clearInterval(probe);
+  monitor.disable();
+  return { maxPauseMs: Math.max(longest, monitor.max / 1e6), seconds: seconds(start) };
 }

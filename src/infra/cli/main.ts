@@ -157,7 +157,7 @@ function addServerCommands({ program, command, withLocation, globals }: Cli): vo
     .exitOverride()
     .action(async (options) => {
       const { serveStdio } = await import('../mcp/server.js');
-      await serveStdio(await openSession(globals(options)));
+      await serveStdio(await openSession(globals(options), { serving: true }));
     });
   command('serve', 'serve route, record, cycle, status, versions, reports and rollback as JSON over HTTP')
     .option('--host <H>', 'address to bind (default 127.0.0.1; any other than loopback needs a token)')

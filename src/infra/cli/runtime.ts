@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { realEnvironment } from '../app/clock.js';
 import type { Session } from '../app/session.js';
+import { writeSnapshotsInWorker } from '../app/snapshotSchedule.js';
 import { MemabraError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import { openStore, storeLocation } from '../store/openStore.js';
@@ -16,9 +17,15 @@ export function committedSeqs(): { firstSeq: number; lastSeq: number } | null {
   return committed;
 }
 
-export async function openSession(options: GlobalOptions): Promise<Session> {
+/**
+ * Opens the log a command works on. `serving`: the process keeps answering while a snapshot is written
+ * (`memabra serve`, `memabra mcp`), so a worker thread writes its snapshots; a one-shot command writes
+ * them in its own thread after its answer, and waits for them before it exits.
+ */
+export async function openSession(options: GlobalOptions, { serving = false }: { serving?: boolean } = {}): Promise<Session> {
   const env = realEnvironment();
-  const opened = await openStore(storeLocation(options.store || options.dir), { now: env.now });
+  const location = storeLocation(options.store || options.dir);
+  const opened = await openStore(location, { now: env.now });
   const store: EventStore = {
     ...opened,
     append: async (events, appendOptions) => {
@@ -27,6 +34,7 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
       return result;
     },
   };
+  if (serving) writeSnapshotsInWorker(store, location);
   openStores.push(store);
   return { store, env };
 }

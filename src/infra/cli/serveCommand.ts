@@ -24,7 +24,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
       `refusing to serve on ${host} without a token: anyone who can reach it could record and roll back; pass --token T or set $MEMABRA_TOKEN`,
     );
   }
-  const session = await openSession(flags);
+  const session = await openSession(flags, { serving: true });
   const app = await buildHttpServer(session, { token });
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -1,5 +1,6 @@
 import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Snapshot, SnapshotStore } from './eventStore.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 
@@ -7,8 +8,8 @@ const KEEP = 2;
 const NAME = /^state-(\d{12})\.snap$/;
 /** Snapshots of the earlier all-JSON layout: never read, removed when a new snapshot is written. */
 const OLD_LAYOUT = /^state-\d{12}\.json$/;
-/** A snapshot being written, by the process whose pid it names. */
-const TEMP = /^\.state-\d{12}\.snap\.(\d+)\.tmp$/;
+/** A snapshot being written, by the process whose pid it names (and the worker thread, when one writes it). */
+const TEMP = /^\.state-\d{12}\.snap\.(\d+)(?:-\d+)?\.tmp$/;
 
 export type SnapshotFileOptions = {
   /** Fault injection for the crash tests (as the log's): write half of a snapshot, say so on stderr, pause. */
@@ -104,7 +105,8 @@ export function snapshotFiles(directory: string, options: SnapshotFileOptions = 
       mkdirSync(folder, { recursive: true });
       removeStaleTemps(folder);
       const name = `state-${String(snapshot.cursor.seq).padStart(12, '0')}.snap`;
-      const temp = join(folder, `.${name}.${process.pid}.tmp`);
+      // A worker thread names itself too: two threads of one process may write the same seq.
+      const temp = join(folder, `.${name}.${process.pid}${threadId ? `-${threadId}` : ''}.tmp`);
       const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
       try {
         try {

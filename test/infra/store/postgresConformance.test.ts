@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
-import { settleSnapshots, SNAPSHOT_EVERY } from '../../../src/infra/app/snapshotSchedule.js';
+import { settleSnapshots, SNAPSHOT_EVERY, writeSnapshotsInWorker } from '../../../src/infra/app/snapshotSchedule.js';
+import { deserialiseState, type SerialisedState } from '../../../src/projections/stateCodec.js';
 import { storeConformance } from './storeConformance.js';
 
 /**
@@ -91,5 +92,30 @@ describe('PostgreSQL snapshots', () => {
     expect(await loadState(fresh)).toEqual(full);
     expect(await fresh.verify()).toMatchObject({ ok: false, error: expect.stringMatching(/^log line 5 is corrupt/) });
     await Promise.all([store.close(), fresh.close()]);
+  });
+
+  it('are written by a worker thread that opens the log at its URL, and load back to the fold of this thread', async () => {
+    const url = await freshDatabase();
+    const store = openPostgresStore(url);
+    for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
+      await store.append(
+        Array.from({ length: 1000 }, (_, i) => ({
+          id: `E${b}-${i}`,
+          type: 'CycleSkipped' as const,
+          data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 },
+        })),
+        { expectedLastSeq: 'any' },
+      );
+    }
+    const saves: number[] = [];
+    const counted = { ...store, snapshots: { load: () => store.snapshots!.load(), save: async () => void saves.push(1) } };
+    writeSnapshotsInWorker(counted, url, new URL('../../../dist/infra/app/snapshotWorker.js', import.meta.url));
+    const full = await loadState(counted);
+    await settleSnapshots(counted);
+    expect(saves).toEqual([]);
+    const snapshot = (await store.snapshots!.load())!;
+    expect(snapshot.cursor.seq).toBe(SNAPSHOT_EVERY);
+    expect(deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections })).toEqual(full);
+    await store.close();
   });
 });
