@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeSnapshot, encodeSnapshot } from '../../../src/infra/store/snapshotCodec.js';
 import type { Snapshot } from '../../../src/infra/store/eventStore.js';
@@ -38,5 +39,31 @@ describe('the snapshot codec', () => {
         expect(decodeSnapshot(bytes.subarray(0, at % bytes.length))).toBeNull();
       }),
     );
+  });
+
+  it('reads a snapshot written with the earlier sha256 checksum, and still refuses any changed byte of one', () => {
+    fc.assert(
+      fc.property(snapshotArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (snapshot, at, flip) => {
+        const rest = Buffer.concat([Buffer.from(`${JSON.stringify(snapshot.state)}\n`), ...snapshot.sections]);
+        const sections = snapshot.sections.map((section) => section.length);
+        const sha256 = createHash('sha256')
+          .update(JSON.stringify({ cursor: snapshot.cursor, sections }))
+          .update(rest)
+          .digest('hex');
+        const bytes = Buffer.concat([Buffer.from(`${JSON.stringify({ cursor: snapshot.cursor, sections, sha256 })}\n`), rest]);
+        expect(plain(decodeSnapshot(bytes)!)).toEqual(plain(snapshot));
+        const changed = Buffer.from(bytes);
+        changed[at % bytes.length]! ^= flip;
+        expect(decodeSnapshot(changed)).toBeNull();
+      }),
+    );
+  });
+
+  it('refuses a header with no checksum at all', () => {
+    const bytes = encodeSnapshot({ cursor: { seq: 1, offset: 10, hash: 'a'.repeat(64), at: null }, state: { format: 1 }, sections: [] });
+    const newline = bytes.indexOf(0x0a);
+    const { crc32: _crc, ...header } = JSON.parse(bytes.toString('utf8', 0, newline)) as Record<string, unknown>;
+    expect(decodeSnapshot(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes.subarray(newline + 1)]))).toBeNull();
+    expect(decodeSnapshot(bytes)).not.toBeNull();
   });
 });
