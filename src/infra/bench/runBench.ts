@@ -153,14 +153,23 @@ async function childMain(mode: string, dir: string): Promise<void> {
   } else if (mode === 'open' || mode === 'serve') {
     // 'open' as a one-shot command: the snapshot that open starts is written in the thread, after the
     // answer. 'serve' as a server: a worker thread writes it. Measured apart from the open.
-    const store = openJsonlStore(dir);
+    const { store, phases } = phaseTimed(openJsonlStore(dir));
     if (mode === 'serve') writeSnapshotsInWorker(store, dir);
     const state = await loadState(store);
     const openSeconds = seconds(start);
     const written = await longestPause(() => settleSnapshots(store));
     // The same probe over as long a wait with nothing to do: the pauses the machine itself imposes.
     const idle = await longestPause(() => new Promise((resolve) => setTimeout(resolve, written.seconds * 1000)));
-    detail = { events: state.lastSeq, openSeconds, snapshotWriteSeconds: written.seconds, maxPauseMs: written.maxPauseMs, idleMaxPauseMs: idle.maxPauseMs };
+    detail = {
+      events: state.lastSeq,
+      openSeconds,
+      // The open's phases: reading and checking the snapshot; reading, checking and decoding the tail's
+      // lines; the rest (rebuilding the state from the snapshot, folding the tail).
+      phases: { ...phases, restSeconds: openSeconds - phases.snapshotLoadSeconds - phases.tailReadSeconds },
+      snapshotWriteSeconds: written.seconds,
+      maxPauseMs: written.maxPauseMs,
+      idleMaxPauseMs: idle.maxPauseMs,
+    };
   } else if (mode === 'snapshot') {
     const store = openJsonlStore(dir);
     await loadState(store);
@@ -180,6 +189,39 @@ async function childMain(mode: string, dir: string): Promise<void> {
     };
   }
   process.stdout.write(`${JSON.stringify({ seconds: seconds(start), maxRssMiB: process.resourceUsage().maxRSS / 1024, detail })}\n`);
+}
+
+/** The store, with the time spent loading its snapshot and reading the log (each batch's `next`) added up. */
+function phaseTimed(store: EventStore): { store: EventStore; phases: { snapshotLoadSeconds: number; tailReadSeconds: number } } {
+  const phases = { snapshotLoadSeconds: 0, tailReadSeconds: 0 };
+  const snapshots = store.snapshots!;
+  const timed = async <T>(add: (s: number) => void, work: () => Promise<T>): Promise<T> => {
+    const begin = process.hrtime.bigint();
+    try {
+      return await work();
+    } finally {
+      add(seconds(begin));
+    }
+  };
+  const readFrom: EventStore['readFrom'] = async (cursor) => {
+    const reader = await timed(
+      (s) => (phases.tailReadSeconds += s),
+      () => store.readFrom(cursor),
+    );
+    const batches = reader.batches;
+    const next = () =>
+      timed(
+        (s) => (phases.tailReadSeconds += s),
+        () => batches.next(),
+      );
+    return { resumed: reader.resumed, batches: Object.assign(Object.create(batches) as typeof batches, { next }) };
+  };
+  const load = () =>
+    timed(
+      (s) => (phases.snapshotLoadSeconds += s),
+      () => snapshots.load(),
+    );
+  return { phases, store: { ...store, readFrom, snapshots: { load, save: (snapshot) => snapshots.save(snapshot) } } };
 }
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
@@ -263,8 +305,10 @@ async function benchOpen({ rows, figures }: Results, big: string, opened: string
   const snapshotFile = readdirSync(join(opened, 'snapshots')).find((name) => name.endsWith('.snap'))!;
   const rawReadStart = process.hrtime.bigint();
   readFileSync(join(opened, 'snapshots', snapshotFile));
-  const rawOpen = seconds(rawReadStart) + rawReadParse(join(opened, LOG_FILE), tailFrom);
-  figures.open = { ...open, rawSeconds: rawOpen };
+  const rawSnapshotSeconds = seconds(rawReadStart);
+  const rawTailSeconds = rawReadParse(join(opened, LOG_FILE), tailFrom);
+  const rawOpen = rawSnapshotSeconds + rawTailSeconds;
+  figures.open = { ...open, rawSeconds: rawOpen, rawSnapshotSeconds, rawTailSeconds };
   figures.serveSnapshot = serve;
   type Written = { openSeconds: number; snapshotWriteSeconds: number; maxPauseMs: number; idleMaxPauseMs: number };
   const { openSeconds, snapshotWriteSeconds, maxPauseMs } = open.detail as Written;
