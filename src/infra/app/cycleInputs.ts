@@ -4,6 +4,7 @@ import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
 import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import type { MemabraState } from '../../projections/state.js';
+import { describeZodIssues } from '../../domain/trajectoryInput.js';
 import { loadBenchmark } from '../data/bundledData.js';
 import { MemabraError } from '../errors.js';
 import { loadRegisteredBenchmark } from './benchmarks.js';
@@ -35,7 +36,7 @@ export type AskedCycle = Omit<CycleCommand, 'trajectories' | 'registered'>;
 export function askedCycle(request: CycleRequest): AskedCycle {
   const benchmark = request.benchmark === undefined ? undefined : typeof request.benchmark === 'string' ? loadBenchmark(request.benchmark) : request.benchmark;
   const policy = PromotionPolicySchema.safeParse({ ...DEFAULT_POLICY, ...request.policy });
-  if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${policy.error.issues[0]?.message}`);
+  if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${describeZodIssues(policy.error).join('; ')}`);
   const options: CycleOptions = {
     dryRun: request.dryRun ?? false,
     minNewTrajectories: request.minNewTrajectories ?? DEFAULT_MIN_NEW_TRAJECTORIES,

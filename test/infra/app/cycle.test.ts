@@ -83,3 +83,17 @@ describe('what a cycle reads', () => {
     expect(report.trainingSet).toMatchObject({ fromSeq: window.fromSeq });
   });
 });
+
+describe('a cycle asked with a bad promotion policy', () => {
+  it('is refused with one line naming every bad field, and appends nothing', async () => {
+    const { dir } = await seeded();
+    const session: Session = { store: openJsonlStore(dir), env: testEnvironment() };
+    const before = (await loadState(openJsonlStore(dir))).lastSeq;
+    const asked = handleCommand(session, commands.cycle, { policy: { confidenceLevel: 2, bootstrapResamples: 5 } });
+    await expect(asked).rejects.toMatchObject({ kind: 'usage' });
+    const message = await asked.catch((error: Error) => error.message);
+    expect(message).toMatch(/^bad promotion policy: field "confidenceLevel": .+; field "bootstrapResamples": .+$/);
+    expect(message).not.toContain('\n');
+    expect((await loadState(openJsonlStore(dir))).lastSeq).toBe(before);
+  });
+});
