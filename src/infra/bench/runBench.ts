@@ -39,6 +39,7 @@ import type { RouterVersion } from '../../events/model/routerVersion.js';
 import type { Trajectory } from '../../events/model/vocabulary.js';
 import type { EventStore, NewEvent } from '../store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
+import { measureAppendPhases } from './appendPhases.js';
 import { BENCH_BASELINE, benchId, benchTrajectories } from './benchLog.js';
 import { latencies, longestPause, percentile, seconds } from './measure.js';
 
@@ -440,7 +441,23 @@ async function benchAppend({ rows, figures }: Results, work: string): Promise<{ 
     target: '>= 0.5x',
     met: rawAppend / decided >= 0.5,
   });
+  rows.push(appendPhasesRow(figures, trajectories, rawAppend / batches));
   return { store, rawBatchSeconds: rawAppend / batches };
+}
+
+/** 4b. Where an append's time goes, per batch: the encoding steps beside JSON.stringify alone and the raw operation. */
+function appendPhasesRow(figures: Results['figures'], trajectories: readonly Trajectory[], rawBatchSeconds: number): Row {
+  const phases = measureAppendPhases(Array.from({ length: APPEND_BATCHES }, (_, b) => appendBatch(trajectories, b)));
+  figures.appendPhases = phases;
+  const ms = (value: number) => `${fmt(value, 2)} ms`;
+  return {
+    measure: `append phases, per batch of ${APPEND_BATCH_SIZE} events (CPU, in process)`,
+    memabra: `encode ${ms(phases.encodeMs)} (canonical JSON ${ms(phases.canonicalJsonMs)}, sha256 ${ms(phases.sha256Ms)}, CRC-32 ${ms(phases.crc32Ms)}); validating the data adds ${ms(phases.encodeValidatingMs - phases.encodeMs)}`,
+    raw: `JSON.stringify of the data alone ${ms(phases.stringifyMs)}; write + fdatasync ${ms(rawBatchSeconds * 1000)}`,
+    ratio: `${fmt((rawBatchSeconds * 1000) / phases.encodeMs)}x`,
+    target: '',
+    met: null,
+  };
 }
 
 /** The raw operation under the appends: the same bytes written to a file in the same sizes, each fdatasynced. */
