@@ -4,6 +4,7 @@ import { ROUTES } from '../../events/model/vocabulary.js';
 import type { Metrics } from '../../events/model/metrics.js';
 import { counted, formatPercent, formatReward, formatTable } from './output.js';
 import { evidenceName } from '../../domain/evaluation/evidenceName.js';
+import { notYetShown } from './notYetShown.js';
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 const trajectories = (n: number) => counted(n, 'trajectory', 'trajectories');
@@ -99,6 +100,8 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
         report.reasons.map((r) => [r.gate, r.passed ? 'pass' : 'FAIL', r.message]),
       ).replace(/^/gm, '  '),
     );
+    const hint = notYetShown(report);
+    if (hint) lines.push(`  ${hint}`);
   }
   const before = report.baselineMetrics;
   const after = report.challengerMetrics;
