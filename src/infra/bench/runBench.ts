@@ -40,6 +40,7 @@ import type { Trajectory } from '../../events/model/vocabulary.js';
 import type { EventStore, NewEvent } from '../store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
 import { measureAppendPhases } from './appendPhases.js';
+import { measureCliStatus } from './cliStatus.js';
 import { BENCH_BASELINE, benchId, benchTrajectories } from './benchLog.js';
 import { latencies, longestPause, percentile, seconds } from './measure.js';
 
@@ -240,6 +241,7 @@ async function main(): Promise<void> {
     await benchReplay(results, big);
     await benchOpen(results, big, join(work, 'open'));
     await benchCycle(results, big, join(work, 'tenth'));
+    benchStatus(results, big);
     rmSync(big, { recursive: true, force: true });
     const { store, rawBatchSeconds } = await benchAppend(results, work);
     // `memabra record` of 20,000 trajectories in one call, the whole process from outside, against the raw
@@ -256,6 +258,21 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   writeResults(results);
+}
+
+/** 3b. A one-shot `memabra status` on the big log against Node's start alone. */
+function benchStatus({ rows, figures }: Results, big: string): void {
+  say('status through the CLI...');
+  const status = measureCliStatus(big);
+  figures.cliStatus = status;
+  rows.push({
+    measure: `one-shot \`memabra status\` on the ${EVENTS}-event log (CLI, whole process, best of 3)`,
+    memabra: `${fmt(status.statusSeconds)} s`,
+    raw: `node -e 0: ${fmt(status.nodeStartSeconds)} s`,
+    ratio: `+${fmt(status.statusSeconds - status.nodeStartSeconds)} s`,
+    target: '<= node start + 0.1 s',
+    met: status.statusSeconds <= status.nodeStartSeconds + 0.1,
+  });
 }
 
 /** 1. The big log, and replay against raw read + JSON.parse. */

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { MemabraError } from '../errors.js';
-import { openPostgresStore } from './postgresEventStore.js';
 import type { EventStore } from './eventStore.js';
 import { openJsonlStore, type JsonlStoreOptions } from './jsonlEventStore.js';
 
@@ -14,7 +13,11 @@ export function storeLocation(explicit?: string): string {
 
 /** A directory holds a JSONL log; a postgres:// URL names a PostgreSQL log. */
 export async function openStore(location: string, options: JsonlStoreOptions = {}): Promise<EventStore> {
-  if (/^postgres(ql)?:\/\//.test(location)) return openPostgresStore(location, options);
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    // Loaded only for a PostgreSQL log: the driver is a tenth of a second of every one-shot command's start.
+    const { openPostgresStore } = await import('./postgresEventStore.js');
+    return openPostgresStore(location, options);
+  }
   // Any other URL is a mistake, not a directory to create (`mysql://x` would otherwise become ./mysql:/x/).
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
   if (scheme && scheme.toLowerCase() !== 'file') {
