@@ -12,7 +12,7 @@ import type { TrainingReport } from '../../projections/state.js';
 import { MemabraError } from '../errors.js';
 import { suiteToRegister } from './benchmarks.js';
 import { registration } from './commandHandler.js';
-import { askedCycle, cycleCommand, CYCLE_RETRY, type CycleRequest } from './cycleInputs.js';
+import { askedCycle, CYCLE_RETRY, gatheredCycle, type CycleRequest } from './cycleInputs.js';
 import { recordVouchedFor } from './parsedInput.js';
 
 /**
@@ -95,7 +95,7 @@ export type CycleAnswer = { events: StoredEvent[]; report: TrainingReport; attem
  */
 const cycle = registration({
   command: (request: CycleRequest) => askedCycle(request),
-  decide: async (asked, state, context, session) => decideCycle(await cycleCommand(session, asked, state), state, context),
+  decide: async (asked, state, context, session) => decideCycle(await gatheredCycle(session, asked, state), state, context),
   retry: CYCLE_RETRY,
   answer: ({ decision, appended, attempts, stateAfter }): CycleAnswer => ({
     events: [...appended.events],

@@ -65,7 +65,7 @@ async function* trajectoriesBetween(session: Session, fromSeq: number, lastSeq: 
  * The cycle's command for the state it is decided on: what was asked, the trajectories of its window up to
  * the state's last seq (a stream), and the suite the log registered, read back, when no suite was given.
  */
-export async function cycleCommand(session: Session, asked: AskedCycle, state: MemabraState): Promise<CycleCommand> {
+export async function gatheredCycle(session: Session, asked: AskedCycle, state: MemabraState): Promise<CycleCommand> {
   const registered = asked.benchmark === undefined && state.benchmark ? await loadRegisteredBenchmark(session, state.benchmark) : undefined;
   const window = cycleWindow(state, asked.options.window ?? CYCLE_WINDOW);
   return { ...asked, trajectories: trajectoriesBetween(session, window.fromSeq, state.lastSeq), ...(registered ? { registered } : {}) };
