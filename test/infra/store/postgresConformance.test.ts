@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/infra/store/postgresEventStore.js';
+import type { EventStore } from '../../../src/infra/store/eventStore.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
 import { settleSnapshots, SNAPSHOT_EVERY, writeSnapshotsInWorker } from '../../../src/infra/app/snapshotSchedule.js';
 import { deserialiseState, type SerialisedState } from '../../../src/projections/stateCodec.js';
@@ -65,20 +66,25 @@ describe('PostgreSQL store', () => {
   });
 });
 
+/** As many small events as a snapshot waits for, in batches of a thousand. */
+async function appendUpToASnapshot(store: EventStore): Promise<void> {
+  for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
+    await store.append(
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: `E${b}-${i}`,
+        type: 'CycleSkipped' as const,
+        data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 },
+      })),
+      { expectedLastSeq: 'any' },
+    );
+  }
+}
+
 describe('PostgreSQL snapshots', () => {
   it('are written after a long fold, and a new process loads them and folds only the tail', async () => {
     const url = await freshDatabase();
     const store = openPostgresStore(url);
-    for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
-      await store.append(
-        Array.from({ length: 1000 }, (_, i) => ({
-          id: `E${b}-${i}`,
-          type: 'CycleSkipped' as const,
-          data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 },
-        })),
-        { expectedLastSeq: 'any' },
-      );
-    }
+    await appendUpToASnapshot(store);
     const full = await loadState(store);
     await settleSnapshots(store);
     const client = new pg.Client({ connectionString: url });
@@ -97,16 +103,7 @@ describe('PostgreSQL snapshots', () => {
   it('are written by a worker thread that opens the log at its URL, and load back to the fold of this thread', async () => {
     const url = await freshDatabase();
     const store = openPostgresStore(url);
-    for (let b = 0; b < SNAPSHOT_EVERY / 1000; b++) {
-      await store.append(
-        Array.from({ length: 1000 }, (_, i) => ({
-          id: `E${b}-${i}`,
-          type: 'CycleSkipped' as const,
-          data: { cycleId: `c${b}-${i}`, newTrajectoryCount: i, minNewTrajectories: 5 },
-        })),
-        { expectedLastSeq: 'any' },
-      );
-    }
+    await appendUpToASnapshot(store);
     const saves: number[] = [];
     const counted = { ...store, snapshots: { load: () => store.snapshots!.load(), save: async () => void saves.push(1) } };
     writeSnapshotsInWorker(counted, url, new URL('../../../dist/infra/app/snapshotWorker.js', import.meta.url));
