@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { seconds } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../../../bin/memabra.js', import.meta.url));
+/** The command line's entry point, run as a user runs it. */
+export const CLI = fileURLToPath(new URL('../../../bin/memabra.js', import.meta.url));
 
 /** Best of `runs` wall times of a whole process, in seconds. */
 function bestOf(runs: number, command: readonly string[]): number {

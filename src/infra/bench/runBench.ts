@@ -40,7 +40,7 @@ import type { Trajectory } from '../../events/model/vocabulary.js';
 import type { EventStore, NewEvent } from '../store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../store/jsonlEventStore.js';
 import { measureAppendPhases } from './appendPhases.js';
-import { measureCliStatus } from './cliStatus.js';
+import { CLI, measureCliStatus } from './cliStatus.js';
 import { BENCH_BASELINE, benchId, benchTrajectories } from './benchLog.js';
 import { latencies, longestPause, percentile, seconds } from './measure.js';
 
@@ -92,8 +92,6 @@ function rawReadParse(file: string, from = 0): number {
   if (count === 0) throw new Error('nothing read');
   return seconds(start);
 }
-
-const CLI = fileURLToPath(new URL('../../../bin/memabra.js', import.meta.url));
 
 function cliRecord(work: string): { row: Row; figures: Record<string, unknown> } {
   const count = 20_000;

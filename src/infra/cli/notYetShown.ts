@@ -11,11 +11,12 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
  */
 export function notYetShown(report: TrainingReport): string | null {
   const gate = report.reasons.find((r) => r.gate === 'reward-delta');
-  const reward = report.comparison?.reward;
-  if (report.evidence.type !== 'held-out' || !gate || gate.passed || !reward || !report.paired) return null;
+  const { comparison, paired } = report;
+  if (report.evidence.type !== 'held-out' || !gate || gate.passed || !comparison || !paired) return null;
+  const { reward } = comparison;
   if (reward.meanDelta <= report.policy.minRewardDelta) return null;
-  const { wins, losses, ties } = report.paired;
-  const level = `${(report.comparison!.confidenceLevel * 100).toFixed(0)}%`;
+  const { wins, losses, ties } = paired;
+  const level = `${(comparison.confidenceLevel * 100).toFixed(0)}%`;
   return (
     `not yet shown: the estimated gain is ${signed(reward.meanDelta)}, but its ${level} interval (${signed(reward.lower)} to ${signed(reward.upper)}) ` +
     `is ${(reward.upper - reward.lower).toFixed(3)} wide: the routers choose differently on ${wins + losses} of ${wins + losses + ties} held-out trajectories, ` +
