@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POLICY_DEFAULTS } from './policyDefaults.js';
 
 /**
  * The promotion policy. The reward gate puts the burden of proof on the challenger: the lower confidence
@@ -13,31 +14,41 @@ import { z } from 'zod';
  * cycles by the direct category. An operator who sets an allowance gets exactly that allowance.
  */
 export const PromotionPolicySchema = z.strictObject({
-  minRewardDelta: z.number().min(-1).max(1).default(0).describe('the lower confidence bound of the paired reward gain must exceed this'),
+  minRewardDelta: z
+    .number()
+    .min(-1)
+    .max(1)
+    .default(POLICY_DEFAULTS.minRewardDelta)
+    .describe('the lower confidence bound of the paired reward gain must exceed this'),
   maxErrorRateIncrease: z
     .number()
     .min(0)
     .max(1)
     .nullable()
-    .default(null)
+    .default(POLICY_DEFAULTS.maxErrorRateIncrease)
     .describe('block when the error rate has confidently risen by more than this (a share, 0.02 = two points); null: not enforced'),
   maxLatencyIncreaseMs: z
     .number()
     .min(0)
     .nullable()
-    .default(null)
+    .default(POLICY_DEFAULTS.maxLatencyIncreaseMs)
     .describe('block when the mean latency has confidently risen by more than this many ms; null: not enforced'),
-  requiredTaskCount: z.number().int().min(1).default(100).describe('benchmark tasks (or held-out trajectories) the evidence needs'),
+  requiredTaskCount: z
+    .number()
+    .int()
+    .min(1)
+    .default(POLICY_DEFAULTS.requiredTaskCount)
+    .describe('benchmark tasks (or held-out trajectories) the evidence needs'),
   maxCategoryRegression: z
     .number()
     .min(0)
     .max(1)
     .nullable()
-    .default(null)
+    .default(POLICY_DEFAULTS.maxCategoryRegression)
     .describe("block when a category's mean reward has confidently fallen by more than this; null: not enforced"),
-  confidenceLevel: z.number().gt(0).lt(1).default(0.95).describe('confidence level of every interval'),
-  bootstrapResamples: z.number().int().min(100).max(100_000).default(2000).describe('resamples of the paired bootstrap'),
-  seed: z.number().int().default(7).describe('seed of the paired bootstrap, so a report can be recomputed exactly'),
+  confidenceLevel: z.number().gt(0).lt(1).default(POLICY_DEFAULTS.confidenceLevel).describe('confidence level of every interval'),
+  bootstrapResamples: z.number().int().min(100).max(100_000).default(POLICY_DEFAULTS.bootstrapResamples).describe('resamples of the paired bootstrap'),
+  seed: z.number().int().default(POLICY_DEFAULTS.seed).describe('seed of the paired bootstrap, so a report can be recomputed exactly'),
 });
 export type PromotionPolicy = z.infer<typeof PromotionPolicySchema>;
 export const DEFAULT_POLICY: PromotionPolicy = PromotionPolicySchema.parse({});

@@ -1,17 +1,21 @@
 import { packageVersion } from '../packageInfo.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeSystemError, MemabraError } from '../errors.js';
-import { historyCommand, initCommand, recordCommand, rollbackCommand, statusCommand, verifyCommand, versionsCommand } from './basicCommands.js';
 import { outputFailure, printDiagnostic } from './output.js';
-import { evaluateCommand, routeCommand } from './routingCommands.js';
-import { cycleCommand, reportsCommand } from './cycleCommands.js';
-import { demoCommand } from './demoCommand.js';
-import { casesListCommand, casesLookupCommand, casesRebuildCommand } from './casesCommands.js';
-import { settleSnapshots } from '../app/snapshotSchedule.js';
 import { closeSessions, committedSeqs, openSession } from './runtime.js';
-import { reportCommand } from './reportCommand.js';
 import { POLICY_FLAGS, policyFlagHelp, policyFlagParser } from './policyFlags.js';
-import { benchmarkBuildCommand, benchmarkUseCommand } from './benchmarkCommands.js';
+
+/**
+ * Each command's module, imported when its command runs, not with the program: `--version`, `--help` and
+ * a usage error load commander and this table only, and a command loads what it uses (`status` no
+ * training, no HTTP or MCP stack). Measured in docs/performance.md, "One-shot status".
+ */
+const basicCommands = () => import('./basicCommands.js');
+const queryCommands = () => import('./queryCommands.js');
+const routingCommands = () => import('./routingCommands.js');
+const cycleCommands = () => import('./cycleCommands.js');
+const benchmarkCommands = () => import('./benchmarkCommands.js');
+const casesCommands = () => import('./casesCommands.js');
 
 function numberIn(min: number, max: number, integer = false) {
   return (text: string): number => {
@@ -78,12 +82,12 @@ function addLogCommands({ command, globals }: Cli): void {
       new Option('--runner-up-share <SHARE>', 'share of exploration spent on the runner-up route, the rest uniform (default 0.5)').argParser(numberIn(0, 1)),
     )
     .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
-    .action((options) => initCommand(globals(options)));
+    .action(async (options) => (await basicCommands()).initCommand(globals(options)));
   command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing')
     .argument('[file]', 'input file, or - for stdin')
-    .action((file, options) => recordCommand(file, globals(options)));
-  command('status', 'active version, counts, latest report').action((options) => statusCommand(globals(options)));
-  command('versions', 'every router version with lineage and metrics').action((options) => versionsCommand(globals(options)));
+    .action(async (file, options) => (await basicCommands()).recordCommand(file, globals(options)));
+  command('status', 'active version, counts, latest report').action(async (options) => (await queryCommands()).statusCommand(globals(options)));
+  command('versions', 'every router version with lineage and metrics').action(async (options) => (await queryCommands()).versionsCommand(globals(options)));
   command('history', 'the audit trail; with --as-of, the state as it was then')
     .option('--as-of <SEQ|TIME>', 'a seq number or an ISO time')
     .addOption(new Option('--limit <N>', 'only the last N events (of those --type keeps)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
@@ -91,14 +95,14 @@ function addLogCommands({ command, globals }: Cli): void {
       ...previous,
       value,
     ])
-    .action((options) => historyCommand(globals(options)));
+    .action(async (options) => (await queryCommands()).historyCommand(globals(options)));
   command('verify', 'check the whole log: schemas, sequence, hash chain')
     .option('--repair', 'drop the remains of an unfinished append first')
-    .action((options) => verifyCommand(globals(options)));
+    .action(async (options) => (await queryCommands()).verifyCommand(globals(options)));
   command('rollback', 'make an earlier router version active')
     .argument('<version>', 'version label (v2), id, or id prefix')
     .option('--reason <TEXT>', 'why, for the audit trail')
-    .action((version, options) => rollbackCommand(version, globals(options)));
+    .action(async (version, options) => (await basicCommands()).rollbackCommand(version, globals(options)));
 }
 
 function addRoutingCommands({ command, globals }: Cli): void {
@@ -109,11 +113,11 @@ function addRoutingCommands({ command, globals }: Cli): void {
       'after',
       "\nEach answer: decisionId (absent with --no-log), route and selected (the decision), routerVersionId, propensity (the probability of that route,\nexploration included), and scores: each route's score under the active router, higher is better. Scores rank\nthe routes within one answer and are not probabilities; the baseline's composite is 2 when its rule fires\n(a memory and a tool both retrieved at least 0.45). See docs/integrations.md.",
     )
-    .action((file, options) => routeCommand(file, globals(options)));
+    .action(async (file, options) => (await routingCommands()).routeCommand(file, globals(options)));
   command('evaluate', 'score a router version on a benchmark suite (greedy, no exploration)')
     .option('--benchmark <FILE>', 'benchmark suite JSON (default: the bundled CLINC150 suite)')
     .option('--version <ID>', 'version label, id or id prefix (default: the active one)')
-    .action((options) => evaluateCommand(globals(options)));
+    .action(async (options) => (await routingCommands()).evaluateCommand(globals(options)));
 }
 
 function addCycleCommands({ command, globals }: Cli): void {
@@ -127,10 +131,10 @@ function addCycleCommands({ command, globals }: Cli): void {
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
     .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)");
   for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, policyFlagHelp(flag)).argParser(policyFlagParser(flag)));
-  cycle.action((options) => cycleCommand(globals(options)));
+  cycle.action(async (options) => (await cycleCommands()).cycleCommand(globals(options)));
   command('reports', 'the training reports, or one')
     .argument('[id]', 'cycle id or prefix')
-    .action((id, options) => reportsCommand(id, globals(options)));
+    .action(async (id, options) => (await cycleCommands()).reportsCommand(id, globals(options)));
   command('demo', 'on a fresh directory: seed trajectories from CLINC150 through route and record, run cycles, show the report')
     .addOption(new Option('--limit <N>', 'seed only N of the train requests (the first N in arrival order)').argParser(numberIn(1, 1_000_000, true)).hideHelp())
     .addOption(new Option('--seed <N>', 'seed of the exploration and of the simulated outcomes (default 1)').argParser(numberIn(0, 2 ** 31, true)))
@@ -140,7 +144,7 @@ function addCycleCommands({ command, globals }: Cli): void {
         'play the agent loop: split the requests into N rounds, each followed by a real cycle (default 1: a dry run, then one cycle)',
       ).argParser(numberIn(1, 1000, true)),
     )
-    .action((options) => demoCommand(globals(options)));
+    .action(async (options) => (await import('./demoCommand.js')).demoCommand(globals(options)));
   command('report', 'write a self-contained HTML page: reward per version, metrics per category, the timeline')
     .requiredOption('--html <FILE>', 'the page to write')
     .addOption(
@@ -148,7 +152,7 @@ function addCycleCommands({ command, globals }: Cli): void {
         numberIn(1, 1_000_000, true),
       ),
     )
-    .action((options) => reportCommand(globals(options)));
+    .action(async (options) => (await import('./reportCommand.js')).reportCommand(globals(options)));
 }
 
 function addServerCommands({ program, command, withLocation, globals }: Cli): void {
@@ -181,13 +185,13 @@ function addBenchmarkCommands({ program, withLocation, globals }: Cli): void {
     .option('--out <FILE>', 'write the suite here instead of standard output')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
-    .action((file: string | undefined, options) => benchmarkBuildCommand(file, globals(options)));
+    .action(async (file: string | undefined, options) => (await benchmarkCommands()).benchmarkBuildCommand(file, globals(options)));
   withLocation(benchmark.command('use'))
     .description("register a suite as this log's gate: later cycles judge challengers on it")
     .argument('<file>', 'the suite (JSON)')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
-    .action((file: string, options) => benchmarkUseCommand(file, globals(options)));
+    .action(async (file: string, options) => (await benchmarkCommands()).benchmarkUseCommand(file, globals(options)));
 }
 
 function addCasesCommands({ program, withLocation, globals }: Cli): void {
@@ -197,18 +201,18 @@ function addCasesCommands({ program, withLocation, globals }: Cli): void {
     .argument('<text...>', 'the request')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
-    .action((text: string[], options) => casesLookupCommand(text.join(' '), globals(options)));
+    .action(async (text: string[], options) => (await casesCommands()).casesLookupCommand(text.join(' '), globals(options)));
   withLocation(cases.command('list'))
     .description('every case, oldest first: its route, reward, latency, trajectory and normalised request')
     .addOption(new Option('--limit <N>', 'only the last N cases').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)))
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
-    .action((options) => casesListCommand(globals(options)));
+    .action(async (options) => (await casesCommands()).casesListCommand(globals(options)));
   withLocation(cases.command('rebuild'))
     .description('replay the whole log into a fresh case index and check it against the incremental one')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
-    .action((options) => casesRebuildCommand(globals(options)));
+    .action(async (options) => (await casesCommands()).casesRebuildCommand(globals(options)));
 }
 
 /**
@@ -256,7 +260,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 1;
   } finally {
     // After the answer is out: a snapshot started by this command is written before the store closes.
-    await settleSnapshots();
     await closeSessions();
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_POLICY, type PolicyOverrides, type PromotionPolicy } from '../../events/model/promotionPolicy.js';
+import { POLICY_DEFAULTS } from '../../events/model/policyDefaults.js';
+import type { PolicyOverrides, PromotionPolicy } from '../../events/model/promotionPolicy.js';
 
 type PolicyFlag = {
   readonly key: keyof PromotionPolicy;
@@ -74,7 +75,7 @@ export const POLICY_FLAGS: readonly PolicyFlag[] = [
 
 /** The flag's help with the policy's own default, so the two cannot drift apart. */
 export function policyFlagHelp(flag: PolicyFlag): string {
-  const value = DEFAULT_POLICY[flag.key];
+  const value = POLICY_DEFAULTS[flag.key];
   return `${flag.help} (default ${value === null ? 'off' : String(value)}${flag.why ? `: ${flag.why}` : ''})`;
 }
 

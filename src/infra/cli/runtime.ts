@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { realEnvironment } from '../app/clock.js';
 import type { Session } from '../app/session.js';
-import { writeSnapshotsInWorker } from '../app/snapshotSchedule.js';
 import { MemabraError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
-import { openStore, storeLocation } from '../store/openStore.js';
 
 export type GlobalOptions = { dir?: string; store?: string };
 
@@ -23,6 +20,9 @@ export function committedSeqs(): { firstSeq: number; lastSeq: number } | null {
  * them in its own thread after its answer, and waits for them before it exits.
  */
 export async function openSession(options: GlobalOptions, { serving = false }: { serving?: boolean } = {}): Promise<Session> {
+  // The stores (and zod's event schemas under them) load with the first session, not with the CLI: a
+  // command that opens no log (`--help`, a usage error, `benchmark build`) never pays for them.
+  const [{ realEnvironment }, { openStore, storeLocation }] = await Promise.all([import('../app/clock.js'), import('../store/openStore.js')]);
   const env = realEnvironment();
   const location = storeLocation(options.store || options.dir);
   const opened = await openStore(location, { now: env.now });
@@ -34,13 +34,19 @@ export async function openSession(options: GlobalOptions, { serving = false }: {
       return result;
     },
   };
-  if (serving) writeSnapshotsInWorker(store, location);
+  if (serving) (await import('../app/snapshotSchedule.js')).writeSnapshotsInWorker(store, location);
   openStores.push(store);
   return { store, env };
 }
 
-/** Closes what the command opened (a PostgreSQL pool would otherwise keep the process alive). */
+/**
+ * Closes what the command opened (a PostgreSQL pool would otherwise keep the process alive), after the
+ * snapshots its reads started are written. A command that opened no log scheduled no snapshot.
+ */
 export async function closeSessions(): Promise<void> {
+  if (openStores.length === 0) return;
+  const { settleSnapshots } = await import('../app/snapshotSchedule.js');
+  await settleSnapshots();
   await Promise.allSettled(openStores.splice(0).map((store) => store.close()));
 }
 
