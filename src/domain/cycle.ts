@@ -218,7 +218,7 @@ function startCycle(inputs: CycleInputs): Decided<{ started: EventOf<'CycleStart
       baselineVersionId: baseline.id,
       evidence: evidenceRef(evidence),
       policy: options.policy,
-      options: { dryRun: options.dryRun, minNewTrajectories: options.minNewTrajectories, seed: options.seed },
+      options: { dryRun: options.dryRun, minNewTrajectories: options.minNewTrajectories, seed: options.seed, window },
       newTrajectories,
     },
   };

@@ -161,6 +161,11 @@ export const eventDataSchemas = {
       dryRun: z.boolean(),
       minNewTrajectories: z.number().int().min(0),
       seed: z.number().int(),
+      /**
+       * The most trajectories the cycle read, the latest ones (`cycle --window N`). Absent in cycles recorded
+       * before it was: those read the latest 20,000 (or, before there was a window, the whole log).
+       */
+      window: z.number().int().min(1).optional(),
     }),
     /** The unseen trajectories this cycle consumes (they are seen once it ends, whatever the end). */
     newTrajectories: SeqRangeSchema,

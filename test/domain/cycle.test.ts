@@ -348,6 +348,7 @@ describe('decideCycle: its window, the latest trajectories', () => {
     for (const { seq, trajectory } of inWindow) alone.add(trajectory, seq);
     const expected = alone.build();
     expect(trainedOn).toEqual(expected.samples);
+    expect(find(events, 'CycleStarted').data.options.window).toBe(2000);
     const trained = find(events, 'ChallengerTrained').data;
     expect(trained.trainingSet).toEqual({ fromSeq: window.fromSeq, toSeq: past.state.lastSeq, count: expected.used });
     const heldOut = inWindow.filter(({ trajectory }) => isHeldOut(DEFAULT_HELD_OUT_RULE, trajectory));

@@ -152,6 +152,10 @@ describe('memabra serve', () => {
       status: 400,
       body: { error: expect.stringMatching(/^field "policy.minRewardDelta": /) },
     });
+    expect(await call(server.url, 'POST', '/v1/cycle', { window: 0 })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^field "window": /) },
+    });
     // A client names suites only where the operator put them, and learns nothing of other files.
     expect(await call(server.url, 'POST', '/v1/cycle', { benchmark: '/etc/passwd' })).toMatchObject({
       status: 400,
@@ -356,7 +360,10 @@ describe('memabra serve', () => {
     expect(schemas.DecisionInput!.properties.route!.enum).toEqual([...ROUTES]);
     expect(schemas.TrajectoryInput!.required.sort()).toEqual(['candidates', 'decision', 'outcome', 'task']);
     expect(JSON.stringify(doc.body.paths['/v1/record']!.post!.requestBody)).toContain('#/components/schemas/TrajectoryInput');
-    const cycleBody = doc.body.paths['/v1/cycle']!.post!.requestBody!.content['application/json']!.schema as { properties: { policy: { properties: object } } };
+    const cycleBody = doc.body.paths['/v1/cycle']!.post!.requestBody!.content['application/json']!.schema as {
+      properties: { policy: { properties: object }; window: { type: string; minimum: number } };
+    };
     expect(Object.keys(cycleBody.properties.policy.properties).sort()).toEqual(Object.keys(DEFAULT_POLICY).sort());
+    expect(cycleBody.properties.window).toMatchObject({ type: 'integer', minimum: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CycleCommand, CycleOptions, Learner, LoggedTrajectory } from '../../domain/cycle.js';
 import { CYCLE_WINDOW, cycleWindow } from '../../domain/cycleWindow.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
@@ -24,10 +25,15 @@ export type CycleRequest = {
   policy?: PolicyOverrides;
   seed?: number;
   explorationRate?: number;
+  /** The most trajectories the cycle reads, train and judge on, the latest ones; default CYCLE_WINDOW (20,000). */
+  window?: number;
   learner?: Learner;
 };
 
 export const DEFAULT_MIN_NEW_TRAJECTORIES = 100;
+
+/** A window is a whole number of trajectories, at least one (a library caller's value is checked here, as the edges' are). */
+const WindowSchema = z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
 
 /** A cycle as asked, once per call: its options, the suite it was given, its learner; the log's inputs come per decision. */
 export type AskedCycle = Omit<CycleCommand, 'trajectories' | 'registered'>;
@@ -36,7 +42,12 @@ export type AskedCycle = Omit<CycleCommand, 'trajectories' | 'registered'>;
 export function askedCycle(request: CycleRequest): AskedCycle {
   const benchmark = request.benchmark === undefined ? undefined : typeof request.benchmark === 'string' ? loadBenchmark(request.benchmark) : request.benchmark;
   const policy = PromotionPolicySchema.safeParse({ ...DEFAULT_POLICY, ...request.policy });
-  if (!policy.success) throw new MemabraError('usage', `bad promotion policy: ${describeZodIssues(policy.error).join('; ')}`);
+  const window = WindowSchema.safeParse(request.window ?? CYCLE_WINDOW);
+  const problems = [
+    ...(policy.success ? [] : [`bad promotion policy: ${describeZodIssues(policy.error).join('; ')}`]),
+    ...(window.success ? [] : [`bad window: ${window.error.issues.map((i) => i.message).join('; ')}`]),
+  ];
+  if (!policy.success || !window.success) throw new MemabraError('usage', problems.join('; '));
   const options: CycleOptions = {
     dryRun: request.dryRun ?? false,
     minNewTrajectories: request.minNewTrajectories ?? DEFAULT_MIN_NEW_TRAJECTORIES,
@@ -46,6 +57,7 @@ export function askedCycle(request: CycleRequest): AskedCycle {
     features: DEFAULT_FEATURES,
     training: DEFAULT_TRAINING,
     ...(request.explorationRate === undefined ? {} : { explorationRate: request.explorationRate }),
+    window: window.data,
   };
   return { ...(benchmark ? { benchmark } : {}), options, ...(request.learner ? { learner: request.learner } : {}) };
 }

@@ -16,6 +16,7 @@ export type CycleFlags = GlobalOptions &
     dryRun?: boolean;
     baselineVersion?: string;
     benchmark?: string;
+    window?: number;
   } & Record<string, unknown>;
 
 export async function cycleCommand(flags: CycleFlags): Promise<void> {
@@ -26,6 +27,7 @@ export async function cycleCommand(flags: CycleFlags): Promise<void> {
     ...(flags.minNewTrajectories === undefined ? {} : { minNewTrajectories: flags.minNewTrajectories }),
     ...(flags.baselineVersion === undefined ? {} : { baselineVersion: flags.baselineVersion }),
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
+    ...(flags.window === undefined ? {} : { window: flags.window }),
     policy,
   });
   if (flags.json) return printJson(report);

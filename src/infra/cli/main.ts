@@ -129,7 +129,10 @@ function addCycleCommands({ command, globals }: Cli): void {
     )
     .option('--dry-run', 'compute and report everything, promote nothing')
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
-    .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)");
+    .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)")
+    .addOption(
+      new Option('--window <N>', 'read, train and judge on the latest N trajectories (default 20000)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)),
+    );
   for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, policyFlagHelp(flag)).argParser(policyFlagParser(flag)));
   cycle.action(async (options) => (await cycleCommands()).cycleCommand(globals(options)));
   command('reports', 'the training reports, or one')

@@ -58,6 +58,7 @@ export const CycleBodySchema = z.strictObject({
       "a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log's own held-out traffic",
     ),
   policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
+  window: z.number().int().min(1).optional().describe('read, train and judge on the latest N trajectories (default 20000)'),
 });
 
 export const RollbackBodySchema = z.strictObject({

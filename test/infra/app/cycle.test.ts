@@ -5,7 +5,9 @@ import { cycleWindow } from '../../../src/domain/cycleWindow.js';
 import { handleCommand } from '../../../src/infra/app/commandHandler.js';
 import { commands } from '../../../src/infra/app/commands.js';
 import { loadState } from '../../../src/infra/app/foldedState.js';
+import { allEvents } from '../../../src/infra/app/logEvents.js';
 import type { Session } from '../../../src/infra/app/session.js';
+import type { StoredEvent } from '../../../src/events/catalogue.js';
 import type { EventStore } from '../../../src/infra/store/eventStore.js';
 import { openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
 import { tempDir, testEnvironment } from '../../support/fixtures.js';
@@ -81,6 +83,40 @@ describe('what a cycle reads', () => {
     expect(window).toMatchObject({ fromSeq: 2, count: 3000 });
     expect(asked).toEqual([window.fromSeq]);
     expect(report.trainingSet).toMatchObject({ fromSeq: window.fromSeq });
+  });
+
+  it('asked for a window of 1,000, reads, trains and judges on the latest 1,000 alone and records the window it read', async () => {
+    const { dir } = await seeded();
+    const store = openJsonlStore(dir);
+    const asked: (number | undefined)[] = [];
+    const session: Session = { store: { ...store, readBatches: (fromSeq) => (asked.push(fromSeq), store.readBatches(fromSeq)) }, env: testEnvironment() };
+    const window = cycleWindow(await loadState(openJsonlStore(dir)), 1000);
+    const { report } = await handleCommand(session, commands.cycle, { window: 1000, minNewTrajectories: 1, dryRun: true });
+    expect(window).toMatchObject({ fromSeq: 2002, count: 1000 });
+    expect(asked).toEqual([window.fromSeq]);
+    // Judged on the log's own held-out share: what trained and what judged are the window's 1,000, split.
+    expect(report.evidence.type).toBe('held-out');
+    expect(report.trainingSet).toMatchObject({ fromSeq: window.fromSeq, toSeq: window.toSeq });
+    expect(report.trainingSet!.count + report.heldOut!.count).toBe(1000);
+    const events: StoredEvent[] = [];
+    for await (const event of allEvents(openJsonlStore(dir))) events.push(event);
+    expect(events.find((e) => e.type === 'CycleStarted')?.data).toMatchObject({ options: { window: 1000 } });
+  });
+});
+
+describe('a cycle asked with a bad window', () => {
+  it('together with a bad policy field, is refused with one line naming both, and appends nothing', async () => {
+    const { dir } = await seeded();
+    const session: Session = { store: openJsonlStore(dir), env: testEnvironment() };
+    const before = (await loadState(openJsonlStore(dir))).lastSeq;
+    for (const window of [0, 2.5, Number.NaN]) {
+      const asked = handleCommand(session, commands.cycle, { window, policy: { confidenceLevel: 2 } });
+      await expect(asked).rejects.toMatchObject({ kind: 'usage' });
+      const message = await asked.catch((error: Error) => error.message);
+      expect(message).toMatch(/^bad promotion policy: field "confidenceLevel": .+; bad window: must be .+$/);
+      expect(message).not.toContain('\n');
+    }
+    expect((await loadState(openJsonlStore(dir))).lastSeq).toBe(before);
   });
 });
 

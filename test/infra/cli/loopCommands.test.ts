@@ -150,6 +150,7 @@ describe('the learning loop through the CLI', () => {
     writeFileSync(bad, JSON.stringify({ name: 'x', version: 1, tasks: [{ id: 't', input: 'hi', category: 'web' }] }));
     for (const [args, message] of [
       [['cycle', '--min-reward-delta', 'lots'], /--min-reward-delta.*expected a number/],
+      [['cycle', '--window', '0'], /--window.*0/],
       [['cycle', '--benchmark', bad], /^memabra: benchmark .*bad.json: field "tasks.0.category"/],
       [['evaluate', '--benchmark', join(dir, 'nope.json')], /^memabra: cannot read benchmark .*nope.json: no such file/],
       [['route', '-'], /^memabra: no request given: the input is empty/],
