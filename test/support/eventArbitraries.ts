@@ -156,11 +156,13 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       dryRun: fc.boolean(),
       minNewTrajectories: fc.nat(100),
       seed: fc.integer(),
+      // Absent in cycles recorded before it was; else any size a cycle accepts.
+      window: fc.option(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { nil: undefined }),
       newTrajectories: rangeArb,
     })
-    .map(({ dryRun, minNewTrajectories, seed, ...rest }) => ({
+    .map(({ dryRun, minNewTrajectories, seed, window, ...rest }) => ({
       type: 'CycleStarted' as const,
-      data: { ...rest, policy: DEFAULT_POLICY, options: { dryRun, minNewTrajectories, seed } },
+      data: { ...rest, policy: DEFAULT_POLICY, options: { dryRun, minNewTrajectories, seed, ...(window === undefined ? {} : { window }) } },
     })),
   fc
     .record(
