@@ -1,0 +1,85 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { lineHash } from '../store/hashChain.js';
+import { decodeLine } from '../store/lineCodec.js';
+import { checkSeal } from '../store/lineSeal.js';
+import { scanLog } from '../store/logScanner.js';
+import { seconds } from './measure.js';
+
+/**
+ * Where a replay's reading of the log goes, step by step: one pass over the whole file per step, each
+ * adding one step to reading the lines, so that a step's cost is its pass less the read. The steps are
+ * the ones the store's scan takes per line (logScanner.ts, lineChecker.ts, lineCodec.ts), in seconds.
+ */
+export type ScanPhases = {
+  /** Reading the file in 4 MB chunks and cutting it into lines (the scan's own framing of bytes). */
+  readonly readSeconds: number;
+  /** The CRC-32 seal of every line. */
+  readonly sealSeconds: number;
+  /** Decoding each line as UTF-8 and JSON.parse. */
+  readonly parseSeconds: number;
+  /** The envelope's fields looked at on a sealed current line, beyond seal and parse (decodeLine less both). */
+  readonly envelopeSeconds: number;
+  /** sha256 of every line, for the hash chain. */
+  readonly sha256Seconds: number;
+  /**
+   * What the scan does beyond the above: the seq, prev, time and append-framing checks, and each
+   * event's copy without its envelope fields (the whole scan less the passes above).
+   */
+  readonly checksSeconds: number;
+  /** The whole scan as a replay runs it, every event collected. */
+  readonly scanSeconds: number;
+  readonly lines: number;
+};
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Every line of the file (without its newline) to `step`, read as the scan reads it; the pass's seconds. */
+function pass(file: string, step: (line: Buffer) => void): number {
+  const start = process.hrtime.bigint();
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let carry: Buffer = Buffer.alloc(0);
+  for (let position = 0; ;) {
+    const read = readSync(fd, buffer, 0, CHUNK_BYTES, position);
+    if (read === 0) break;
+    position += read;
+    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+    let from = 0;
+    for (let nl = data.indexOf(0x0a, from); nl !== -1; nl = data.indexOf(0x0a, from)) {
+      step(data.subarray(from, nl));
+      from = nl + 1;
+    }
+    carry = Buffer.from(data.subarray(from));
+  }
+  closeSync(fd);
+  return seconds(start);
+}
+
+/** The scan's steps over `file`, each pass once, in the order a first-time reader warms them up. */
+export function measureScanPhases(file: string): ScanPhases {
+  let lines = 0;
+  let bad = 0;
+  let sink = 0; // each step's result is used, so that none is optimised away
+  const read = pass(file, () => lines++);
+  const seal = pass(file, (line) => (bad += checkSeal(line) ? 0 : 1));
+  const parse = pass(file, (line) => (sink += JSON.parse(line.toString('utf8')) ? 1 : 0));
+  const decode = pass(file, (line) => (bad += decodeLine(line, 'sealed').ok ? 0 : 1));
+  const sha256 = pass(file, (line) => (sink += lineHash(line).length));
+  const scanStart = process.hrtime.bigint();
+  const fd = openSync(file, 'r');
+  const scan = scanLog(fd, fstatSync(fd).size);
+  for (let step = scan.next(); !step.done; step = scan.next()) sink += step.value.length;
+  closeSync(fd);
+  const scanSeconds = seconds(scanStart);
+  if (bad > 0 || sink < lines) throw new Error(`${bad} lines of a log that checks failed a step`);
+  return {
+    readSeconds: read,
+    sealSeconds: seal - read,
+    parseSeconds: parse - read,
+    envelopeSeconds: decode - seal - parse + read,
+    sha256Seconds: sha256 - read,
+    checksSeconds: scanSeconds - (decode - read) - (sha256 - read) - read,
+    scanSeconds,
+    lines,
+  };
+}
