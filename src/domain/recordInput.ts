@@ -11,6 +11,7 @@ import {
   type Candidate,
   type CheckedRouteRequest,
   type RecordInput,
+  type RouteAnswer,
 } from '../events/model/vocabulary.js';
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -34,19 +35,27 @@ const CandidatesSchema = z.array(CandidateSchema);
 export const checkRecordItem: ItemCheck<RecordInput> = (value) => {
   if (isJsonObject(value) && 'decisionId' in value && !('task' in value)) return checkOutcomeReport(value);
   const parsed = TrajectoryInputSchema.safeParse(value);
-  const problems = parsed.success ? [] : describeZodIssues(parsed.error);
+  if (parsed.success) {
+    // The candidates and decision the schema just parsed: parsing them apart again, as below, gives the same.
+    const problems = ruleProblems(parsed.data.candidates, parsed.data.decision);
+    return problems.length ? { ok: false, problems } : { ok: true, value: parsed.data };
+  }
+  const problems = describeZodIssues(parsed.error);
   if (isJsonObject(value)) {
     const candidates = CandidatesSchema.safeParse(value.candidates);
     const decision = RouteAnswerSchema.safeParse(value.decision);
-    if (candidates.success && decision.success) {
-      const { caseMemory } = decision.data;
-      const same = caseMemory && candidates.data.find((c) => c.id === caseMemory.id);
-      if (caseMemory && same && !sameJson(same, caseMemory)) problems.push(`"decision.caseMemory" differs from the candidate "${caseMemory.id}"`);
-      problems.push(...decisionProblems(offeredCandidates(candidates.data, caseMemory), decision.data));
-    }
+    if (candidates.success && decision.success) problems.push(...ruleProblems(candidates.data, decision.data));
   }
-  return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, value: parsed.data };
+  return { ok: false, problems };
 };
+
+/** The decision against its candidates (decisionRules.ts), and the case memory against a candidate of its id. */
+function ruleProblems(candidates: readonly Candidate[], decision: RouteAnswer): string[] {
+  const { caseMemory } = decision;
+  const same = caseMemory && candidates.find((c) => c.id === caseMemory.id);
+  const problems = caseMemory && same && !sameJson(same, caseMemory) ? [`"decision.caseMemory" differs from the candidate "${caseMemory.id}"`] : [];
+  return [...problems, ...decisionProblems(offeredCandidates(candidates, caseMemory), decision)];
+}
 
 /** A route request (its candidate ids distinct, so that a selection names one candidate). */
 export const checkRouteRequest: ItemCheck<CheckedRouteRequest> = schemaCheck(RouteRequestSchema);
