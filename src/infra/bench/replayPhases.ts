@@ -23,8 +23,9 @@ export type ScanPhases = {
   /** sha256 of every line, for the hash chain. */
   readonly sha256Seconds: number;
   /**
-   * What the scan does beyond the above: the seq, prev, time and append-framing checks, and each
-   * event's copy without its envelope fields (the whole scan less the passes above).
+   * What the scan does beyond the above: the seq, prev, time and append-framing checks, each event's copy
+   * without its envelope fields, and holding the events of an append until its last line has checked
+   * (the whole scan less the passes above). Mostly the last: those events outlive the young generation.
    */
   readonly checksSeconds: number;
   /** The whole scan, every line checked and every event collected, as a replay runs it but without the fold. */
