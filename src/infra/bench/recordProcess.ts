@@ -10,9 +10,10 @@ import { closeSync, constants, fdatasyncSync, openSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { wallMs, type ChildPhases } from './recordPhases.js';
 
-/** memabra's modules: the CLI's own graph, as bin/memabra.js loads it, and the parts the steps call. */
+/** memabra's modules: the CLI's, as bin/memabra.js and then `record` load them, and the parts the steps call. */
 async function loadModules() {
   await import('../cli/main.js');
+  await import('../cli/basicCommands.js'); // the module the CLI imports when `record` runs
   const [runtime, parsedInput, foldedState, { commands }, session, decideContext, refusals, batchEncoder, snapshots] = await Promise.all([
     import('../cli/runtime.js'),
     import('../app/parsedInput.js'),
