@@ -87,7 +87,12 @@ export function encodeCaseIndex(cases: PersistentIndex<CaseEntry>): Uint8Array {
 }
 
 /** Reads `count` items of a typed array from `bytes` at `at`, copied so the array is aligned. */
-function column<T extends Float64Array | Uint32Array>(kind: { new (length: number): T; BYTES_PER_ELEMENT: number }, bytes: Uint8Array, at: number, count: number): T {
+function column<T extends Float64Array | Uint32Array>(
+  kind: { new (length: number): T; BYTES_PER_ELEMENT: number },
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+): T {
   const width = kind.BYTES_PER_ELEMENT * count;
   // Checked before allocating: a count beyond the section is a damaged section, not a huge array.
   if (at + width > bytes.length) throw new RangeError('case index section cut short');

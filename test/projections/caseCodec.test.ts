@@ -43,7 +43,8 @@ const casesArb = fc
     fc.constantFrom(1, 100).map((copies) =>
       PersistentMap<string, CaseEntry>().withMutations((map) => {
         // Copies make many cases out of few, with keys that share prefixes and entries that share strings.
-        for (let c = 0; c < copies; c++) for (const entry of entries) map.set(c ? `${entry.key}${c}` : entry.key, { ...entry, key: c ? `${entry.key}${c}` : entry.key });
+        for (let c = 0; c < copies; c++)
+          for (const entry of entries) map.set(c ? `${entry.key}${c}` : entry.key, { ...entry, key: c ? `${entry.key}${c}` : entry.key });
       }),
     ),
   );
@@ -69,7 +70,9 @@ describe('the case index codec', () => {
     const entries = samples.flatMap((cases) => [...cases.values()]);
     expect(entries.some((e) => loneSurrogate.test(e.summary) || loneSurrogate.test(e.key))).toBe(true);
     expect(entries.some((e) => beyondLatin1.test(e.summary))).toBe(true);
-    expect(samples.some((cases) => [...cases.values()].every((e) => !beyondLatin1.test(e.key + e.summary + e.trajectoryId + e.selected.join(''))) && cases.size > 0)).toBe(true);
+    expect(
+      samples.some((cases) => [...cases.values()].every((e) => !beyondLatin1.test(e.key + e.summary + e.trajectoryId + e.selected.join(''))) && cases.size > 0),
+    ).toBe(true);
     expect(entries.some((e) => e.key === '') && entries.some((e) => e.summary === '') && entries.some((e) => e.selected.includes(''))).toBe(true);
     expect(entries.some((e) => Object.is(e.reward, -0))).toBe(true);
     expect(samples.some((cases) => cases.size >= 1000)).toBe(true);
