@@ -41,6 +41,10 @@ export type { RouterVersion } from './events/model/routerVersion.js';
 export type { Metrics } from './events/model/metrics.js';
 export type { DomainEvent, StoredEvent, EventType } from './events/catalogue.js';
 export type { MemabraState } from './projections/state.js';
+/** The case index of a state: `caseOf(state.cases, key)`, `caseEntries(state.cases)`, `caseCount(state.cases)`. */
+export { caseCount, caseEntries, caseOf } from './projections/caseTable.js';
+export type { CaseIndex } from './projections/caseTable.js';
+export type { CaseEntry } from './projections/caseMemory.js';
 export type { StatusSummary, VersionSummary } from './domain/summaries.js';
 export type { TrainingReport } from './projections/state.js';
 export type { CycleRequest } from './infra/app/cycleInputs.js';

@@ -1,5 +1,6 @@
 import { CASE_CANDIDATE_PREFIX, normaliseInput, type CaseEntry } from '../projections/caseMemory.js';
 import type { EventOf } from '../events/catalogue.js';
+import { caseOf } from '../projections/caseTable.js';
 import type { MemabraState } from '../projections/state.js';
 import type { DecideContext } from './decideContext.js';
 import { refused, decided, type Decided } from './domainError.js';
@@ -47,7 +48,7 @@ export function decideRoutes(command: RouteCommand, state: MemabraState, context
   const version = active.version;
   const events: EventOf<'DecisionLogged'>[] = [];
   const answers = command.requests.map((request): RouteAnswer => {
-    const hit = state.cases.get(normaliseInput(request.input));
+    const hit = caseOf(state.cases, normaliseInput(request.input));
     const fresh = hit ? caseCandidate(hit) : undefined;
     const memory = fresh && !request.candidates.some((c) => c.id === fresh.id) ? fresh : undefined;
     const candidates = memory ? [...request.candidates, memory] : request.candidates;

@@ -1,3 +1,4 @@
+import { caseCount } from '../projections/caseTable.js';
 import { unseenTrajectoryCount, type MemabraState, type TrainingReport, type VersionEntry } from '../projections/state.js';
 import type { Metrics } from '../events/model/metrics.js';
 import { evidenceLabel } from './evaluation/evidenceName.js';
@@ -140,7 +141,7 @@ export function summariseStatus(state: MemabraState): StatusSummary {
     trajectoryCount: state.trajectories.count,
     unseenTrajectoryCount: unseen,
     reportCount: state.reports.size,
-    caseCount: state.cases.size,
+    caseCount: caseCount(state.cases),
     decisions: { logged: state.decisions.logged, awaitingOutcome: state.decisions.pending.size },
     latestReport: latest ? summariseReport(latest) : null,
   };

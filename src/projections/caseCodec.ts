@@ -1,12 +1,12 @@
-import { Map as PersistentMap } from 'immutable';
-import { ROUTES, type Route } from '../events/model/vocabulary.js';
+import { ROUTES } from '../events/model/vocabulary.js';
 import type { CaseEntry } from './caseMemory.js';
-import type { PersistentIndex } from './state.js';
+import { caseCount, caseEntries, type CaseIndex, type SnapshotCases } from './caseTable.js';
 
 /**
  * The case index as one binary section of a snapshot. As JSON it was most of the snapshot's 5 MB of state
  * (15,000 cases at a million trajectories) and most of its parse; as bytes it is a string table and
- * fixed-width columns, read with one decode of the table and one copy per column.
+ * fixed-width columns: loading it copies the columns and decodes the keys; each case is made when first
+ * looked up (caseTable.ts).
  *
  * Layout, every number in the platform's byte order (as the id index's seqs):
  *   u32 x 5   layout (1), cases, strings, selected ids, table bytes
@@ -52,15 +52,15 @@ function bytesOf(array: Float64Array | Uint32Array | Uint8Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-export function encodeCaseIndex(cases: PersistentIndex<CaseEntry>): Uint8Array {
-  const n = cases.size;
+export function encodeCaseIndex(cases: CaseIndex): Uint8Array {
+  const n = caseCount(cases);
   const table = stringTable();
   const numbers = new Float64Array(3 * n);
   const refs = new Uint32Array(4 * n);
   const routes = new Uint8Array(n);
   const selected: number[] = [];
   let i = 0;
-  for (const entry of cases.values()) {
+  for (const [, entry] of caseEntries(cases)) {
     numbers[i] = entry.seq;
     numbers[n + i] = entry.reward;
     numbers[2 * n + i] = entry.latencyMs;
@@ -101,7 +101,7 @@ function column<T extends Float64Array | Uint32Array>(
   return array;
 }
 
-function decodeColumns(bytes: Uint8Array): PersistentIndex<CaseEntry> | null {
+function decodeColumns(bytes: Uint8Array): SnapshotCases | null {
   const header = column(Uint32Array, bytes, 0, HEADER_WORDS);
   const [layout, n, stringCount, selectedCount, textBytes] = [...header] as [number, number, number, number, number];
   if (layout !== LAYOUT) return null;
@@ -120,51 +120,49 @@ function decodeColumns(bytes: Uint8Array): PersistentIndex<CaseEntry> | null {
   at += stringCount;
   if (at + textBytes !== bytes.length || routes.length !== n || encodings.length !== stringCount) return null;
   if (stringCount > 0 && ends[stringCount - 1] !== textBytes) return null;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset + at, textBytes);
-  // Each string decoded on its own: flat strings, where slices of one decoded table were slower to hash
-  // and kept the whole table alive for as long as any case of the snapshot lived.
-  const strings: string[] = new Array(stringCount);
+  // Everything an entry will read is checked now, so making one later cannot fail.
   for (let s = 0, start = 0; s < stringCount; start = ends[s++]!) {
     const wide = encodings[s] === UTF16;
     if (ends[s]! < start || (wide && (ends[s]! - start) % 2 !== 0) || (!wide && encodings[s] !== LATIN1)) return null;
-    strings[s] = buffer.toString(wide ? 'utf16le' : 'latin1', start, ends[s]);
   }
-  const string = (s: number): string => {
-    const found = strings[s];
-    if (found === undefined) throw new RangeError('case index string out of range');
-    return found;
+  for (const s of refs.subarray(0, 3 * n)) if (s >= stringCount) return null;
+  for (const s of selected) if (s >= stringCount) return null;
+  for (let i = 0, previous = 0; i < n; previous = refs[3 * n + i++]!) {
+    if (refs[3 * n + i]! < previous || refs[3 * n + i]! > selectedCount || ROUTES[routes[i]!] === undefined) return null;
+  }
+  // A view of the snapshot's bytes, as the id index's: the entries are made from it on first use.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + at, textBytes);
+  // Each string decoded on its own, a flat string (slices of one decoded table were slower to hash).
+  const string = (s: number): string => text.toString(encodings[s] === UTF16 ? 'utf16le' : 'latin1', s ? ends[s - 1] : 0, ends[s]);
+  const rows = new Map<string, number>();
+  for (let i = 0; i < n; i++) rows.set(string(refs[i]!), i);
+  if (rows.size !== n) return null;
+  const made: (CaseEntry | undefined)[] = new Array(n);
+  const entryAt = (row: number): CaseEntry => {
+    const known = made[row];
+    if (known) return known;
+    const ids: string[] = [];
+    for (let at = row ? refs[3 * n + row - 1]! : 0; at < refs[3 * n + row]!; at++) ids.push(string(selected[at]!));
+    const key = string(refs[row]!);
+    // The fields in the order caseFromTrajectory makes them, so JSON output is the same either way.
+    const entry: CaseEntry = {
+      key,
+      trajectoryId: string(refs[n + row]!),
+      seq: numbers[row]!,
+      route: ROUTES[routes[row]!]!,
+      selected: ids,
+      reward: numbers[n + row]!,
+      latencyMs: numbers[2 * n + row]!,
+      summary: string(refs[2 * n + row]!),
+    };
+    made[row] = entry;
+    return entry;
   };
-  let selectedAt = 0;
-  let broken = false;
-  const cases = PersistentMap<string, CaseEntry>().withMutations((map) => {
-    for (let i = 0; i < n; i++) {
-      const selectedEnd = refs[3 * n + i]!;
-      const route: Route | undefined = ROUTES[routes[i]!];
-      if (selectedEnd < selectedAt || selectedEnd > selectedCount || route === undefined) {
-        broken = true;
-        return;
-      }
-      const ids: string[] = [];
-      for (; selectedAt < selectedEnd; selectedAt++) ids.push(string(selected[selectedAt]!));
-      const key = string(refs[i]!);
-      // The fields in the order caseFromTrajectory makes them, so JSON output is the same either way.
-      map.set(key, {
-        key,
-        trajectoryId: string(refs[n + i]!),
-        seq: numbers[i]!,
-        route,
-        selected: ids,
-        reward: numbers[n + i]!,
-        latencyMs: numbers[2 * n + i]!,
-        summary: string(refs[2 * n + i]!),
-      });
-    }
-  });
-  return broken || cases.size !== n ? null : cases;
+  return Object.freeze({ rows, entryAt });
 }
 
-/** The case index of a section, or null when the section does not hold together (a cache miss). */
-export function decodeCaseIndex(bytes: Uint8Array | undefined): PersistentIndex<CaseEntry> | null {
+/** The cases of a section, or null when the section does not hold together (a cache miss). */
+export function decodeCaseIndex(bytes: Uint8Array | undefined): SnapshotCases | null {
   if (!bytes) return null;
   try {
     return decodeColumns(bytes);

@@ -1,4 +1,5 @@
 import { caseFromTrajectory, isBetterCase, normaliseInput } from './caseMemory.js';
+import { caseOf, setCase } from './caseTable.js';
 import type { StoredEvent } from '../events/catalogue.js';
 import type { StateDraft } from './state.js';
 
@@ -11,7 +12,7 @@ export function evolveCaseIndex(state: StateDraft, event: StoredEvent): void {
       if (key === '') return;
       const rank = { reward: trajectory.outcome.reward, latencyMs: trajectory.outcome.latencyMs, seq: event.seq };
       // The summary is built only for a case that wins: most trajectories repeat a known request.
-      if (isBetterCase(rank, state.cases.get(key))) state.cases = state.cases.set(key, caseFromTrajectory(trajectory, event.seq));
+      if (isBetterCase(rank, caseOf(state.cases, key))) setCase(state.cases, key, caseFromTrajectory(trajectory, event.seq));
       return;
     }
     case 'RouterRegistered':

@@ -7,6 +7,7 @@ import { evolveEvidence } from './evidence.js';
 import { evolveLiveStats } from './liveStats.js';
 import { evolveReports } from './reports.js';
 import type { MemabraState, StateDraft } from './state.js';
+import { openCaseIndex, sealCaseIndex } from './caseTable.js';
 import { openIdIndex, sealIdIndex } from './idIndex.js';
 import { evolveTrajectories } from './trajectories.js';
 import { evolveVersions } from './versions.js';
@@ -41,14 +42,14 @@ function openIndexes(draft: StateDraft, base: MemabraState): void {
   const { count, ids, seenThroughSeq } = base.trajectories;
   draft.trajectories = { count, ids: openIdIndex(ids), seenThroughSeq };
   draft.liveStats = new Map(base.liveStats);
-  draft.cases = draft.cases.asMutable();
+  draft.cases = openCaseIndex(base.cases);
   const { logged, pending, completed } = base.decisions;
   draft.decisions = { logged, pending: pending.asMutable(), completed: openIdIndex(completed) };
 }
 
 function sealIndexes(draft: StateDraft): void {
   (draft.trajectories as { ids: unknown }).ids = sealIdIndex(draft.trajectories.ids);
-  draft.cases = draft.cases.asImmutable();
+  (draft as { cases: unknown }).cases = sealCaseIndex(draft.cases);
   (draft.decisions as { completed: unknown }).completed = sealIdIndex(draft.decisions.completed);
   draft.decisions.pending = draft.decisions.pending.asImmutable();
 }

@@ -12,7 +12,7 @@ import type {
   SeqRange,
 } from '../events/catalogue.js';
 import type { BenchmarkRef } from '../events/model/benchmarkSuite.js';
-import type { CaseEntry } from './caseMemory.js';
+import { emptyCaseIndex, type CaseIndex, type CaseIndexDraft } from './caseTable.js';
 import type { Metrics } from '../events/model/metrics.js';
 import type { GateResult, PromotionPolicy } from '../events/model/promotionPolicy.js';
 import type { RouterVersion } from '../events/model/routerVersion.js';
@@ -102,9 +102,10 @@ export type RewardStats = { readonly count: number; readonly rewardSum: number; 
 export const EXTERNAL_DECISIONS = '(external)';
 
 /**
- * The case index is a persistent map (Immutable.js): a new state shares all but a path of O(log n) nodes
- * with the old one, where immer would copy the whole map on every fold. Trajectory ids, a million of them
- * on a busy log, have an index of their own (idIndex.ts).
+ * Pending decisions are a persistent map (Immutable.js): a new state shares all but a path of O(log n)
+ * nodes with the old one, where immer would copy the whole map on every fold. The case index is one too,
+ * under the cases of the snapshot it was loaded from (caseTable.ts); trajectory ids, a million of them on
+ * a busy log, have an index of their own (idIndex.ts).
  */
 export type PersistentIndex<V> = PersistentMap<string, V>;
 
@@ -124,7 +125,7 @@ export type MemabraState = {
     /** Trajectories recorded at or before this seq have been consumed by a completed cycle. */
     readonly seenThroughSeq: number;
   };
-  readonly cases: PersistentIndex<CaseEntry>;
+  readonly cases: CaseIndex;
   readonly liveStats: ReadonlyMap<string, RewardStats>;
   readonly decisions: {
     /** DecisionLogged events in the log. */
@@ -145,7 +146,7 @@ export type MemabraState = {
  * are replaced (never drafted) with their own O(log n) updates.
  */
 export type StateDraft = Draft<Omit<MemabraState, 'cases' | 'trajectories' | 'decisions'>> & {
-  cases: PersistentIndex<CaseEntry>;
+  cases: CaseIndexDraft;
   trajectories: { count: number; ids: IdIndexDraft; seenThroughSeq: number };
   decisions: { logged: number; pending: PersistentIndex<PendingDecision>; completed: IdIndexDraft };
 };
@@ -157,7 +158,7 @@ export const initialState: MemabraState = {
   active: null,
   reports: new Map(),
   trajectories: { count: 0, ids: emptyIdIndex, seenThroughSeq: 0 },
-  cases: PersistentMap<string, CaseEntry>(),
+  cases: emptyCaseIndex,
   liveStats: new Map(),
   decisions: { logged: 0, pending: PersistentMap<string, PendingDecision>(), completed: emptyIdIndex },
   benchmark: null,

@@ -1,5 +1,6 @@
 import { Map as PersistentMap } from 'immutable';
 import { decodeCaseIndex, encodeCaseIndex } from './caseCodec.js';
+import { caseEntries, caseIndexOf, caseIndexOfEntries, emptyCaseIndex } from './caseTable.js';
 import type { CaseEntry } from './caseMemory.js';
 import { canonicalJson } from '../events/canonicalJson.js';
 import { deserialiseIdIndex, emptyIdIndex, sameIdIndex, serialiseIdIndex, type SerialisedIdIndex } from './idIndex.js';
@@ -76,7 +77,8 @@ export function deserialiseState({ data, sections }: StoredStateImage): MemabraS
   if (data.format !== (Array.isArray(data.cases) ? JSON_CASES_FORMAT : STATE_FORMAT)) return null;
   const ids = deserialiseIdIndex(data.trajectories.ids, (section) => sections[section]);
   const completed = deserialiseIdIndex(data.decisions.completed, (section) => sections[section]);
-  const cases = Array.isArray(data.cases) ? PersistentMap(data.cases) : decodeCaseIndex(sections[data.cases.section]);
+  const snapshotCases = Array.isArray(data.cases) ? null : decodeCaseIndex(sections[data.cases.section]);
+  const cases = Array.isArray(data.cases) ? caseIndexOfEntries(data.cases) : snapshotCases && caseIndexOf(snapshotCases);
   if (!ids || !completed || !cases) return null;
   return {
     lastSeq: data.lastSeq,
@@ -103,13 +105,13 @@ export function sameState(a: MemabraState, b: MemabraState): boolean {
     const { data } = serialiseState({
       ...state,
       trajectories: { ...state.trajectories, ids: emptyIdIndex },
-      cases: PersistentMap(),
+      cases: emptyCaseIndex,
       decisions: { ...state.decisions, completed: emptyIdIndex, pending: PersistentMap() },
     });
     return canonicalJson(data);
   };
   const byKey = ([x]: [string, unknown], [y]: [string, unknown]) => (x < y ? -1 : x > y ? 1 : 0);
-  const cases = (state: MemabraState) => canonicalJson([[...state.cases.entries()].sort(byKey), [...state.decisions.pending.entries()].sort(byKey)]);
+  const cases = (state: MemabraState) => canonicalJson([[...caseEntries(state.cases)].sort(byKey), [...state.decisions.pending.entries()].sort(byKey)]);
   return (
     sameIdIndex(a.trajectories.ids, b.trajectories.ids) &&
     sameIdIndex(a.decisions.completed, b.decisions.completed) &&

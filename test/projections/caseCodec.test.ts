@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/events/model/vocabulary.js';
 import { decodeCaseIndex, encodeCaseIndex } from '../../src/projections/caseCodec.js';
 import { caseFromTrajectory, normaliseInput, type CaseEntry } from '../../src/projections/caseMemory.js';
+import { caseIndexOfEntries, type SnapshotCases } from '../../src/projections/caseTable.js';
 import { trajectoryArb } from '../support/fixtures.js';
 
 /**
@@ -50,11 +51,15 @@ const casesArb = fc
   );
 
 /** Exactly the same entries: Object.is on every number, so -0 stays -0 and no string is replaced. */
-function expectSameCases(actual: PersistentMap<string, CaseEntry> | null, expected: PersistentMap<string, CaseEntry>): void {
+function expectSameCases(actual: SnapshotCases | null, expected: PersistentMap<string, CaseEntry>): void {
   expect(actual).not.toBeNull();
-  expect(actual!.size).toBe(expected.size);
+  expect(actual!.rows.size).toBe(expected.size);
   for (const [key, entry] of expected) {
-    const decoded = actual!.get(key);
+    const row = actual!.rows.get(key);
+    expect(row).toBeDefined();
+    const decoded = actual!.entryAt(row!);
+    // Made once: the same object on every lookup.
+    expect(actual!.entryAt(row!)).toBe(decoded);
     expect(decoded).toStrictEqual(entry);
     expect(Object.keys(decoded!)).toEqual(Object.keys(entry));
     expect(Object.is(decoded!.reward, entry.reward) && Object.is(decoded!.latencyMs, entry.latencyMs)).toBe(true);
@@ -82,7 +87,7 @@ describe('the case index codec', () => {
   it('round-trips any case index exactly: unicode, lone surrogates, empty strings, ties, many cases', () => {
     fc.assert(
       fc.property(casesArb, (cases) => {
-        expectSameCases(decodeCaseIndex(encodeCaseIndex(cases)), cases);
+        expectSameCases(decodeCaseIndex(encodeCaseIndex(caseIndexOfEntries(cases))), cases);
       }),
       { numRuns: 60 },
     );
@@ -94,7 +99,7 @@ describe('the case index codec', () => {
         const cases = PersistentMap<string, CaseEntry>().withMutations((map) => {
           trajectories.forEach((t, i) => map.set(normaliseInput(t.task.input), caseFromTrajectory(t, i + 1)));
         });
-        const bytes = encodeCaseIndex(cases);
+        const bytes = encodeCaseIndex(caseIndexOfEntries(cases));
         // A section sits anywhere in the snapshot's bytes: nothing may assume it is aligned.
         const within = new Uint8Array(bytes.length + pad + 3);
         within.set(bytes, pad);
@@ -105,8 +110,8 @@ describe('the case index codec', () => {
 
   it('keeps a string in one byte per character when every character fits, in two otherwise, string by string', () => {
     const entry: CaseEntry = { key: 'k', trajectoryId: 't', seq: 1, route: 'tool', selected: [], reward: 1, latencyMs: 1, summary: 'café' };
-    const latin1 = encodeCaseIndex(PersistentMap([['k', entry]]));
-    const wide = encodeCaseIndex(PersistentMap([['k', { ...entry, summary: 'caf\u00e9\u2026' }]]));
+    const latin1 = encodeCaseIndex(caseIndexOfEntries([['k', entry]]));
+    const wide = encodeCaseIndex(caseIndexOfEntries([['k', { ...entry, summary: 'caf\u00e9\u2026' }]]));
     // Only the summary is wider: 4 bytes as latin1, 5 code units of 2 bytes as UTF-16.
     expect(wide.length - latin1.length).toBe(2 * 5 - 4);
   });
@@ -114,7 +119,7 @@ describe('the case index codec', () => {
   it('turns a cut or a damaged header into a miss (null), never a wrong index or a throw', () => {
     fc.assert(
       fc.property(casesArb, fc.nat(), fc.nat(19), fc.integer({ min: 1, max: 255 }), (cases, cut, at, flip) => {
-        const bytes = encodeCaseIndex(cases);
+        const bytes = encodeCaseIndex(caseIndexOfEntries(cases));
         expect(decodeCaseIndex(bytes.subarray(0, cut % bytes.length))).toBeNull();
         const changed = Uint8Array.from(bytes);
         changed[at]! ^= flip;

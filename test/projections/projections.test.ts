@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import type { DomainEvent } from '../../src/events/catalogue.js';
 import { EXTERNAL_DECISIONS, isSeen } from '../../src/projections/state.js';
+import { caseCount, caseOf } from '../../src/projections/caseTable.js';
 import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { trajectoryRecorded } from '../support/givenWhenThen.js';
 import { givenEvents } from '../support/projectionSpec.js';
@@ -44,8 +45,8 @@ describe('projections', () => {
 
   it('indexes the best trajectory per normalised request', () => {
     const spec = givenEvents(trajectory('T1', 'Text my mom!', 0.2), trajectory('T2', 'text  my MOM', 1), trajectory('T3', 'text my mom', 0.5));
-    spec.thenState((s) => s.cases.size, 1);
-    spec.thenStateMatches((s) => s.cases.get('text my mom'), { trajectoryId: 'T2', reward: 1 });
+    spec.thenState((s) => caseCount(s.cases), 1);
+    spec.thenStateMatches((s) => caseOf(s.cases, 'text my mom'), { trajectoryId: 'T2', reward: 1 });
   });
 
   it('given a cycle skipped for thin held-out evidence, then its report names that gate, not the new-trajectory count it met', () => {

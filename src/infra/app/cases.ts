@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { normaliseInput, type CaseEntry } from '../../projections/caseMemory.js';
+import { caseCount, caseEntries, caseOf } from '../../projections/caseTable.js';
 import { foldEvents } from '../../projections/fold.js';
 import { initialState } from '../../projections/state.js';
 import { MemabraError } from '../errors.js';
@@ -9,7 +10,7 @@ import type { Session } from './session.js';
 export async function lookupCase(session: Session, text: string): Promise<{ key: string; entry: CaseEntry | null }> {
   const key = normaliseInput(text);
   const state = await loadState(session.store);
-  return { key, entry: state.cases.get(key) ?? null };
+  return { key, entry: caseOf(state.cases, key) ?? null };
 }
 
 /** The case index, oldest case first (by the seq of the trajectory that set it), cut to the last `limit`. */
@@ -17,7 +18,7 @@ export async function listCases(session: Session, limit?: number): Promise<{ cas
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
     throw new MemabraError('usage', `--limit takes a whole number of cases, at least 1, not ${limit}`);
   const state = await loadState(session.store);
-  const all = [...state.cases.values()].sort((a, b) => a.seq - b.seq);
+  const all = [...caseEntries(state.cases)].map(([, entry]) => entry).sort((a, b) => a.seq - b.seq);
   return { cases: limit === undefined ? all : all.slice(-limit), total: all.length };
 }
 
@@ -31,6 +32,7 @@ export async function rebuildCases(session: Session): Promise<{ cases: number; l
   const incremental = await loadState(session.store);
   const comparable = incremental.lastSeq === state.lastSeq ? incremental : await loadState(session.store, { seq: state.lastSeq });
   const same =
-    comparable.cases.size === state.cases.size && [...state.cases.entries()].every(([key, entry]) => isDeepStrictEqual(comparable.cases.get(key), entry));
-  return { cases: state.cases.size, lastSeq: state.lastSeq, matchesIncremental: same };
+    caseCount(comparable.cases) === caseCount(state.cases) &&
+    [...caseEntries(state.cases)].every(([key, entry]) => isDeepStrictEqual(caseOf(comparable.cases, key), entry));
+  return { cases: caseCount(state.cases), lastSeq: state.lastSeq, matchesIncremental: same };
 }

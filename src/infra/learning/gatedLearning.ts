@@ -7,6 +7,7 @@ import { decideRoutes } from '../../domain/routeRequests.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
 import type { TrajectoryInput } from '../../events/model/vocabulary.js';
+import { emptyCaseIndex } from '../../projections/caseTable.js';
 import type { MemabraState } from '../../projections/state.js';
 import { handleCommand } from '../app/commandHandler.js';
 import { commands } from '../app/commands.js';
@@ -81,7 +82,7 @@ function repeatedRequests(
   };
   const unlogged = { requests: asked, log: false };
   const withCases = unwrap(decideRoutes(unlogged, withState, preview)).answers;
-  const withoutCases = unwrap(decideRoutes(unlogged, { ...withState, cases: withState.cases.clear() }, preview)).answers;
+  const withoutCases = unwrap(decideRoutes(unlogged, { ...withState, cases: emptyCaseIndex }, preview)).answers;
   const mean = (answers: readonly { route: Parameters<typeof expectedOutcome>[1] }[]) =>
     answers.reduce((sum, a, i) => sum + expectedOutcome(requests[i]!.route, a.route).reward, 0) / answers.length;
   return { withCases: mean(withCases), withoutCases: mean(withoutCases) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openMemabra } from '../../../src/index.js';
 import { idEntries } from '../../../src/projections/idIndex.js';
+import { caseOf } from '../../../src/projections/caseTable.js';
 import { tempDir, testEnvironment, trajectoryInput } from '../../support/fixtures.js';
 
 describe('the agent runner (library API)', () => {
@@ -19,7 +20,7 @@ describe('the agent runner (library API)', () => {
     expect(trajectoryId).toBeDefined();
     const status = await memabra.status();
     expect(status).toMatchObject({ trajectoryCount: 1, caseCount: 1 });
-    const entry = state.cases.get('text my mom that i am late')!;
+    const entry = caseOf(state.cases, 'text my mom that i am late')!;
     expect(entry).toMatchObject({ reward: 0.8, route: (seen as { route: string }).route });
   });
 
@@ -32,7 +33,7 @@ describe('the agent runner (library API)', () => {
       }),
     ).rejects.toThrow('booking API timed out');
     const state = await memabra.state();
-    expect(state.cases.get('book my usual hotel')).toMatchObject({ reward: 0, summary: expect.stringContaining('error: booking API timed out') });
+    expect(caseOf(state.cases, 'book my usual hotel')).toMatchObject({ reward: 0, summary: expect.stringContaining('error: booking API timed out') });
     expect(state.liveStats.get(state.active!.versionId)).toEqual({ count: 1, rewardSum: 0, errorCount: 1, loggedCount: 1 });
   });
 
