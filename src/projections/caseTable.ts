@@ -1,4 +1,4 @@
-import { Map as PersistentMap } from 'immutable';
+import { PersistentMap } from './persistentMap.js';
 import type { CaseEntry } from './caseMemory.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Map as PersistentMap } from 'immutable';
+import { PersistentMap } from './persistentMap.js';
 
 /**
  * Every recorded trajectory id with the seq that recorded it, built for a log of millions of trajectories.

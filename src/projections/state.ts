@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import { Map as PersistentMap } from 'immutable';
+import { PersistentMap } from './persistentMap.js';
 import type {
   BenchmarkStorage,
   DecisionLoggedData,
