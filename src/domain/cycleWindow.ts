@@ -1,19 +1,9 @@
 import type { SeqRange } from '../events/catalogue.js';
 import { countRecordedAfter } from '../projections/idIndex.js';
 import type { MemabraState } from '../projections/state.js';
+import { CYCLE_WINDOW } from './windowSize.js';
 
-/**
- * The most trajectories one cycle reads: the latest ones of the log, whose training share trains the
- * challenger and whose held-out share judges it. A bound, so that a cycle costs the same at a million
- * trajectories as at twenty thousand, instead of re-reading and refitting the whole log every time.
- *
- * Why 20,000: every learning run measured in docs/learning.md ends with fewer trajectories (the demo's
- * 15,100 are the most), so none of them is changed by it; and a cycle at 200,000 events is to cost at most
- * 1.5 times one at 20,000, which leaves room for no more than about 30,000. A log's older trajectories stay
- * in the log and in every projection (the case index, live statistics); only training and held-out judging
- * look at the window.
- */
-export const CYCLE_WINDOW = 20_000;
+export { CYCLE_WINDOW } from './windowSize.js';
 
 /**
  * The seq range of the latest `size` recorded trajectories (all of them when the log holds fewer): from the

@@ -1,4 +1,5 @@
 import { packageVersion } from '../packageInfo.js';
+import { CYCLE_WINDOW } from '../../domain/windowSize.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeSystemError, MemabraError } from '../errors.js';
 import { outputFailure, printDiagnostic } from './output.js';
@@ -131,7 +132,9 @@ function addCycleCommands({ command, globals }: Cli): void {
     .option('--baseline-version <ID>', 'compare against this version instead of the active one')
     .option('--benchmark <FILE>', "judge on this suite (default: the suite registered for the log, else the log's held-out traffic)")
     .addOption(
-      new Option('--window <N>', 'read, train and judge on the latest N trajectories (default 20000)').argParser(numberIn(1, Number.MAX_SAFE_INTEGER, true)),
+      new Option('--window <N>', `read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`).argParser(
+        numberIn(1, Number.MAX_SAFE_INTEGER, true),
+      ),
     );
   for (const flag of POLICY_FLAGS) cycle.addOption(new Option(`${flag.flag} <${flag.value}>`, policyFlagHelp(flag)).argParser(policyFlagParser(flag)));
   cycle.action(async (options) => (await cycleCommands()).cycleCommand(globals(options)));

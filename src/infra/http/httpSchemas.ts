@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CYCLE_WINDOW } from '../../domain/windowSize.js';
 import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
 import {
   CandidateSchema,
@@ -58,7 +59,7 @@ export const CycleBodySchema = z.strictObject({
       "a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log's own held-out traffic",
     ),
   policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
-  window: z.number().int().min(1).optional().describe('read, train and judge on the latest N trajectories (default 20000)'),
+  window: z.number().int().min(1).optional().describe(`read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`),
 });
 
 export const RollbackBodySchema = z.strictObject({

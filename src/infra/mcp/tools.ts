@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CYCLE_WINDOW } from '../../domain/windowSize.js';
 import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
 import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
@@ -81,7 +82,7 @@ const CycleArgs = z.strictObject({
       "path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the suite registered for the log, else the log's own held-out traffic",
     ),
   policy: PolicyOverridesSchema.optional(),
-  window: z.number().int().min(1).optional().describe('read, train and judge on the latest N trajectories (default 20000)'),
+  window: z.number().int().min(1).optional().describe(`read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`),
 });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
 const InitArgs = z.strictObject({
