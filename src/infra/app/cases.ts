@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { normaliseInput, type CaseEntry } from '../../projections/caseMemory.js';
 import { caseCount, caseEntries, caseOf } from '../../projections/caseTable.js';
-import { foldEvents } from '../../projections/fold.js';
+import { foldBatches } from '../../projections/fold.js';
 import { initialState } from '../../projections/state.js';
 import { MemabraError } from '../errors.js';
 import { loadState } from './foldedState.js';
@@ -27,8 +27,7 @@ export async function listCases(session: Session, limit?: number): Promise<{ cas
  * session keeps incrementally: the index is a projection, so the two must be equal.
  */
 export async function rebuildCases(session: Session): Promise<{ cases: number; lastSeq: number; matchesIncremental: boolean }> {
-  let state = initialState;
-  for await (const batch of session.store.readBatches()) state = foldEvents(state, batch);
+  const state = await foldBatches(initialState, session.store.readBatches());
   const incremental = await loadState(session.store);
   const comparable = incremental.lastSeq === state.lastSeq ? incremental : await loadState(session.store, { seq: state.lastSeq });
   const same =

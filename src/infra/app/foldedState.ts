@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../events/catalogue.js';
-import { batchesAsOf, foldBatches, foldEvents, type AsOf } from '../../projections/fold.js';
+import { batchesAsOf, foldBatches, type AsOf } from '../../projections/fold.js';
 import { initialState, type MemabraState } from '../../projections/state.js';
 import { deserialiseState, type SerialisedState } from '../../projections/stateCodec.js';
 import type { EventStore, ReadCursor } from '../store/eventStore.js';
@@ -48,10 +48,8 @@ async function loadLatest(store: EventStore): Promise<MemabraState> {
   return log.state;
 }
 
-/** Folds the log (or its prefix as of a seq or time) into the projections, batch by batch. */
+/** Folds the log (or its prefix as of a seq or time) into the projections, in one fold of its batches. */
 export async function loadState(store: EventStore, asOf?: AsOf): Promise<MemabraState> {
   if (!asOf) return loadLatest(store);
-  let state = initialState;
-  for await (const batch of batchesAsOf(store.readBatches(), asOf)) state = foldEvents(state, batch);
-  return state;
+  return foldBatches(initialState, batchesAsOf(store.readBatches(), asOf));
 }

@@ -46,15 +46,18 @@ export interface EventStore {
   readonly location: string;
   head(): Promise<Head>;
   /**
-   * Complete appends (batches), in order, with every event from `fromSeq` on. The read starts at `fromSeq`
-   * (the JSONL file is bisected for its line, PostgreSQL reads from its row) and checks every line from
-   * there; the lines before it are trusted, as a read from a snapshot's cursor trusts them, and `verify`
-   * checks them. The first batch holds the part of its append from `fromSeq` on.
+   * The events of complete appends, in order, in batches, with every event from `fromSeq` on. The read
+   * starts at `fromSeq` (the JSONL file is bisected for its line, PostgreSQL reads from its row) and checks
+   * every line from there; the lines before it are trusted, as a read from a snapshot's cursor trusts
+   * them, and `verify` checks them. The first batch holds the part of its append from `fromSeq` on. A
+   * batch is an append or, for a long append, a piece of one (the JSONL store hands them over as they
+   * check: logScanner.ts); an unfinished append is never read, and a read that throws must be dropped
+   * whole.
    */
   readBatches(fromSeq?: number): AsyncIterable<readonly StoredEvent[]>;
   /**
-   * Complete appends after a cursor (from the start when null, or when the log no longer matches it),
-   * and the cursor after the last of them.
+   * The events of complete appends after a cursor (from the start when null, or when the log no longer
+   * matches it), in batches as readBatches gives them, and the cursor after the last of them.
    */
   readFrom(cursor: ReadCursor | null): Promise<LogReader>;
   /** Where snapshots of the projections are kept, if this store keeps them. */

@@ -71,8 +71,22 @@ export function createLineChecker(start: Committed, fromSeq: number, mode: Decod
       pendingCount = 0;
       return batch;
     },
+    /**
+     * Hands over the events checked so far of the append being read (those from `fromSeq` on), while its
+     * framing goes on being checked line by line: for a reader that already knows this append ends before
+     * the log does (logScanner.ts). The append's remaining events come with its last line.
+     */
+    release(): StoredEvent[] {
+      const events = pending;
+      pending = [];
+      return events;
+    },
     get committed(): Committed {
       return committed;
+    },
+    /** The seq of the last line checked. */
+    get lastSeq(): number {
+      return lastSeq;
     },
     /** Lines read of an append that has not finished (0 when every append read is complete). */
     get unfinished(): { lines: number; firstLine: number } {

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../events/catalogue.js';
 import type { DecodeMode } from './lineCodec.js';
 import { GENESIS_HASH } from './hashChain.js';
 import { createLineChecker } from './lineChecker.js';
+import { findTail } from './logTail.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -21,17 +22,42 @@ export type ScanSummary = {
   tail: Tail;
 };
 
-/**
- * Reads a log from its start, checking every line (seal, schema, gap-free seq, hash chain, batch framing),
- * and yields each complete append as one batch of events from `fromSeq` on. Memory stays bounded by one
- * chunk plus one batch. A bad line anywhere before the tail throws with its line number; the remains of an
- * unfinished append at the end are reported in the summary, never yielded.
- */
 /** Where a scan starts: the log's beginning, or right after a complete append already read and checked. */
 export type ScanStart = { offset: number; seq: number; hash: string; at: string | null; lines: number };
 
 const LOG_START: ScanStart = { offset: 0, seq: 0, hash: GENESIS_HASH, at: null, lines: 0 };
 
+/**
+ * The events of a long append are handed over in pieces ending at the multiples of this seq, so that a
+ * fold takes them while they are young: held until the append's last line (10,000 events of the bench's
+ * appends), they outlived the young generation and the garbage collector copied and promoted them, the
+ * largest step of a replay's scan. Pieces end at fixed seqs, so a read from any seq cuts the same pieces.
+ */
+export const PIECE_EVENTS = 256;
+
+/**
+ * Where the last complete append ends, found from the end of the file as a writer finds it (logTail.ts),
+ * without reading the log; 0 when a line near the end does not decode (the forward scan names it).
+ */
+function completeAppendsEnd(fd: number, size: number): number {
+  const found = findTail(fd, size);
+  return found.ok ? found.tail.validBytes : 0;
+}
+
+/**
+ * Reads a log from `start`, checking every line (seal, schema, gap-free seq, hash chain, batch framing),
+ * and yields the events of complete appends from `fromSeq` on, in order: a short append as one batch, a
+ * long one in pieces (PIECE_EVENTS). Memory stays bounded by one chunk plus one piece, or one append in
+ * the torn tail. A bad line anywhere throws with its line number; the remains of an unfinished append at
+ * the end are reported in the summary, never yielded.
+ *
+ * Why a piece can be yielded before its append's last line has been checked: only the last append of a
+ * log can be unfinished, and the scan knows before it reads where the last complete one ends. Every event
+ * before that point belongs to an append whose last line is on disk; if that line, or any line before it,
+ * fails its check, the scan throws and the whole read fails, so a reader that drops what a failed read
+ * gave it (a fold drops its draft) never keeps part of an append. The lines after that point (the torn
+ * tail) are held as before, and never yielded.
+ */
 export function* scanLog(
   fd: number,
   size: number,
@@ -45,6 +71,7 @@ export function* scanLog(
   let position = start.offset;
   let lineStart = start.offset; // byte offset of the current line
   let committedBytes = start.offset;
+  const streamableBytes = completeAppendsEnd(fd, size);
 
   while (position < size) {
     const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
@@ -59,6 +86,9 @@ export function* scanLog(
       if (batch) {
         committedBytes = lineStart;
         if (batch.length) yield batch;
+      } else if (lineStart <= streamableBytes && checker.lastSeq % PIECE_EVENTS === 0) {
+        const piece = checker.release();
+        if (piece.length) yield piece;
       }
       from = nl + 1;
     }

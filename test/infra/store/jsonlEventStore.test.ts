@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/events/catalogue.js';
 import type { EventStore, NewEvent } from '../../../src/infra/store/eventStore.js';
 import { LOG_FILE, openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
+import { PIECE_EVENTS } from '../../../src/infra/store/logScanner.js';
 import { fixedClock, sequentialIds, tempDir } from '../../support/fixtures.js';
 
 function skipped(n: number, newId: () => string): NewEvent {
@@ -71,6 +72,28 @@ describe('JSONL event store', () => {
     await store.append([skipped(7, sequentialIds(50))], { expectedLastSeq: 2 });
     expect((await readAll(store)).map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(await store.verify()).toMatchObject({ ok: true, tornTail: null });
+  });
+
+  it('hands a long append over in pieces ending at multiples of PIECE_EVENTS, and nothing of a long append torn before its last line', async () => {
+    const complete = 2 * PIECE_EVENTS + 37;
+    const { store, file } = await logWithBatches([1, complete, PIECE_EVENTS + 50]);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // The last append lost its last line: a writer that died before writing it.
+    writeFileSync(file, `${lines.slice(0, -2).join('\n')}\n`);
+    const batches: number[][] = [];
+    for await (const batch of store.readBatches()) batches.push(batch.map((e) => e.seq));
+    expect(batches.flat()).toEqual(Array.from({ length: 1 + complete }, (_, i) => i + 1));
+    const appendEnds = new Set([1, 1 + complete]);
+    for (const batch of batches) {
+      expect(batch.length).toBeLessThanOrEqual(PIECE_EVENTS);
+      expect(batch.at(-1)! % PIECE_EVENTS === 0 || appendEnds.has(batch.at(-1)!), `batch ending at ${batch.at(-1)}`).toBe(true);
+    }
+    const reader = await store.readFrom(null);
+    let step = await reader.batches.next();
+    while (!step.done) step = await reader.batches.next();
+    expect(step.value.seq).toBe(1 + complete);
+    const report = await store.verify();
+    expect(report).toMatchObject({ ok: true, events: 1 + complete, lastSeq: 1 + complete, tornTail: { firstLine: 2 + complete, reason: 'unfinished batch' } });
   });
 
   it('appends after its own last append without reading back, yet notices that line changed in place at the same length', async () => {
