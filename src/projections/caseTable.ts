@@ -22,8 +22,19 @@ export type CaseIndex = {
   readonly added: number;
 };
 
-/** A fold's view of the index: `changed` is a transient map the fold alone sees, sealed at its end. */
-export type CaseIndexDraft = { readonly base: SnapshotCases; changed: PersistentMap<string, CaseEntry>; added: number };
+/**
+ * A fold's view of the index: the cases it sets go in `fresh`, a plain map the fold alone sees, over the
+ * state's `changed` (read, never written), and are put into a new persistent map at the fold's end. A
+ * replay looks up a case for every trajectory and sets one for many: in a plain map that costs a fraction
+ * of a persistent map's (which hashes a long key again on every access), and the persistent map is
+ * written once per key a fold changed, not once per event.
+ */
+export type CaseIndexDraft = {
+  readonly base: SnapshotCases;
+  readonly changed: PersistentMap<string, CaseEntry>;
+  readonly fresh: Map<string, CaseEntry>;
+  added: number;
+};
 
 const noCases: SnapshotCases = Object.freeze({
   rows: new Map<string, number>(),
@@ -51,6 +62,8 @@ export function caseIndexOfEntries(entries: Iterable<readonly [string, CaseEntry
 }
 
 export function caseOf(index: CaseIndex | CaseIndexDraft, key: string): CaseEntry | undefined {
+  const fresh = 'fresh' in index ? index.fresh.get(key) : undefined;
+  if (fresh !== undefined) return fresh;
   const changed = index.changed.get(key);
   if (changed !== undefined) return changed;
   const row = index.base.rows.get(key);
@@ -68,14 +81,22 @@ export function* caseEntries(index: CaseIndex): Generator<[string, CaseEntry]> {
 }
 
 export function openCaseIndex(index: CaseIndex): CaseIndexDraft {
-  return { base: index.base, changed: index.changed.asMutable(), added: index.added };
+  return { base: index.base, changed: index.changed, fresh: new Map(), added: index.added };
 }
 
 export function setCase(draft: CaseIndexDraft, key: string, entry: CaseEntry): void {
-  if (!draft.changed.has(key) && !draft.base.rows.has(key)) draft.added++;
-  draft.changed = draft.changed.set(key, entry);
+  if (!draft.fresh.has(key) && !draft.changed.has(key) && !draft.base.rows.has(key)) draft.added++;
+  draft.fresh.set(key, entry);
 }
 
 export function sealCaseIndex(draft: CaseIndexDraft): CaseIndex {
-  return sealed({ base: draft.base, changed: draft.changed.asImmutable(), added: draft.added });
+  const { base, changed, fresh, added } = draft;
+  if (fresh.size === 0) return sealed({ base, changed, added });
+  return sealed({
+    base,
+    changed: changed.withMutations((map) => {
+      for (const [key, entry] of fresh) map.set(key, entry);
+    }),
+    added,
+  });
 }
