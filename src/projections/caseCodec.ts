@@ -1,4 +1,4 @@
-import { ROUTES } from '../events/model/vocabulary.js';
+import { ROUTES } from '../events/model/routes.js';
 import type { CaseEntry } from './caseMemory.js';
 import { caseCount, caseEntries, type CaseIndex, type SnapshotCases } from './caseTable.js';
 

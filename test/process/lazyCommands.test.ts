@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, cliLogWith } from '../support/cli.js';
+import { foldFrom } from '../../src/infra/app/foldedState.js';
+import { saveSnapshot } from '../../src/infra/app/snapshotSchedule.js';
+import { LOG_FILE, openJsonlStore } from '../../src/infra/store/jsonlEventStore.js';
+import { decodeLine, encodeEnvelope } from '../../src/infra/store/lineCodec.js';
+import { BIN, cliLogWith, runCli, sampleTrajectory } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 
 /**
@@ -39,6 +43,34 @@ function modulesLoaded(args: readonly string[]): { code: number | null; stdout: 
 
 const matching = (modules: readonly string[], pattern: RegExp) => modules.filter((m) => pattern.test(m));
 
+/** zod, the event schemas, and the halves of the store that need them (the codec with the schemas, the writer's encoder). */
+const SCHEMA_MODULES = /^(node_modules\/zod\/|dist\/events\/(catalogue|model\/(?!routes|policyDefaults))|dist\/infra\/store\/(lineCodec|batchEncoder)\.js$)/;
+
+/** A log of 3 trajectories with a snapshot of it, then 2 more trajectories after the snapshot (its tail). */
+async function logWithSnapshot(): Promise<string> {
+  const dir = cliLogWith(3, tempDir());
+  const store = openJsonlStore(dir);
+  const { state, cursor } = await foldFrom(store, null);
+  await saveSnapshot(store.snapshots!, state, cursor);
+  const recorded = runCli(['--dir', dir, 'record', '-'], {
+    input: [sampleTrajectory('later 1'), sampleTrajectory('later 2')].map((t) => JSON.stringify(t)).join('\n'),
+  });
+  if (recorded.code !== 0) throw new Error(recorded.stderr);
+  expect(readdirSync(join(dir, 'snapshots')).filter((name) => name.endsWith('.snap'))).toHaveLength(1);
+  return dir;
+}
+
+/** Rewrites the log's last line at another schema version, with its data replaced when `data` is given, sealed again. */
+function rewriteLastLine(dir: string, v: number, data?: unknown): { line: string; lineNo: number } {
+  const path = join(dir, LOG_FILE);
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const decoded = decodeLine(lines.at(-1)!);
+  if (!decoded.ok) throw new Error(decoded.error.message);
+  const line = encodeEnvelope({ ...decoded.envelope, v, ...(data === undefined ? {} : { data }) } as typeof decoded.envelope);
+  writeFileSync(path, [...lines.slice(0, -1), line, ''].join('\n'));
+  return { line, lineNo: lines.length };
+}
+
 describe('the CLI loads a command’s modules when the command runs', () => {
   it('--version, --help and a usage error load commander and the command table: no store, schema, state or command', () => {
     for (const args of [['--version'], ['--help'], ['cycle', '--help'], ['status', '--bogus'], ['nosuch']]) {
@@ -61,5 +93,40 @@ describe('the CLI loads a command’s modules when the command runs', () => {
     expect(matching(modules, /^dist\/infra\/(app\/(commands|commandHandler|cycleInputs|evaluation)|http|mcp|report|data)(\/|\.js$)/)).toEqual([]);
     expect(matching(modules, /^dist\/domain\/(cycle|init|record|routeRequests|training|evaluation\/(?!evidenceName)|routing|benchmark)/)).toEqual([]);
     expect(matching(modules, /node_modules\/(pg|fastify|@modelcontextprotocol|d3-array)\//)).toEqual([]);
+  });
+
+  it('status on a log with a snapshot and a tail of current lines loads no zod and no event schema: sealed lines are read without them', async () => {
+    const dir = await logWithSnapshot();
+    const { code, stdout, modules } = modulesLoaded(['--dir', dir, 'status', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ initialised: true, trajectoryCount: 5 });
+    expect(modules).toEqual(expect.arrayContaining(['dist/infra/store/jsonlEventStore.js', 'dist/infra/store/sealedLine.js', 'dist/projections/fold.js']));
+    expect(matching(modules, SCHEMA_MODULES)).toEqual([]);
+  });
+
+  it('status on a log whose tail holds an older-version line loads the schemas for it and answers as for the same line at the current version', async () => {
+    const dir = await logWithSnapshot();
+    const current = modulesLoaded(['--dir', dir, 'status', '--json']);
+    const { line } = rewriteLastLine(dir, 1); // TrajectoryRecorded v1: its data reads as v2 as it stands
+    expect(JSON.parse(line)).toMatchObject({ type: 'TrajectoryRecorded', v: 1 });
+    const older = modulesLoaded(['--dir', dir, 'status', '--json']);
+    expect(older.code).toBe(0);
+    expect(JSON.parse(older.stdout)).toEqual(JSON.parse(current.stdout));
+    expect(matching(older.modules, SCHEMA_MODULES)).toEqual(expect.arrayContaining(['dist/infra/store/lineCodec.js', 'dist/events/catalogue.js']));
+    expect(matching(current.modules, SCHEMA_MODULES)).toEqual([]);
+  });
+
+  it('status on a log whose tail holds an older-version line its schema refuses fails with the codec’s own description of it, as before', async () => {
+    const dir = await logWithSnapshot();
+    const { line, lineNo } = rewriteLastLine(dir, 1, { trajectory: { id: 'not a trajectory' } });
+    const decoded = decodeLine(line);
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    const status = runCli(['--dir', dir, 'status']);
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toContain(`log line ${lineNo} is corrupt: ${decoded.error.message}`);
+    expect(status.stderr.trim().split('\n')).toHaveLength(1);
+    const verify = runCli(['--dir', dir, 'verify', '--json']);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: false, error: `log line ${lineNo} is corrupt: ${decoded.error.message}` });
   });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ROUTES } from './routes.js';
 
-/** The five places context can come from. Order matters: it is the index of a route in model weights. */
-export const ROUTES = ['direct', 'memory', 'tool', 'skill', 'composite'] as const;
+/** The five places context can come from (routes.ts). Order matters: it is the index of a route in model weights. */
+export { ROUTES } from './routes.js';
 export const RouteSchema = z.enum(ROUTES);
 export type Route = z.infer<typeof RouteSchema>;
 

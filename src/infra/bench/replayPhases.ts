@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { lineHash } from '../store/hashChain.js';
 import { decodeLine } from '../store/lineCodec.js';
+import { needSchemas, SCHEMAS_NEEDED } from '../store/lineDecoder.js';
 import { checkSeal } from '../store/lineSeal.js';
 import { scanLog } from '../store/logScanner.js';
 
@@ -89,7 +90,7 @@ export function measureScanPhases(file: string): ScanPhases {
   const scanSeconds = bestOfTwo(() => {
     const fd = openSync(file, 'r');
     const scan = scanLog(fd, fstatSync(fd).size);
-    for (let step = scan.next(); !step.done; step = scan.next()) sink += step.value.length;
+    for (let step = scan.next(); !step.done; step = scan.next()) sink += step.value === SCHEMAS_NEEDED ? needSchemas() : step.value.length;
     closeSync(fd);
   });
   if (bad > 0 || sink < lines) throw new Error(`${bad} lines of a log that checks failed a step`);

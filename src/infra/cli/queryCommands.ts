@@ -1,5 +1,4 @@
 import { summariseStatus, summariseVersions } from '../../domain/summaries.js';
-import { readHistory } from '../app/history.js';
 import { loadState } from '../app/foldedState.js';
 import { verifyLog } from '../app/verifyLog.js';
 import { MemabraError } from '../errors.js';
@@ -69,6 +68,8 @@ export async function versionsCommand(options: GlobalOptions & Json): Promise<vo
 
 export async function historyCommand(options: GlobalOptions & Json & { asOf?: string; limit?: number; type?: string[] }): Promise<void> {
   const session = await openSession(options);
+  // Loaded for `history` alone: it reads --as-of and the event types with zod and the event schemas.
+  const { readHistory } = await import('../app/history.js');
   const history = await readHistory(session, {
     ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.limit === undefined ? {} : { limit: options.limit }),

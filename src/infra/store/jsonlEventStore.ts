@@ -1,7 +1,8 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from './lineCodec.js';
+import type { DecodeMode } from './sealedLine.js';
+import { loadLineSchemas, needSchemas, SCHEMAS_NEEDED, withLineSchemas } from './lineDecoder.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { appendConflict, describeSystemError, MemabraError } from '../errors.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from './eventStore.js';
 import { lockExclusive, unlock } from './fileLock.js';
 import { scanLog, type ScanStart, type ScanSummary } from './logScanner.js';
-import { encodeBatch } from './batchEncoder.js';
+import type { encodeBatch } from './batchEncoder.js';
 import { findTail, type LogTail } from './logTail.js';
 import { seekSeq } from './logSeek.js';
 import { snapshotFiles } from './snapshotFiles.js';
@@ -115,7 +116,10 @@ function makeDataDirectory(directory: string): void {
   }
 }
 
-/** Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. */
+/**
+ * Scans the whole log from a fresh descriptor, checking every line; throws on the first bad one. A line
+ * that needs the schemas before they are loaded ends it (run it in withLineSchemas).
+ */
 export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void, fromSeq = 1, mode: DecodeMode = 'sealed'): ScanSummary {
   if (!logExists(path)) {
     return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null, lines: 0, validBytes: 0, tail: { kind: 'clean' } };
@@ -125,6 +129,7 @@ export function scanLogFile(path: string, onBatch?: (batch: readonly StoredEvent
     const scan = scanLog(fd, fstatSync(fd).size, fromSeq, undefined, mode);
     for (let step = scan.next(); ; step = scan.next()) {
       if (step.done) return step.value;
+      if (step.value === SCHEMAS_NEEDED) needSchemas();
       onBatch?.(step.value);
     }
   } finally {
@@ -193,7 +198,10 @@ function checkUpTo(log: JsonlLog, fd: number, tail: LogTail): void {
   // Events are not collected (fromSeq past any seq): only the checks matter here.
   const scan = scanLog(fd, tail.validBytes, Number.MAX_SAFE_INTEGER, from, 'sealed');
   let step = scan.next();
-  while (!step.done) step = scan.next();
+  while (!step.done) {
+    if (step.value === SCHEMAS_NEEDED) needSchemas();
+    step = scan.next();
+  }
   if (step.value.lastSeq !== tail.lastSeq || step.value.lastHash !== tail.lastHash) {
     throw new MemabraError('corrupt-log', `the log at ${log.path} does not check up to its last append (seq ${tail.lastSeq}); nothing was appended`);
   }
@@ -227,7 +235,7 @@ async function readHead(log: JsonlLog): Promise<Head> {
   if (!logExists(log.path)) return { lastSeq: 0, lastHash: GENESIS_HASH, lastAt: null };
   const fd = openLog(log.path, 'r');
   try {
-    const { lastSeq, lastHash, lastAt } = readTail(log, fd);
+    const { lastSeq, lastHash, lastAt } = await withLineSchemas(() => readTail(log, fd));
     return { lastSeq, lastHash, lastAt };
   } finally {
     closeSync(fd);
@@ -239,7 +247,7 @@ async function* readBatches(log: JsonlLog, fromSeq = 1): AsyncIterable<readonly 
   const fd = openLog(log.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const start = seekSeq(fd, size, fromSeq, log.maxEventBytes);
+    const start = await withLineSchemas(() => seekSeq(fd, size, fromSeq, log.maxEventBytes));
     const scan = scanLog(fd, size, fromSeq, start);
     for (let step = scan.next(); ; step = scan.next()) {
       if (step.done) {
@@ -247,7 +255,8 @@ async function* readBatches(log: JsonlLog, fromSeq = 1): AsyncIterable<readonly 
         if (!start || (log.checked && log.checked.seq >= start.seq)) log.checked = checkedAt(step.value);
         return;
       }
-      yield step.value;
+      if (step.value === SCHEMAS_NEEDED) await loadLineSchemas();
+      else yield step.value;
     }
   } finally {
     closeSync(fd);
@@ -288,7 +297,8 @@ async function readFrom(log: JsonlLog, cursor: ReadCursor | null): Promise<LogRe
           log.checked = checkedAt(step.value);
           return log.checked;
         }
-        yield step.value;
+        if (step.value === SCHEMAS_NEEDED) await loadLineSchemas();
+        else yield step.value;
       }
     } finally {
       closeSync(fd);
@@ -298,6 +308,10 @@ async function readFrom(log: JsonlLog, cursor: ReadCursor | null): Promise<LogRe
 }
 
 async function append(log: JsonlLog, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  // A writer validates what it seals and checks the log up to where it appends, under its lock and
+  // without pausing: its schemas are loaded first, with the encoder (a reader loads neither).
+  await loadLineSchemas();
+  const { encodeBatch } = await import('./batchEncoder.js');
   makeDataDirectory(log.directory);
   const created = !logExists(log.path);
   const fd = openLog(log.path, constants.O_RDWR | constants.O_CREAT, 0o644);
@@ -305,7 +319,7 @@ async function append(log: JsonlLog, events: readonly NewEvent[], options: Appen
     if (created) fsyncDirectory(dirname(log.path));
     await lockExclusive(fd, log.path, log.lockTimeoutMs);
     try {
-      return appendLocked(log, fd, events, options);
+      return appendLocked(log, fd, events, options, encodeBatch);
     } finally {
       unlock(fd);
     }
@@ -315,7 +329,13 @@ async function append(log: JsonlLog, events: readonly NewEvent[], options: Appen
 }
 
 /** An append under the writer's lock: the tail found and checked, the batch written and synced. */
-function appendLocked(log: JsonlLog, fd: number, events: readonly NewEvent[], { expectedLastSeq, validated = false }: AppendOptions): AppendResult {
+function appendLocked(
+  log: JsonlLog,
+  fd: number,
+  events: readonly NewEvent[],
+  { expectedLastSeq, validated = false }: AppendOptions,
+  encode: typeof encodeBatch,
+): AppendResult {
   const tail = readTail(log, fd);
   if (fstatSync(fd).size > tail.validBytes) {
     // The remains of an append that died before it returned: never acknowledged, so dropped.
@@ -327,7 +347,7 @@ function appendLocked(log: JsonlLog, fd: number, events: readonly NewEvent[], { 
     throw appendConflict(expectedLastSeq, tail.lastSeq);
   }
   if (events.length === 0) return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq, events: [] };
-  const { bytes: buffer, stored, lastHash } = encodeBatch(events, tail, log.now(), log.maxEventBytes, validated);
+  const { bytes: buffer, stored, lastHash } = encode(events, tail, log.now(), log.maxEventBytes, validated);
   writeBatch(log, fd, buffer, tail);
   log.checked = { seq: tail.lastSeq + events.length, offset: tail.validBytes + buffer.length, hash: lastHash, at: stored.at(-1)!.at };
   log.ownTail = { cursor: log.checked, lineBytes: buffer.length - (buffer.lastIndexOf(0x0a, buffer.length - 2) + 1) };
@@ -357,6 +377,7 @@ async function verifyLogFile(path: string): Promise<VerifyReport> {
   let events = 0;
   // A mistyped --dir must not pass an audit as an empty, healthy log.
   if (!logExists(path)) return { ok: false, events, error: `there is no log at ${path} (nothing to verify; \`memabra init\` creates one)` };
+  await loadLineSchemas(); // verify checks every line against its schema
   try {
     const summary = scanLogFile(
       path,
@@ -383,7 +404,7 @@ async function repair(log: JsonlLog): Promise<number> {
     await lockExclusive(fd, log.path, log.lockTimeoutMs);
     try {
       const size = fstatSync(fd).size;
-      const tail = readTail(log, fd);
+      const tail = await withLineSchemas(() => readTail(log, fd));
       if (size > tail.validBytes) {
         ftruncateSync(fd, tail.validBytes);
         fdatasyncSync(fd);

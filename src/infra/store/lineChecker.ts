@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../events/catalogue.js';
-import { decodeLine, type DecodeMode, type Envelope } from './lineCodec.js';
+import type { DecodeMode, DecodeResult, Envelope } from './sealedLine.js';
+import { decodeStoredLine, SCHEMAS_NEEDED, type SchemasNeeded } from './lineDecoder.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
 import { MemabraError } from '../errors.js';
 
@@ -17,6 +18,15 @@ function isBefore(a: string, b: string): boolean {
   return a.length === b.length ? a < b : Date.parse(a) < Date.parse(b);
 }
 
+/** The envelope of a decoded line; a line that did not decode throws with its line number. */
+function envelopeOf(decoded: DecodeResult, lineNo: number): Envelope {
+  if (!decoded.ok) {
+    if (decoded.error.kind === 'future-version') throw new MemabraError('future-schema', `log line ${lineNo}: ${decoded.error.message}`);
+    corrupt(lineNo, decoded.error.message);
+  }
+  return decoded.envelope;
+}
+
 function toStored(envelope: Envelope): StoredEvent {
   const { prev: _prev, batchEnd: _batchEnd, ...event } = envelope;
   return event as StoredEvent;
@@ -26,7 +36,8 @@ function toStored(envelope: Envelope): StoredEvent {
  * The checks every store applies to its lines, in order: the seal, the schema (see DecodeMode), a gap-free
  * seq, the hash chain, a time `at` that never decreases, and the framing of appends. Fed one complete line at a time; returns the events of
  * an append once its last line has been checked (an empty list when they are all before `fromSeq`), null
- * while the append is unfinished. A bad line throws with its line number.
+ * while the append is unfinished. A bad line throws with its line number. SCHEMAS_NEEDED: the line was
+ * not taken, and is to be offered again once the schemas are loaded (lineDecoder.ts).
  */
 export function createLineChecker(start: Committed, fromSeq: number, mode: DecodeMode) {
   let lineNo = start.lines;
@@ -40,14 +51,11 @@ export function createLineChecker(start: Committed, fromSeq: number, mode: Decod
   let committed: Committed = start;
 
   return {
-    check(line: Uint8Array): StoredEvent[] | null {
+    check(line: Uint8Array): StoredEvent[] | null | SchemasNeeded {
+      const decoded = decodeStoredLine(line, mode);
+      if (decoded === SCHEMAS_NEEDED) return decoded;
       lineNo += 1;
-      const decoded = decodeLine(line, mode);
-      if (!decoded.ok) {
-        if (decoded.error.kind === 'future-version') throw new MemabraError('future-schema', `log line ${lineNo}: ${decoded.error.message}`);
-        corrupt(lineNo, decoded.error.message);
-      }
-      const envelope = decoded.envelope;
+      const envelope = envelopeOf(decoded, lineNo);
       if (envelope.seq !== lastSeq + 1) corrupt(lineNo, `seq ${envelope.seq} where ${lastSeq + 1} was expected`);
       if (envelope.prev !== prevHash) corrupt(lineNo, 'prev does not match the hash of the line before it');
       // "As of a time" is a prefix of the log only while `at` never goes back (encodeBatch keeps it so).

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { canonicalJson } from '../../events/canonicalJson.js';
 import { describeZodError } from '../../domain/trajectoryInput.js';
-import { checkSeal, sealLine } from './lineSeal.js';
-import { EVENT_TYPES, eventDataSchemas, type EventType, type StoredEvent } from '../../events/catalogue.js';
+import { sealLine } from './lineSeal.js';
+import { EVENT_TYPES, eventDataSchemas, type EventType } from '../../events/catalogue.js';
 import { currentVersion, upcast } from '../../events/upcasters.js';
+import { envelopeHead, parseSealedLine, trustedEnvelope, type DecodeMode, type DecodeResult, type Envelope } from './sealedLine.js';
 
-/** One line of the log, as it is on disk. `batchEnd` is the seq of the last event of the append it belongs to. */
-export type Envelope = StoredEvent & { prev: string; batchEnd: number };
+/*
+ * The line codec with the schemas: the envelope's and every event's, through zod. What a sealed
+ * current-version line needs without them is in sealedLine.ts (re-exported here, so this stays the
+ * codec's one module for its users); the store's read path loads this module only when a line needs it.
+ */
+export { envelopeHead, type DecodeError, type DecodeMode, type DecodeResult, type Envelope } from './sealedLine.js';
 
 const EnvelopeSchema = z.strictObject({
   seq: z.number().int().min(1),
@@ -20,11 +25,6 @@ const EnvelopeSchema = z.strictObject({
   crc: z.string(),
 });
 
-export type DecodeError =
-  { kind: 'malformed'; message: string } | { kind: 'future-version'; message: string; type: string; version: number; supported: number };
-
-export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error: DecodeError };
-
 /** Validates an event's data before it is written, so that every sealed line holds schema-valid data. */
 export function validateEventData(type: EventType, data: unknown): { ok: true } | { ok: false; message: string } {
   const result = eventDataSchemas[type].safeParse(data);
@@ -37,60 +37,19 @@ export function encodeEnvelope(envelope: Envelope): string {
   return sealLine(`${envelopeHead(seq, id, type, v, at, prev, batchEnd)}${canonicalJson(data)}`);
 }
 
-/**
- * A line up to its data: the envelope's own fields in a fixed, readable order. The line is this, the
- * data's canonical JSON (sorted keys), then the seal; the store's batch encoder writes the three parts
- * straight into the batch's bytes.
- */
-export function envelopeHead(seq: number, id: string, type: EventType, v: number, at: string, prev: string, batchEnd: number): string {
-  return `{"seq":${seq},"id":${JSON.stringify(id)},"type":${JSON.stringify(type)},"v":${v},"at":${JSON.stringify(at)},"prev":${JSON.stringify(prev)},"batchEnd":${batchEnd},"data":`;
-}
-
-const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
-
-/**
- * How much to check beyond the seal. `full` validates the envelope and the data against their schemas
- * (verify, and any line at an older schema version). `sealed` trusts the schema of a current-version line
- * whose seal matches: it was validated when it was written, and the seal proves it is the same bytes. Seq,
- * chain and framing are checked by the reader either way.
- */
-export type DecodeMode = 'full' | 'sealed';
-
-function fastEnvelope(raw: unknown): Envelope | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const e = raw as Record<string, unknown>;
-  if (
-    typeof e.seq !== 'number' ||
-    typeof e.id !== 'string' ||
-    typeof e.type !== 'string' ||
-    !KNOWN_TYPES.has(e.type) ||
-    typeof e.v !== 'number' ||
-    typeof e.at !== 'string' ||
-    typeof e.prev !== 'string' ||
-    typeof e.batchEnd !== 'number' ||
-    typeof e.data !== 'object' ||
-    e.data === null ||
-    e.v !== currentVersion(e.type as EventType)
-  ) {
-    return null;
-  }
-  return { seq: e.seq, id: e.id, type: e.type, v: e.v, at: e.at, prev: e.prev, batchEnd: e.batchEnd, data: e.data } as Envelope;
-}
-
 /** Checks the seal, then parses, validates and upcasts one line (without its newline). Never throws. */
 export function decodeLine(line: Uint8Array | string, mode: DecodeMode = 'full'): DecodeResult {
-  if (!checkSeal(line)) return { ok: false, error: { kind: 'malformed', message: 'checksum does not match the line' } };
-  let raw: unknown;
-  try {
-    // The seal matched these exact bytes, and only valid UTF-8 is ever sealed: a plain decode is safe.
-    raw = JSON.parse(typeof line === 'string' ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8'));
-  } catch {
-    return { ok: false, error: { kind: 'malformed', message: 'not valid JSON' } };
-  }
+  const parsed = parseSealedLine(line);
+  if (!parsed.ok) return parsed;
   if (mode === 'sealed') {
-    const trusted = fastEnvelope(raw);
+    const trusted = trustedEnvelope(parsed.raw);
     if (trusted) return { ok: true, envelope: trusted };
   }
+  return decodeWithSchemas(parsed.raw);
+}
+
+/** The envelope and the data of a parsed line checked against their schemas, upcast from an older version. */
+function decodeWithSchemas(raw: unknown): DecodeResult {
   const envelope = EnvelopeSchema.safeParse(raw);
   if (!envelope.success) {
     return { ok: false, error: { kind: 'malformed', message: `envelope: ${describeZodError(envelope.error)}` } };

@@ -1,6 +1,7 @@
 import { readSync } from 'node:fs';
 import type { StoredEvent } from '../../events/catalogue.js';
-import type { DecodeMode } from './lineCodec.js';
+import type { DecodeMode } from './sealedLine.js';
+import { SCHEMAS_NEEDED, unlessSchemasNeeded, type SchemasNeeded } from './lineDecoder.js';
 import { GENESIS_HASH } from './hashChain.js';
 import { createLineChecker } from './lineChecker.js';
 import { findTail } from './logTail.js';
@@ -37,11 +38,12 @@ export const PIECE_EVENTS = 256;
 
 /**
  * Where the last complete append ends, found from the end of the file as a writer finds it (logTail.ts),
- * without reading the log; 0 when a line near the end does not decode (the forward scan names it).
+ * without reading the log; 0 when a line near the end does not decode (the forward scan names it);
+ * SCHEMAS_NEEDED when a line there needs the schemas before they are loaded.
  */
-function completeAppendsEnd(fd: number, size: number): number {
-  const found = findTail(fd, size);
-  return found.ok ? found.tail.validBytes : 0;
+function completeAppendsEnd(fd: number, size: number, mode: DecodeMode): number | SchemasNeeded {
+  const found = unlessSchemasNeeded(() => findTail(fd, size, mode));
+  return found === SCHEMAS_NEEDED ? found : found.ok ? found.tail.validBytes : 0;
 }
 
 /**
@@ -57,6 +59,9 @@ function completeAppendsEnd(fd: number, size: number): number {
  * fails its check, the scan throws and the whole read fails, so a reader that drops what a failed read
  * gave it (a fold drops its draft) never keeps part of an append. The lines after that point (the torn
  * tail) are held as before, and never yielded.
+ *
+ * SCHEMAS_NEEDED is yielded for a line that needs the schemas before they are loaded (lineDecoder.ts):
+ * the caller loads them and steps on, and the line is read again.
  */
 export function* scanLog(
   fd: number,
@@ -64,14 +69,18 @@ export function* scanLog(
   fromSeq = 1,
   start: ScanStart = LOG_START,
   mode: DecodeMode = 'sealed',
-): Generator<readonly StoredEvent[], ScanSummary, undefined> {
+): Generator<readonly StoredEvent[] | SchemasNeeded, ScanSummary, undefined> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   const checker = createLineChecker({ seq: start.seq, hash: start.hash, at: start.at, lines: start.lines }, fromSeq, mode);
   let carry: Buffer = Buffer.alloc(0);
   let position = start.offset;
   let lineStart = start.offset; // byte offset of the current line
   let committedBytes = start.offset;
-  const streamableBytes = completeAppendsEnd(fd, size);
+  let streamableBytes = completeAppendsEnd(fd, size, mode);
+  while (streamableBytes === SCHEMAS_NEEDED) {
+    yield SCHEMAS_NEEDED;
+    streamableBytes = completeAppendsEnd(fd, size, mode);
+  }
 
   while (position < size) {
     const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
@@ -82,7 +91,12 @@ export function* scanLog(
     for (let nl = data.indexOf(NEWLINE, from); nl !== -1; nl = data.indexOf(NEWLINE, from)) {
       const line = data.subarray(from, nl);
       lineStart += line.length + 1;
-      const batch = checker.check(line);
+      let batch = checker.check(line);
+      // A line that needs the schemas before they are loaded: the reader loads them, then the line is checked.
+      while (batch === SCHEMAS_NEEDED) {
+        yield SCHEMAS_NEEDED;
+        batch = checker.check(line);
+      }
       if (batch) {
         committedBytes = lineStart;
         if (batch.length) yield batch;

@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
-import { decodeLine, type Envelope } from './lineCodec.js';
+import type { Envelope } from './sealedLine.js';
+import { decodeStoredLine, needSchemas, SCHEMAS_NEEDED } from './lineDecoder.js';
 import { lineHash } from './hashChain.js';
 import type { ScanStart } from './logScanner.js';
 
@@ -28,7 +29,9 @@ function lineAt(fd: number, size: number, start: number, maxLineBytes: number): 
     const newline = bytes.indexOf(NEWLINE);
     if (newline >= 0) {
       const line = bytes.subarray(0, newline);
-      const decoded = decodeLine(line);
+      // Decoded as the scan from here decodes it (sealed): a line the scan takes is where a read can start.
+      const decoded = decodeStoredLine(line, 'sealed');
+      if (decoded === SCHEMAS_NEEDED) needSchemas();
       return decoded.ok ? { start, end: start + newline + 1, bytes: Buffer.from(line), envelope: decoded.envelope } : 'bad';
     }
     if (start + bytes.length >= size) return 'unterminated';

@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
-import { decodeLine } from './lineCodec.js';
+import { decodeStoredLine, needSchemas, SCHEMAS_NEEDED } from './lineDecoder.js';
+import type { DecodeMode } from './sealedLine.js';
 import { GENESIS_HASH, lineHash } from './hashChain.js';
 
 const CHUNK_BYTES = 256 * 1024;
@@ -13,9 +14,11 @@ export type TailResult = { ok: true; tail: LogTail } | { ok: false };
  * Finds the end of the last complete append by reading backwards from the end of the file, so a writer
  * need not replay the log to append to it. Lines of an unfinished append (a crash mid-write) are passed
  * over. `ok: false` means a line near the end does not decode: the caller should run a full scan, which
- * names the bad line.
+ * names the bad line. Lines are decoded as the scan that follows decodes them (`mode`; a writer's scan is
+ * sealed), so the tail found is the one that scan would find. A line that needs the schemas before they
+ * are loaded ends the read (needSchemas).
  */
-export function findTail(fd: number, size: number): TailResult {
+export function findTail(fd: number, size: number, mode: DecodeMode = 'sealed'): TailResult {
   let windowStart = size; // bytes [windowStart, size) are in `window`
   let window = Buffer.alloc(0);
   let lineEnd = -1; // index in window of the newline ending the line under consideration
@@ -48,7 +51,8 @@ export function findTail(fd: number, size: number): TailResult {
       continue;
     }
     const line = window.subarray(previousNewline + 1, lineEnd);
-    const decoded = decodeLine(line);
+    const decoded = decodeStoredLine(line, mode);
+    if (decoded === SCHEMAS_NEEDED) needSchemas();
     if (!decoded.ok) return { ok: false };
     const { seq, batchEnd, at } = decoded.envelope;
     if (seq === batchEnd) {

@@ -19,6 +19,7 @@ import {
 } from './eventStore.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import { createLineChecker, LOG_BEGINNING, type Committed } from './lineChecker.js';
+import { loadLineSchemas, needSchemas, SCHEMAS_NEEDED } from './lineDecoder.js';
 
 export type PostgresStoreOptions = { maxEventBytes?: number; lockTimeoutMs?: number; now?: () => Date };
 
@@ -136,6 +137,8 @@ async function readHead(log: PostgresLog): Promise<Head> {
 /** Every complete append after `start`, page by page, through the same checks as the JSONL store. */
 async function* scan(log: PostgresLog, start: Committed, fromSeq: number, mode: DecodeMode): AsyncGenerator<readonly StoredEvent[], Committed> {
   await ensureSchema(log);
+  // This store loads the codec with the schemas anyway (startBefore, appends): its checker never pauses.
+  await loadLineSchemas();
   const checker = createLineChecker(start, fromSeq, mode);
   for (let after = start.seq; ;) {
     const { rows } = await query<{ seq: string; line: string }>(log, 'SELECT seq, line FROM memabra_events WHERE seq > $1 ORDER BY seq LIMIT $2', [
@@ -144,6 +147,7 @@ async function* scan(log: PostgresLog, start: Committed, fromSeq: number, mode: 
     ]);
     for (const row of rows) {
       const batch = checker.check(Buffer.from(row.line));
+      if (batch === SCHEMAS_NEEDED) needSchemas();
       if (batch?.length) yield batch;
     }
     if (rows.length < PAGE) return checker.committed;
