@@ -25,8 +25,9 @@ export type ScanPhases = {
   readonly sha256Seconds: number;
   /**
    * What the scan does beyond the above: the seq, prev, time and append-framing checks, each event's copy
-   * without its envelope fields, and holding the events of an append until its last line has checked
-   * (the whole scan less the passes above). Mostly the last: those events outlive the young generation.
+   * without its envelope fields, and handing the events over in pieces (the whole scan less the passes
+   * above). It was mostly holding each append's events until its last line had checked, which made them
+   * outlive the young generation, before the scan handed them over as they checked (logScanner.ts).
    */
   readonly checksSeconds: number;
   /** The whole scan, every line checked and every event collected, as a replay runs it but without the fold. */

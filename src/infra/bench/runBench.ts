@@ -348,7 +348,7 @@ function replayPhasesRow(figures: Results['figures'], big: string, replay: { sca
   const s = (value: number) => `${fmt(value)} s`;
   return {
     measure: "replay phases (its scan and fold, wall time; the scan's steps, CPU time, one pass each)",
-    memabra: `scan ${s(replay.scanSeconds)}, fold ${s(replay.foldSeconds)}; the scan alone ${s(scan.scanSeconds)} of CPU, its steps: read ${s(scan.readSeconds)}, CRC seal ${s(scan.sealSeconds)}, parse ${s(scan.parseSeconds)}, envelope ${s(scan.envelopeSeconds)}, sha256 ${s(scan.sha256Seconds)}, seq/chain/framing checks and holding each append's events ${s(scan.checksSeconds)}`,
+    memabra: `scan ${s(replay.scanSeconds)}, fold ${s(replay.foldSeconds)}; the scan alone ${s(scan.scanSeconds)} of CPU, its steps: read ${s(scan.readSeconds)}, CRC seal ${s(scan.sealSeconds)}, parse ${s(scan.parseSeconds)}, envelope ${s(scan.envelopeSeconds)}, sha256 ${s(scan.sha256Seconds)}, seq/chain/framing checks and handing the events over ${s(scan.checksSeconds)}`,
     raw: `${s(raw)} read + JSON.parse`,
     ratio: `${fmt(raw / replay.scanSeconds)}x of the scan`,
     target: '',
