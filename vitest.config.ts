@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/globalSetup.ts'],
     // Equality of values whose layout is an implementation detail (see the file).
-    setupFiles: ['test/support/equality.ts'],
+    setupFiles: ['test/support/equality.ts', 'test/support/tempDirs.ts'],
     // The JSON report feeds the one-line summary that .ci/run prints.
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
     testTimeout: 60_000,

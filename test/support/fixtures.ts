@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainEvent, StoredEvent } from '../../src/events/catalogue.js';
@@ -11,8 +11,21 @@ import { ROUTES } from '../../src/events/model/vocabulary.js';
 import { propensityArb, retrievalScoreArb, rewardArb } from './unitArbitraries.js';
 import { currentVersion } from '../../src/events/upcasters.js';
 
+const created: string[] = [];
+
+/**
+ * A fresh directory under the system's temporary directory, removed after the test file (tempDirs.ts, a
+ * setup file): a full run makes thousands of them, and left behind they filled the disk.
+ */
 export function tempDir(prefix = 'memabra-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir made in this test file so far. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Deterministic ULIDs: a counter in Crockford base32, so ids sort in creation order. */
