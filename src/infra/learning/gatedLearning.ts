@@ -6,7 +6,7 @@ import type { DecideContext } from '../../domain/decideContext.js';
 import { decideRoutes } from '../../domain/routeRequests.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
-import type { TrajectoryInput } from '../../events/model/vocabulary.js';
+import type { Route, TrajectoryInput } from '../../events/model/vocabulary.js';
 import { emptyCaseIndex } from '../../projections/caseTable.js';
 import type { MemabraState } from '../../projections/state.js';
 import { handleCommand } from '../app/commandHandler.js';
@@ -15,6 +15,7 @@ import { loadState } from '../app/foldedState.js';
 import { unwrap } from '../app/refusalErrors.js';
 import type { Session } from '../app/session.js';
 import type { Scenario } from './scenarios.js';
+import { heldOutBound, type HeldOutBound } from './heldOutBound.js';
 
 /** What judges each cycle's challenger: the scenario's labelled validation suite, or the log's own held-out traffic. */
 export type GateEvidence = 'validation' | 'own-traffic';
@@ -28,6 +29,11 @@ export type LearningCycle = {
   readonly failedGates: readonly string[];
   /** The challenger's and the active router's mean reward on the evidence that judged them (null when none was scored). */
   readonly judged: { readonly challenger: number; readonly active: number; readonly delta: { readonly lower: number; readonly upper: number } | null } | null;
+  /**
+   * On held-out traffic: the challenger's true gain on the held-out requests it was judged on, and the best
+   * any test of those trajectories could do (heldOutBound.ts).
+   */
+  readonly bound: HeldOutBound | null;
   /** On a promotion: the held-out test reward of the new version and of the one it replaced. */
   readonly promoted: { readonly label: string; readonly test: number; readonly predecessorTest: number } | null;
 };
@@ -102,10 +108,17 @@ async function playBatch(session: Session, scenario: Scenario, batch: Scenario['
 }
 
 /** One real cycle, as its report tells it, with the test reward of a promoted version and of the one it replaced. */
-async function gatedCycle(session: Session, cycle: number, trajectories: number, testReward: (version: RouterVersion) => number): Promise<LearningCycle> {
+async function gatedCycle(
+  session: Session,
+  cycle: number,
+  trajectories: number,
+  testReward: (version: RouterVersion) => number,
+  needOf: ReadonlyMap<string, Route>,
+): Promise<LearningCycle> {
   const before = activeVersion(await loadState(session.store));
   const { report } = await handleCommand(session, commands.cycle, { minNewTrajectories: 1 });
-  const after = activeVersion(await loadState(session.store));
+  const state = await loadState(session.store);
+  const after = activeVersion(state);
   const judged =
     report.challengerMetrics && report.baselineMetrics
       ? {
@@ -121,6 +134,7 @@ async function gatedCycle(session: Session, cycle: number, trajectories: number,
     judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
     failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
     judged,
+    bound: report.evidence.type === 'suite' ? null : await heldOutBound(session.store, state, needOf),
     promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
   };
 }
@@ -147,6 +161,7 @@ export async function runGatedLearning(
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
   });
   const requests = arrivalOrder(scenario.train, options.seed);
+  const needOf = new Map(scenario.train.map((r) => [r.text, r.route]));
   const baseline = activeVersion(await loadState(session.store));
   const testReward = (version: RouterVersion) => scoreSuite(version, scenario.test).metrics.meanReward;
   const cycles: LearningCycle[] = [];
@@ -154,7 +169,7 @@ export async function runGatedLearning(
     const batch = requests.slice(done, done + Math.min(CHUNK, options.cycleEvery - (done % options.cycleEvery)));
     await playBatch(session, scenario, batch);
     done += batch.length;
-    if (done % options.cycleEvery === 0) cycles.push(await gatedCycle(session, cycles.length + 1, done, testReward));
+    if (done % options.cycleEvery === 0) cycles.push(await gatedCycle(session, cycles.length + 1, done, testReward, needOf));
   }
   const state = await loadState(session.store);
   const final = activeVersion(state);

@@ -46,6 +46,13 @@ function printRun(run: LearningRun, ceiling: number): void {
     const interval = c.judged?.delta ? ` (gain ${f3(c.judged.delta.lower)} to ${f3(c.judged.delta.upper)})` : '';
     const judged = c.judged ? `challenger ${f3(c.judged.challenger)} vs active ${f3(c.judged.active)}${interval}, ` : '';
     process.stdout.write(`  cycle ${c.cycle} (${c.trajectories} trajectories, judged on ${c.judgedOn}): ${judged}${c.decision}${promoted}${failed}\n`);
+    if (c.bound) {
+      const b = c.bound;
+      const needs = b.needed === null ? 'no gain to show' : `a test seeing both routers' outcomes needs ${b.needed} held-out`;
+      process.stdout.write(
+        `    true gain on its ${b.heldOut} held-out requests ${b.gain >= 0 ? '+' : ''}${f3(b.gain)}, full-information standard error ${f3(b.standardError)}: ${needs}\n`,
+      );
+    }
   }
   const worst = Math.min(0, ...run.cycles.flatMap((c) => (c.promoted ? [c.promoted.test - c.promoted.predecessorTest] : [])));
   process.stdout.write(`  first promotion: ${first ? `cycle ${first.cycle}` : 'none'}; worst promoted step on test: ${f3(worst)}\n`);
