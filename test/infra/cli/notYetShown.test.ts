@@ -57,9 +57,17 @@ describe('the report of a challenger judged on held-out traffic', () => {
     const hint = notYetShown(judged({ meanDelta: 0.026, lower: -0.031, upper: 0.076, count: 808 }));
     expect(hint).toBe(
       'not yet shown: the estimated gain is +0.026, but its 95% interval (-0.031 to +0.076) is 0.107 wide: the routers choose differently on 284 of 808 ' +
-        "held-out trajectories, and only those that explored the challenger's route speak for it. It narrows as routed traffic accumulates; " +
+        "held-out trajectories, and only those that explored the challenger's route speak for it. If the estimate held, about 3,884 held-out " +
+        'trajectories would show it: about 15,380 more routed and recorded, of which the log holds out 20%; ' +
         'a labelled suite (`memabra benchmark use FILE`) judges sooner.',
     );
+  });
+
+  it("given a gain so faint that a cycle's window cannot hold the evidence, says how to read more", () => {
+    const hint = notYetShown(judged({ meanDelta: 0.01, lower: -0.09, upper: 0.11, count: 808 }))!;
+    // 808 * (0.10 / 0.01)^2 = 80,800 held-out trajectories: far more than the 4,000 a window of 20,000 holds at one in five.
+    expect(hint).toContain('about 80,800 held-out trajectories would show it: about 399,960 more routed and recorded, of which the log holds out 20%');
+    expect(hint).toContain("more than a cycle's default window of 20,000 trajectories holds: `cycle --window N` reads more");
   });
 
   it('says nothing when the estimate itself is no gain: that is a rejection on the merits', () => {
