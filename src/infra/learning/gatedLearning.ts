@@ -148,7 +148,16 @@ async function gatedCycle(
  */
 export async function runGatedLearning(
   session: Session,
-  options: { scenario: Scenario; gate: GateEvidence; seed: number; cycleEvery: number; workDir: string; repeatedCount?: number; runnerUpShare?: number },
+  options: {
+    scenario: Scenario;
+    gate: GateEvidence;
+    seed: number;
+    cycleEvery: number;
+    workDir: string;
+    repeatedCount?: number;
+    runnerUpShare?: number;
+    explorationRate?: number;
+  },
 ): Promise<LearningRun> {
   const { scenario } = options;
   // A user with a labelled suite registers it (`init --benchmark FILE`): every cycle then judges on it, and
@@ -159,6 +168,7 @@ export async function runGatedLearning(
   await handleCommand(session, commands.init, {
     ...(options.gate === 'validation' ? { benchmark: validationPath } : {}),
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
+    ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
   });
   const requests = arrivalOrder(scenario.train, options.seed);
   const needOf = new Map(scenario.train.map((r) => [r.text, r.route]));

@@ -1,6 +1,6 @@
 /**
  * The learning script: `npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all]
- * [--seeds 1,2] [--cycle-every 2000] [--runner-up-share S]` plays the gated loop through the real operations on each scenario and
+ * [--seeds 1,2] [--cycle-every 2000] [--runner-up-share S] [--exploration-rate R]` plays the gated loop through the real operations on each scenario and
  * prints, per run, every cycle's decision, each promoted version's held-out test reward against its
  * predecessor's, the final router's against the full-information ceiling, and case memory against none on
  * repeated requests. `--tune` instead runs the in-memory loop over the safe-improvement settings, judged on
@@ -65,7 +65,10 @@ function printRun(run: LearningRun, ceiling: number): void {
   );
 }
 
-async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number, runnerUpShare: number | undefined): Promise<void> {
+/** What `init` is given beyond its defaults: the exploration settings under study. */
+type InitOverrides = { readonly runnerUpShare?: number; readonly explorationRate?: number };
+
+async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number, init: InitOverrides): Promise<void> {
   for (const scenario of scenarios) {
     const ceiling = fullInformationCeiling(scenario);
     for (const gate of gates) {
@@ -82,7 +85,7 @@ async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number
             seed,
             cycleEvery,
             workDir: dir,
-            ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
+            ...init,
           });
           await session.store.close?.();
           printRun(run, ceiling);
@@ -187,20 +190,26 @@ async function main(): Promise<void> {
   const cycleEvery = Number(flag('cycle-every', '2000'));
   const share = flag('runner-up-share', '');
   const runnerUpShare = share === '' ? undefined : Number(share);
+  const rate = flag('exploration-rate', '');
+  const explorationRate = rate === '' ? undefined : Number(rate);
   if (
     !scenarios.length ||
     seeds.some((s) => !Number.isInteger(s)) ||
     !(cycleEvery > 0) ||
     gates.some((g) => g !== 'validation' && g !== 'own-traffic') ||
-    (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1))
+    (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1)) ||
+    (explorationRate !== undefined && !(explorationRate >= 0 && explorationRate <= 1))
   ) {
     process.stderr.write(
-      'usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--tune | --ungated]\n',
+      'usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--exploration-rate R] [--tune | --ungated]\n',
     );
     process.exit(2);
   }
   if (process.argv.includes('--tune')) return tune(scenarios, seeds, cycleEvery);
-  await learn(scenarios, gates, seeds, cycleEvery, runnerUpShare);
+  await learn(scenarios, gates, seeds, cycleEvery, {
+    ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
+    ...(explorationRate === undefined ? {} : { explorationRate }),
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) await main();
