@@ -4,6 +4,9 @@ import type { Metrics } from '../../src/events/model/metrics.js';
 import type { RouterVersion } from '../../src/events/model/routerVersion.js';
 import { DEFAULT_POLICY } from '../../src/events/model/promotionPolicy.js';
 import { ROUTES, type Candidate } from '../../src/events/model/vocabulary.js';
+import { currentVersion } from '../../src/events/upcasters.js';
+import { GENESIS_HASH } from '../../src/infra/store/hashChain.js';
+import type { Envelope } from '../../src/infra/store/lineCodec.js';
 import { jsonDouble, trajectoryArb } from './fixtures.js';
 
 const ulidArb = fc.stringMatching(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
@@ -240,4 +243,18 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
       ),
     })
     .map((data) => ({ type: 'BenchmarkRegistered' as const, data })),
+);
+
+/** A stored line's envelope around any event: the event at its current version, at some seq, closing an append up to ten events on. */
+export const envelopeArb: fc.Arbitrary<Envelope> = fc.record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) }).map(
+  ({ event, seq, extra }): Envelope =>
+    ({
+      ...event,
+      seq,
+      id: '01J00000000000000000000000',
+      v: currentVersion(event.type),
+      at: '2026-11-25T10:00:00.000Z',
+      prev: GENESIS_HASH,
+      batchEnd: seq + extra,
+    }) as Envelope,
 );

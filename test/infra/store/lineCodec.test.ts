@@ -1,23 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventDataSchemas } from '../../../src/events/catalogue.js';
-import { decodeLine, encodeEnvelope, type Envelope } from '../../../src/infra/store/lineCodec.js';
+import { decodeLine, encodeEnvelope } from '../../../src/infra/store/lineCodec.js';
 import { GENESIS_HASH } from '../../../src/infra/store/hashChain.js';
-import { currentVersion } from '../../../src/events/upcasters.js';
-import { domainEventArb } from '../../support/eventArbitraries.js';
-
-const envelopeArb = fc.record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) }).map(
-  ({ event, seq, extra }): Envelope =>
-    ({
-      ...event,
-      seq,
-      id: '01J00000000000000000000000',
-      v: currentVersion(event.type),
-      at: '2026-11-25T10:00:00.000Z',
-      prev: GENESIS_HASH,
-      batchEnd: seq + extra,
-    }) as Envelope,
-);
+import { domainEventArb, envelopeArb } from '../../support/eventArbitraries.js';
 
 describe('codec', () => {
   it('accepts what the schemas accept: every generated event is valid data', () => {

@@ -5,20 +5,7 @@ import { GENESIS_HASH } from '../../../src/infra/store/hashChain.js';
 import { decodeLine, encodeEnvelope, type Envelope } from '../../../src/infra/store/lineCodec.js';
 import { decodeStoredLine, loadLineSchemas, needSchemas, SCHEMAS_NEEDED, withLineSchemas } from '../../../src/infra/store/lineDecoder.js';
 import { sealLine } from '../../../src/infra/store/lineSeal.js';
-import { domainEventArb } from '../../support/eventArbitraries.js';
-
-const envelopeArb = fc.record({ event: domainEventArb, seq: fc.integer({ min: 1, max: 1e9 }), extra: fc.nat(10) }).map(
-  ({ event, seq, extra }): Envelope =>
-    ({
-      ...event,
-      seq,
-      id: '01J00000000000000000000000',
-      v: currentVersion(event.type),
-      at: '2026-11-25T10:00:00.000Z',
-      prev: GENESIS_HASH,
-      batchEnd: seq + extra,
-    }) as Envelope,
-);
+import { envelopeArb } from '../../support/eventArbitraries.js';
 
 /** A sealed line of the envelope with one field replaced, sealed again: what only the schemas can judge. */
 const resealed = (envelope: Envelope, field: string, value: unknown): string => {
