@@ -6,14 +6,12 @@ import type { DecideContext } from '../../domain/decideContext.js';
 import { decideRoutes } from '../../domain/routeRequests.js';
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { arrivalOrder } from '../../domain/simulation/agentLoop.js';
-import type { Route, TrajectoryInput } from '../../events/model/vocabulary.js';
+import type { Route } from '../../events/model/vocabulary.js';
 import { emptyCaseIndex } from '../../projections/caseTable.js';
 import type { MemabraState } from '../../projections/state.js';
-import { handleCommand } from '../app/commandHandler.js';
-import { commands } from '../app/commands.js';
 import { loadState } from '../app/foldedState.js';
 import { unwrap } from '../app/refusalErrors.js';
-import type { Session } from '../app/session.js';
+import type { LoopDriver } from './loopDrivers.js';
 import type { Scenario } from './scenarios.js';
 import { heldOutBound, type HeldOutBound } from './heldOutBound.js';
 
@@ -95,29 +93,24 @@ function repeatedRequests(
 }
 
 /** Routes a batch of requests as the active router would, draws each outcome from the reward model, records them. */
-async function playBatch(session: Session, scenario: Scenario, batch: Scenario['train']): Promise<void> {
+async function playBatch(driver: LoopDriver, scenario: Scenario, batch: Scenario['train'], uniform: () => number): Promise<void> {
   const asked = batch.map((r) => ({ input: r.text, candidates: scenario.retrieve(r.text) }));
-  const answers = await handleCommand(session, commands.route, { requests: asked });
-  const trajectories: TrajectoryInput[] = answers.map(({ caseMemory, ...decision }, i) => ({
-    task: { input: asked[i]!.input },
-    candidates: caseMemory ? [...asked[i]!.candidates, caseMemory] : asked[i]!.candidates,
-    decision,
-    outcome: sampledOutcome(batch[i]!.route, decision.route, session.env.uniform()),
-  }));
-  await handleCommand(session, commands.record, trajectories);
+  await driver.playBatch(asked, (i, route) => sampledOutcome(batch[i]!.route, route, uniform()));
 }
 
 /** One real cycle, as its report tells it, with the test reward of a promoted version and of the one it replaced. */
 async function gatedCycle(
-  session: Session,
+  driver: LoopDriver,
   cycle: number,
   trajectories: number,
   testReward: (version: RouterVersion) => number,
   needOf: ReadonlyMap<string, Route>,
 ): Promise<LearningCycle> {
-  const before = activeVersion(await loadState(session.store));
-  const { report } = await handleCommand(session, commands.cycle, { minNewTrajectories: 1 });
-  const state = await loadState(session.store);
+  // Scored from the folded log, not from the report: the report names the promoted version by id, and
+  // scoring it on the test split needs its parameters; the held-out bound needs the log itself.
+  const before = activeVersion(await loadState(driver.store));
+  const report = await driver.cycle();
+  const state = await loadState(driver.store);
   const after = activeVersion(state);
   const judged =
     report.challengerMetrics && report.baselineMetrics
@@ -134,21 +127,26 @@ async function gatedCycle(
     judgedOn: report.evidence.type === 'suite' ? report.evidence.benchmark.name : 'held-out traffic',
     failedGates: report.reasons.filter((r) => !r.passed).map((r) => r.gate),
     judged,
-    bound: report.evidence.type === 'suite' ? null : await heldOutBound(session.store, state, needOf),
+    bound: report.evidence.type === 'suite' ? null : await heldOutBound(driver.store, state, needOf),
     promoted: after.id === before.id ? null : { label: after.label, test: testReward(after), predecessorTest: testReward(before) },
   };
 }
 
 /**
- * The gated learning loop through the same operations as the CLI's `init`, `route`, `record` and `cycle`:
+ * The gated learning loop through `init`, `route`, `record` and `cycle`, in process or through the CLI's
+ * child processes (loopDrivers.ts):
  * the scenario's train requests arrive in a random order drawn from the seed, each is routed by the active
  * router (with its exploration), its outcome drawn from the reward model for the route it needs and
  * recorded, and a cycle runs after every `cycleEvery` trajectories, judged on the validation suite or on the
  * log's own held-out traffic. Every promoted version is then scored once on the held-out test suite.
  */
 export async function runGatedLearning(
-  session: Session,
+  driver: LoopDriver,
   options: {
+    /** The draws of the outcomes (in process, the session's own generator, which the route's exploration shares). */
+    uniform: () => number;
+    /** Only the first this many requests of the arrival order (a short run). */
+    limit?: number;
     scenario: Scenario;
     gate: GateEvidence;
     seed: number;
@@ -165,23 +163,23 @@ export async function runGatedLearning(
   // would stay out of training, kept for the cycles that judge on traffic.
   const validationPath = join(options.workDir, `${scenario.validation.name}.json`);
   writeFileSync(validationPath, JSON.stringify(scenario.validation));
-  await handleCommand(session, commands.init, {
+  await driver.init({
     ...(options.gate === 'validation' ? { benchmark: validationPath } : {}),
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
     ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
   });
-  const requests = arrivalOrder(scenario.train, options.seed);
+  const requests = arrivalOrder(scenario.train, options.seed).slice(0, options.limit);
   const needOf = new Map(scenario.train.map((r) => [r.text, r.route]));
-  const baseline = activeVersion(await loadState(session.store));
+  const baseline = activeVersion(await loadState(driver.store));
   const testReward = (version: RouterVersion) => scoreSuite(version, scenario.test).metrics.meanReward;
   const cycles: LearningCycle[] = [];
   for (let done = 0; done < requests.length;) {
     const batch = requests.slice(done, done + Math.min(CHUNK, options.cycleEvery - (done % options.cycleEvery)));
-    await playBatch(session, scenario, batch);
+    await playBatch(driver, scenario, batch, options.uniform);
     done += batch.length;
-    if (done % options.cycleEvery === 0) cycles.push(await gatedCycle(session, cycles.length + 1, done, testReward, needOf));
+    if (done % options.cycleEvery === 0) cycles.push(await gatedCycle(driver, cycles.length + 1, done, testReward, needOf));
   }
-  const state = await loadState(session.store);
+  const state = await loadState(driver.store);
   const final = activeVersion(state);
   const repeated = requests.slice(0, options.repeatedCount ?? 2000);
   const finalCases = repeatedRequests(state, final, scenario, repeated);

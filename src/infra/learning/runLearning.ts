@@ -1,6 +1,8 @@
 /**
  * The learning script: `npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all]
- * [--seeds 1,2] [--cycle-every 2000] [--runner-up-share S] [--exploration-rate R]` plays the gated loop through the real operations on each scenario and
+ * [--seeds 1,2] [--cycle-every 2000] [--runner-up-share S] [--exploration-rate R] [--via in-process|cli] [--limit N]` plays
+ * the gated loop through the real operations on each scenario (`--via cli`: every init, route, record and cycle a
+ * child process of the built CLI; `--limit N`: only the first N requests) and
  * prints, per run, every cycle's decision, each promoted version's held-out test reward against its
  * predecessor's, the final router's against the full-information ceiling, and case memory against none on
  * repeated requests. `--tune` instead runs the in-memory loop over the safe-improvement settings, judged on
@@ -19,6 +21,7 @@ import { monotonicFactory } from 'ulid';
 import { openJsonlStore } from '../store/jsonlEventStore.js';
 import { fullInformationCeiling } from './ceiling.js';
 import { runGatedLearning, type GateEvidence, type LearningRun } from './gatedLearning.js';
+import { cliDriver, inProcessDriver } from './loopDrivers.js';
 import { clincScenario, overlapScenario, type Scenario } from './scenarios.js';
 import { simulateGatedLoop } from './simulatedGate.js';
 import { indexCatalogue } from '../../domain/benchmark/catalogue.js';
@@ -68,30 +71,50 @@ function printRun(run: LearningRun, ceiling: number): void {
 /** What `init` is given beyond its defaults: the exploration settings under study. */
 type InitOverrides = { readonly runnerUpShare?: number; readonly explorationRate?: number };
 
-async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], cycleEvery: number, init: InitOverrides): Promise<void> {
+/** Through which door the loop reaches memabra: this process's command handler, or the built CLI's child processes. */
+type Via = 'in-process' | 'cli';
+
+/**
+ * A fresh temp directory for `run`, removed after it, and also when the script is interrupted (SIGINT,
+ * SIGTERM): the exit handler runs on `process.exit`, where a `finally` would not.
+ */
+async function inTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'memabra-learn-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  const interrupted = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.on('exit', remove).once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  try {
+    return await run(dir);
+  } finally {
+    process.off('exit', remove).off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    remove();
+  }
+}
+
+type LearnOptions = { readonly cycleEvery: number; readonly via: Via; readonly limit?: number; readonly init: InitOverrides };
+
+async function learn(scenarios: Scenario[], gates: GateEvidence[], seeds: number[], { cycleEvery, via, limit, init }: LearnOptions): Promise<void> {
   for (const scenario of scenarios) {
     const ceiling = fullInformationCeiling(scenario);
     for (const gate of gates) {
       for (const seed of seeds) {
-        const dir = mkdtempSync(join(tmpdir(), 'memabra-learn-'));
-        try {
+        const run = await inTempDir(async (dir) => {
+          const options = { scenario, gate, seed, cycleEvery, workDir: dir, ...(limit === undefined ? {} : { limit }), ...init };
+          if (via === 'cli') {
+            // The CLI's route draws its exploration itself; the outcomes come from the in-process loop's generator.
+            return runGatedLearning(cliDriver(dir), { ...options, uniform: seededRandom(seed * 7919) });
+          }
           const ulid = monotonicFactory(seededRandom(seed));
           let clock = Date.parse('2026-01-01T00:00:00.000Z');
           const env = { now: () => new Date((clock += 10)), newId: () => ulid(clock), uniform: seededRandom(seed * 7919) };
           const session = { store: openJsonlStore(join(dir, 'log'), { now: env.now }), env };
-          const run = await runGatedLearning(session, {
-            scenario,
-            gate,
-            seed,
-            cycleEvery,
-            workDir: dir,
-            ...init,
-          });
-          await session.store.close?.();
-          printRun(run, ceiling);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
+          try {
+            return await runGatedLearning(inProcessDriver(session), { ...options, uniform: env.uniform });
+          } finally {
+            await session.store.close?.();
+          }
+        });
+        printRun(run, ceiling);
       }
     }
   }
@@ -192,23 +215,33 @@ async function main(): Promise<void> {
   const runnerUpShare = share === '' ? undefined : Number(share);
   const rate = flag('exploration-rate', '');
   const explorationRate = rate === '' ? undefined : Number(rate);
+  const via = flag('via', 'in-process');
+  const limitFlag = flag('limit', '');
+  const limit = limitFlag === '' ? undefined : Number(limitFlag);
   if (
     !scenarios.length ||
     seeds.some((s) => !Number.isInteger(s)) ||
     !(cycleEvery > 0) ||
     gates.some((g) => g !== 'validation' && g !== 'own-traffic') ||
     (runnerUpShare !== undefined && !(runnerUpShare >= 0 && runnerUpShare <= 1)) ||
-    (explorationRate !== undefined && !(explorationRate >= 0 && explorationRate <= 1))
+    (explorationRate !== undefined && !(explorationRate >= 0 && explorationRate <= 1)) ||
+    (via !== 'in-process' && via !== 'cli') ||
+    (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
   ) {
     process.stderr.write(
-      'usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--exploration-rate R] [--tune | --ungated]\n',
+      'usage: npm run learn -- [--scenario clinc150|overlap|all] [--gate validation|own-traffic|all] [--seeds 1,2] [--cycle-every N] [--runner-up-share S] [--exploration-rate R] [--via in-process|cli] [--limit N] [--tune | --ungated]\n',
     );
     process.exit(2);
   }
   if (process.argv.includes('--tune')) return tune(scenarios, seeds, cycleEvery);
-  await learn(scenarios, gates, seeds, cycleEvery, {
-    ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
-    ...(explorationRate === undefined ? {} : { explorationRate }),
+  await learn(scenarios, gates, seeds, {
+    cycleEvery,
+    via,
+    ...(limit === undefined ? {} : { limit }),
+    init: {
+      ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
+      ...(explorationRate === undefined ? {} : { explorationRate }),
+    },
   });
 }
 
