@@ -49,6 +49,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
               method: 'spibb' as const,
               minEvidence: safe[1] * 10,
               pessimism: safe[2],
+              ...(safe[1] > 0.5 ? { minAbsentEvidence: safe[2] * 10 } : {}),
               reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null,
             },
           }

@@ -73,6 +73,16 @@ function hashedBucket(settings: FeatureSettings): (hash: number) => number {
   };
 }
 
+/** The marker a request carries when it was offered no candidate of the `k`th kind (CANDIDATE_KINDS). */
+function absenceHash(k: number): number {
+  return fnv(CANDIDATE ^ (k * 16), 'none', 0, 4);
+}
+
+/** Where the marker of no `kind` candidate lies in the hashed space: the evidence of a route with that kind absent. */
+export function absenceBucket(settings: FeatureSettings, kind: (typeof CANDIDATE_KINDS)[number]): number {
+  return hashedBucket(settings)(absenceHash(CANDIDATE_KINDS.indexOf(kind)));
+}
+
 const scratchIndices = new Uint32Array(4096);
 const scratchValues = new Float32Array(4096);
 
@@ -122,7 +132,7 @@ export function extractFeatures(settings: FeatureSettings, context: RouteContext
     CANDIDATE_KINDS.forEach((kind, k) => {
       const { best, count } = summary[kind];
       if (count === 0) {
-        push(fnv(CANDIDATE ^ (k * 16), 'none', 0, 4), 1);
+        push(absenceHash(k), 1);
         return;
       }
       push(fnv(CANDIDATE ^ (k * 16 + 1), 'best', 0, 4), best);

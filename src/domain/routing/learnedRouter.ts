@@ -1,11 +1,12 @@
 import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { ROUTES, type RouteScores } from '../../events/model/vocabulary.js';
-import { decodeEvidence, effectiveCount, kindCounts } from './evidence.js';
-import { extractFeatures, kindFeatures, type SparseVector } from './features.js';
+import type { FeatureSettings } from '../../events/model/routerVersion.js';
+import { decodeEvidence, effectiveCount, kindCounts, type EvidenceCounts } from './evidence.js';
+import { absenceBucket, extractFeatures, kindFeatures, type SparseVector } from './features.js';
 import { denseModel, type DenseModel } from './linearModel.js';
-import type { RouteContext } from './routeContext.js';
+import { summariseCandidates, type RouteContext } from './routeContext.js';
 import { scoreBaseline } from './baselineRouter.js';
-import { greedyIndex, safeRouteScores } from './safeImprovement.js';
+import { greedyIndex, KINDS_BROUGHT, safeRouteScores } from './safeImprovement.js';
 
 type LearnedVersion = Extract<RouterVersion, { kind: 'learned' }>;
 
@@ -42,6 +43,20 @@ export function routeEvidence(version: LearnedVersion, given: RouteContext): num
 }
 
 /**
+ * Per route, where the request was offered no candidate of a kind the route brings: how many samples of
+ * the route the log holds with that kind absent (the rarest such kind); null where it was offered every one.
+ */
+function absentCounts(counts: EvidenceCounts, settings: FeatureSettings, context: RouteContext): (number | null)[] {
+  // Without candidate features no absence marker is extracted, so the log cannot say: the rule does not apply.
+  if (!settings.candidateFeatures) return ROUTES.map(() => null);
+  const summary = summariseCandidates(context.candidates);
+  return ROUTES.map((route, r) => {
+    const absent = KINDS_BROUGHT[route].filter((kind) => summary[kind].count === 0);
+    return absent.length === 0 ? null : Math.min(...absent.map((kind) => counts[r]![absenceBucket(settings, kind)]!));
+  });
+}
+
+/**
  * Each route's score: the expected reward under the per-route reward model; for a version that improves
  * safely, the lower confidence bound, with routes that lack evidence for this request kept from displacing
  * the logged behaviour's choice (safeImprovement.ts).
@@ -57,7 +72,12 @@ export function scoreLearned(version: LearnedVersion, given: RouteContext): Rout
     const { reference } = version.safety;
     return safeRouteScores(
       // The shape's evidence is needed only to estimate a behaviour that is not known: computed then only.
-      { estimates, counts: kindCounts(counts, kind), shapeCounts: () => ROUTES.map((_, r) => effectiveCount(counts[r]!, features)) },
+      {
+        estimates,
+        counts: kindCounts(counts, kind),
+        shapeCounts: () => ROUTES.map((_, r) => effectiveCount(counts[r]!, features)),
+        absentCounts: absentCounts(counts, version.features, context),
+      },
       version.safety,
       reference ? greedyIndex(scoreBaseline(reference, context)) : null,
     );

@@ -1,12 +1,28 @@
 import type { SafetySettings } from '../../events/model/routerVersion.js';
-import { ROUTES, type Route, type RouteScores } from '../../events/model/vocabulary.js';
+import { ROUTES, type CandidateKind, type Route, type RouteScores } from '../../events/model/vocabulary.js';
 
 /**
  * What the reward model knows of one request, per route (ROUTES order): its estimate, the evidence for
- * requests of this kind (same words, same best candidates), and the evidence for requests of this shape
- * (every feature, the scores' buckets included), which only says what the log did where the kind is new.
+ * requests of this kind (same words, same best candidates), the evidence for requests of this shape
+ * (every feature, the scores' buckets included), which only says what the log did where the kind is new,
+ * and, where the request was offered none of a kind of context the route brings, how many times the log
+ * took the route so (null where every kind it brings was offered).
  */
-export type RouteEvidence = { readonly estimates: readonly number[]; readonly counts: readonly number[]; readonly shapeCounts: () => readonly number[] };
+export type RouteEvidence = {
+  readonly estimates: readonly number[];
+  readonly counts: readonly number[];
+  readonly shapeCounts: () => readonly number[];
+  readonly absentCounts: readonly (number | null)[];
+};
+
+/** The kinds of context each route brings in: `composite` is memory and tool, as the baseline rule reads it. */
+export const KINDS_BROUGHT: Readonly<Record<Route, readonly CandidateKind[]>> = {
+  direct: [],
+  memory: ['memory'],
+  tool: ['tool'],
+  skill: ['skill'],
+  composite: ['memory', 'tool'],
+};
 
 /** Rewards lie in [0, 1], so a mean of n of them has a standard error of at most 0.5 / sqrt(n). */
 function standardError(count: number): number {
@@ -45,16 +61,26 @@ const BELOW = 1e-6;
  * the routes with enough evidence, the one with the best lower confidence bound wins, so a well-measured
  * route is left only for one that is better by more than its uncertainty.
  *
+ * The words of a request lend a route evidence from requests where the retriever offered what the route
+ * brings; where it offered none of it, the route's estimate is an extrapolation. So, with
+ * `minAbsentEvidence`, such a route must also have been logged that many times with that kind absent
+ * (a challenger trained on 2,000 of the rule's trajectories answered `tool` to 126 validation requests
+ * with nothing retrieved, on 3 lucky samples: docs/learning.md).
+ *
  * The scores are those lower bounds, arranged so that the greedy route is exactly that choice: every route
  * but the chosen one scores at most just below it.
  */
 export function safeRouteScores(evidence: RouteEvidence, settings: SafetySettings, reference: number | null): RouteScores {
-  const { estimates, counts, shapeCounts } = evidence;
+  const { estimates, counts, shapeCounts, absentCounts } = evidence;
   const behaviour = reference ?? behaviourRoute(counts, shapeCounts);
   const bounds = ROUTES.map((_, r) => estimates[r]! - settings.pessimism * standardError(counts[r]!));
+  const supported = (r: number): boolean => {
+    const absent = absentCounts[r];
+    return settings.minAbsentEvidence === undefined || absent === null || absent === undefined || absent >= settings.minAbsentEvidence;
+  };
   let chosen = behaviour;
   ROUTES.forEach((_, r) => {
-    if (r !== behaviour && counts[r]! >= settings.minEvidence && bounds[r]! > bounds[chosen]!) chosen = r;
+    if (r !== behaviour && counts[r]! >= settings.minEvidence && supported(r) && bounds[r]! > bounds[chosen]!) chosen = r;
   });
   const scores = {} as Record<Route, number>;
   ROUTES.forEach((route, r) => {

@@ -10,7 +10,7 @@ import type { TrainingSet } from './trainingSet.js';
  * (docs/learning.md, "Safe challengers"): a route needs the evidence of at least one sample of requests like
  * this one to displace the logged behaviour's choice, and is ranked by its estimate less half a standard error.
  */
-export const DEFAULT_SAFETY: SafetySettings = { method: 'spibb', minEvidence: 1, pessimism: 0.5 };
+export const DEFAULT_SAFETY: SafetySettings = { method: 'spibb', minEvidence: 1, pessimism: 0.5, minAbsentEvidence: 5 };
 
 export type ChallengerSpec = {
   readonly id: string;

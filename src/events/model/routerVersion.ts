@@ -80,12 +80,16 @@ export type LinearModel = z.infer<typeof LinearModelSchema>;
  * Safe policy improvement with baseline bootstrapping (SPIBB, docs/learning.md): a route may displace
  * the logged behaviour's choice for a request only with at least `minEvidence` effective samples of
  * requests like it, and routes are ranked by their reward's lower confidence bound, `pessimism`
- * standard errors below the estimate.
+ * standard errors below the estimate. With `minAbsentEvidence`, a route whose own kind of context the
+ * request was offered none of (`tool` with no tool retrieved; `composite` with no memory or no tool) may
+ * displace it only if the log took that route at least that many times with that kind absent; versions
+ * trained before it existed carry none and are not held to it.
  */
 export const SafetySettingsSchema = z.strictObject({
   method: z.literal('spibb'),
   minEvidence: z.number().min(0),
   pessimism: z.number().min(0),
+  minAbsentEvidence: z.number().min(0).optional(),
 });
 export type SafetySettings = z.infer<typeof SafetySettingsSchema>;
 

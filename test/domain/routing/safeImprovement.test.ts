@@ -24,9 +24,63 @@ const thinArb = (minEvidence: number) =>
   fc.oneof(fc.constant(0), fc.double({ min: 0, max: minEvidence, noNaN: true, maxExcluded: true }), fc.constant(minEvidence * (1 - 1e-9)));
 const anyCountArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 5, max: 5000, noNaN: true }));
 
+/** A request offered every kind of context: the absent-kind rule has nothing to say. */
+const NONE_ABSENT = ROUTES.map(() => null);
+
 const bound = (estimate: number, count: number, pessimism: number) => estimate - (pessimism * 0.5) / Math.sqrt(count + 1);
 
 describe('safe policy improvement (SPIBB) for one request', () => {
+  const absentArb = (minAbsent: number) => fc.oneof(fc.constant(null), thinArb(minAbsent), anyCountArb);
+  const withAbsentArb = safetyArb.chain((s) =>
+    fc.tuple(
+      fc
+        .oneof(fc.constantFrom(DEFAULT_SAFETY.minAbsentEvidence!, 1, 20), fc.double({ min: 0.01, max: 50, noNaN: true }))
+        .map((minAbsentEvidence) => ({ ...s, minAbsentEvidence })),
+      fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
+      fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
+      fc.nat(4),
+    ),
+  );
+
+  it('never moves to a route offered none of its kind of context that the log took so fewer than minAbsentEvidence times', () => {
+    fc.assert(
+      fc.property(
+        withAbsentArb.chain(([s, estimates, counts, reference]) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.constant(estimates),
+            fc.constant(counts),
+            fc.constant(reference),
+            fc.array(absentArb(s.minAbsentEvidence), { minLength: 5, maxLength: 5 }),
+          ),
+        ),
+        ([settings, estimates, counts, reference, absent]) => {
+          const chosen = greedyIndex(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: absent }, settings, reference));
+          if (chosen !== reference) {
+            expect(counts[chosen]!).toBeGreaterThanOrEqual(settings.minEvidence);
+            const logged = absent[chosen]!;
+            if (logged !== null) expect(logged).toBeGreaterThanOrEqual(settings.minAbsentEvidence);
+          }
+        },
+      ),
+    );
+  });
+
+  it('with every kind offered, or for a version trained without the rule, decides as without it', () => {
+    fc.assert(
+      fc.property(
+        withAbsentArb,
+        fc.array(fc.oneof(fc.constant(0), anyCountArb), { minLength: 5, maxLength: 5 }),
+        ([settings, estimates, counts, reference], absent) => {
+          const { minAbsentEvidence: _, ...older } = settings;
+          const plain = safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, older, reference);
+          expect(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, settings, reference)).toEqual(plain);
+          expect(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: absent }, older, reference)).toEqual(plain);
+        },
+      ),
+    );
+  });
+
   it('keeps the behaviour route when no alternative has enough evidence, whatever the estimates say', () => {
     fc.assert(
       fc.property(
@@ -41,7 +95,7 @@ describe('safe policy improvement (SPIBB) for one request', () => {
         ),
         ([settings, estimates, thin, reference, referenceCount]) => {
           const counts = thin.map((c, r) => (r === reference ? referenceCount : c));
-          const scores = safeRouteScores({ estimates, counts, shapeCounts: () => counts }, settings, reference);
+          const scores = safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, settings, reference);
           expect(greedyRoute(scores)).toBe(ROUTES[reference]);
         },
       ),
@@ -60,7 +114,9 @@ describe('safe policy improvement (SPIBB) for one request', () => {
           ),
         ),
         ([settings, estimates, counts, reference]) => {
-          const chosen = ROUTES.indexOf(greedyRoute(safeRouteScores({ estimates, counts, shapeCounts: () => counts }, settings, reference)));
+          const chosen = ROUTES.indexOf(
+            greedyRoute(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, settings, reference)),
+          );
           const allowed = ROUTES.map((_, r) => r === reference || counts[r]! >= settings.minEvidence);
           expect(allowed[chosen]).toBe(true);
           const best = Math.max(...ROUTES.map((_, r) => (allowed[r] ? bound(estimates[r]!, counts[r]!, settings.pessimism) : -Infinity)));
