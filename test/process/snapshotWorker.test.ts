@@ -5,6 +5,7 @@ import { decodeSnapshot } from '../../src/infra/store/snapshotCodec.js';
 import { cliLogWith, runCli, sampleTrajectory } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 import { call, startServer, stopServers } from '../support/httpServer.js';
+import { spawnMcp } from '../support/mcpChild.js';
 
 afterEach(stopServers);
 
@@ -41,6 +42,28 @@ describe('a server writes its snapshots in a worker thread', { timeout: 180_000 
     await until(() => entries(dir).includes('state-000000020001.snap'), 'the snapshot at seq 20001');
     expect((await server.stop()).code).toBe(0);
 
+    const verified = runCli(['--dir', dir, 'verify', '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, snapshot: { seq: 20_001, status: 'matches' } });
+  });
+
+  it('as an MCP server too: the snapshot is written off its thread, it answers meanwhile, and the snapshot matches the log', async () => {
+    const dir = logDueForSecondSnapshot();
+    // The writer sleeps 5 s in the middle of its write (blocking its thread): long enough to be asked, short enough to finish.
+    const mcp = await spawnMcp(dir, { MEMABRA_FAULT_PAUSE_MID_WRITE_MS: '5000' });
+    let stderr = '';
+    mcp.child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const lastSeq = async () => JSON.parse(((await mcp.client.callTool({ name: 'status', arguments: {} })).content as { text: string }[])[0]!.text).lastSeq;
+    expect(await lastSeq()).toBe(20_001);
+    await until(() => stderr.includes('paused mid-snapshot'), 'the worker to pause mid-snapshot');
+    // Answered while the write is still half done: it is not on the thread that answers.
+    expect(await lastSeq()).toBe(20_001);
+    expect(entries(dir).filter((name) => name.endsWith('.tmp'))).toHaveLength(1);
+
+    await until(() => entries(dir).includes('state-000000020001.snap'), 'the snapshot at seq 20001');
+    mcp.child.stdin!.end();
+    expect((await mcp.exit).code).toBe(0);
+    expect(entries(dir)).toEqual(['state-000000010001.snap', 'state-000000020001.snap']);
     const verified = runCli(['--dir', dir, 'verify', '--json']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, snapshot: { seq: 20_001, status: 'matches' } });

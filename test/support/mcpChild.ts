@@ -16,8 +16,8 @@ export type McpChild = {
  * its pipes (the SDK's stdio line framing, here reading the child's stdout and writing its stdin), so that a
  * test can also write raw bytes to the server and see how the process exits.
  */
-export async function spawnMcp(dir: string): Promise<McpChild> {
-  const child = startCli(['--dir', dir, 'mcp']);
+export async function spawnMcp(dir: string, env: Record<string, string> = {}): Promise<McpChild> {
+  const child = startCli(['--dir', dir, 'mcp'], { env });
   const exit = exited(child);
   // A server that exited early fails the test on what it answered, not on an EPIPE of a later write.
   child.stdin!.on('error', () => {});
