@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CycleCommand, CycleOptions, Learner, LoggedTrajectory } from '../../domain/cycle.js';
 import { CYCLE_WINDOW, cycleWindow } from '../../domain/cycleWindow.js';
 import type { BenchmarkSuite } from '../../events/model/benchmarkSuite.js';
-import { DEFAULT_POLICY, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
+import { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema, type PolicyOverrides } from '../../events/model/promotionPolicy.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
 import type { MemabraState } from '../../projections/state.js';
 import { describeZodIssues } from '../../domain/trajectoryInput.js';
@@ -31,6 +31,25 @@ export type CycleRequest = {
 };
 
 export const DEFAULT_MIN_NEW_TRAJECTORIES = 100;
+
+/**
+ * A cycle as an agent asks for one, over MCP or HTTP: one schema, so the two take the same fields with the
+ * same descriptions (the OpenAPI document and the MCP tool list show them). A client is not the operator:
+ * the suite it names is confined to the data directory, the bundled suite and $MEMABRA_BENCHMARK_DIRS.
+ */
+export const ClientCycleSchema = z.strictObject({
+  dryRun: z.boolean().optional().describe('compute and report everything, promote nothing'),
+  minNewTrajectories: z.number().int().min(0).optional().describe(`skip unless this many unseen trajectories exist (default ${DEFAULT_MIN_NEW_TRAJECTORIES})`),
+  baselineVersion: z.string().optional().describe('compare against this version (label, id or id prefix) instead of the active one'),
+  benchmark: z
+    .string()
+    .optional()
+    .describe(
+      "a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log's own held-out traffic",
+    ),
+  policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
+  window: z.number().int().min(1).optional().describe(`read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`),
+});
 
 /** A window is a whole number of trajectories, at least one (a library caller's value is checked here, as the edges' are). */
 const WindowSchema = z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { CYCLE_WINDOW } from '../../domain/windowSize.js';
-import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
 import {
   CandidateSchema,
   DecisionSchema,
@@ -10,6 +8,7 @@ import {
   TaskSchema,
   TrajectoryInputSchema,
 } from '../../events/model/vocabulary.js';
+import { ClientCycleSchema } from '../app/cycleInputs.js';
 
 /**
  * The bodies and answers of memabra's HTTP API, built from the zod schemas the CLI and MCP validate with.
@@ -44,23 +43,8 @@ export const RecordAnswerSchema = z.strictObject({
   lastSeq: z.number().int(),
 });
 
-/**
- * `POST /v1/cycle`. A client is not the operator: the suite it names is confined as for MCP (the data
- * directory, the bundled suite, $MEMABRA_BENCHMARK_DIRS), never any file the server can read.
- */
-export const CycleBodySchema = z.strictObject({
-  dryRun: z.boolean().optional().describe('compute and report everything, promote nothing'),
-  minNewTrajectories: z.number().int().min(0).optional().describe('skip unless this many unseen trajectories exist (default 100)'),
-  baselineVersion: z.string().optional().describe('compare against this version (label, id or id prefix) instead of the active one'),
-  benchmark: z
-    .string()
-    .optional()
-    .describe(
-      "a benchmark suite JSON file in the data directory (relative to it) or a directory the operator allows; default: the suite registered for the log, else the log's own held-out traffic",
-    ),
-  policy: PolicyOverridesSchema.optional().describe('overrides of the promotion policy; the rest keep their defaults'),
-  window: z.number().int().min(1).optional().describe(`read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`),
-});
+/** `POST /v1/cycle`: the fields MCP's `cycle` tool takes too. */
+export const CycleBodySchema = ClientCycleSchema;
 
 export const RollbackBodySchema = z.strictObject({
   version: z.string().min(1).describe('version label (v2), id, or id prefix'),

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { CYCLE_WINDOW } from '../../domain/windowSize.js';
-import { PolicyOverridesSchema } from '../../events/model/promotionPolicy.js';
 import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
 import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { handleCommand } from '../app/commandHandler.js';
 import { commands } from '../app/commands.js';
-import type { CycleRequest } from '../app/cycleInputs.js';
+import { ClientCycleSchema, type CycleRequest } from '../app/cycleInputs.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';
 import { findReport } from '../app/reports.js';
 import { evaluateVersion } from '../app/evaluation.js';
@@ -71,19 +69,6 @@ async function routeTool(session: Session, args: unknown): Promise<unknown> {
 const RecordArgs = z.strictObject({ trajectories: z.array(z.union([OutcomeReportSchema, TrajectoryInputSchema])).min(1) });
 /** The shape around the trajectories; each one is then checked as `record` checks it, with its messages. */
 const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1) });
-const CycleArgs = z.strictObject({
-  dryRun: z.boolean().optional(),
-  minNewTrajectories: z.number().int().min(0).optional(),
-  baselineVersion: z.string().optional(),
-  benchmark: z
-    .string()
-    .optional()
-    .describe(
-      "path of a benchmark suite JSON file in the data directory (or a directory the operator allows); default: the suite registered for the log, else the log's own held-out traffic",
-    ),
-  policy: PolicyOverridesSchema.optional(),
-  window: z.number().int().min(1).optional().describe(`read, train and judge on the latest N trajectories (default ${CYCLE_WINDOW})`),
-});
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
 const InitArgs = z.strictObject({
   explorationRate: z.number().min(0).max(1).optional().describe('probability of exploring at route time (default 0.1)'),
@@ -139,9 +124,9 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'cycle',
     description:
       "Run one online-learning cycle: train a challenger on the logged trajectories, judge it against the active router (on the suite given, else the log's registered suite, else its held-out traffic), promote it only if every gate passes. Returns the report.",
-    input: CycleArgs,
+    input: ClientCycleSchema,
     run: async (session, args) => {
-      const { policy, benchmark, ...options } = parseArgs(CycleArgs, args, 'arguments');
+      const { policy, benchmark, ...options } = parseArgs(ClientCycleSchema, args, 'arguments');
       // An agent is not the operator: the suite it names is confined to the data directory and capped.
       const suite = benchmark === undefined ? {} : { benchmark: loadClientBenchmark(benchmark, session.store.location) };
       return (await handleCommand(session, commands.cycle, { ...options, ...suite, ...(policy ? { policy } : {}) } as CycleRequest)).report;
