@@ -74,10 +74,8 @@ export function safeRouteScores(evidence: RouteEvidence, settings: SafetySetting
   const { estimates, counts, shapeCounts, absentCounts } = evidence;
   const behaviour = reference ?? behaviourRoute(counts, shapeCounts);
   const bounds = ROUTES.map((_, r) => estimates[r]! - settings.pessimism * standardError(counts[r]!));
-  const supported = (r: number): boolean => {
-    const absent = absentCounts[r];
-    return settings.minAbsentEvidence === undefined || absent === null || absent === undefined || absent >= settings.minAbsentEvidence;
-  };
+  // null: every kind the route brings was offered, so nothing is extrapolated and the rule does not apply.
+  const supported = (r: number): boolean => settings.minAbsentEvidence === undefined || (absentCounts[r] ?? Infinity) >= settings.minAbsentEvidence;
   let chosen = behaviour;
   ROUTES.forEach((_, r) => {
     if (r !== behaviour && counts[r]! >= settings.minEvidence && supported(r) && bounds[r]! > bounds[chosen]!) chosen = r;
