@@ -169,7 +169,7 @@ export async function decideCycle(command: CycleCommand, state: MemabraState, co
 
   let challenger: RouterVersion;
   try {
-    challenger = trainFrom(inputs, baseline, dataset);
+    challenger = trainFrom(inputs, baseline, dataset, evidence);
   } catch (error) {
     return failed('training', error);
   }
@@ -258,8 +258,21 @@ async function gatherDataset(
   return { ok: true, dataset: builder.build(), logged };
 }
 
+/**
+ * Whether the challenger may leave the rule only for the rule's runner-up: when it will be judged on the
+ * held-out traffic of the rule itself. The rule explores its runner-up at its runner-up share and every
+ * other route at a fifth of the rest (1% by default), so a held-out trajectory that tried the runner-up
+ * weighs about 17 and one that tried another route 100: a move the held-out share can show is a move to the
+ * runner-up (docs/learning.md, "Safe challengers"). A learned baseline's ranking is its own, which the
+ * challenger does not carry: after the first promotion, challengers move as far as their evidence allows.
+ */
+function departuresFor(baseline: RouterVersion, evidence: CycleEvidence): 'runner-up' | undefined {
+  return evidence.type === 'held-out' && baseline.kind === 'baseline' && (baseline.runnerUpShare ?? 0) > 0 ? 'runner-up' : undefined;
+}
+
 /** The challenger, trained on the dataset as the baseline's successor; throws when training fails. */
-function trainFrom({ state, options, context, learner }: CycleInputs, baseline: RouterVersion, dataset: Dataset): RouterVersion {
+function trainFrom({ state, options, context, learner }: CycleInputs, baseline: RouterVersion, dataset: Dataset, evidence: CycleEvidence): RouterVersion {
+  const departures = departuresFor(baseline, evidence);
   const spec: ChallengerSpec = {
     id: context.newId(),
     label: nextVersionLabel(state),
@@ -270,6 +283,7 @@ function trainFrom({ state, options, context, learner }: CycleInputs, baseline: 
     features: options.features,
     training: options.training,
     behaviour: baseline,
+    ...(departures ? { departures } : {}),
   };
   return (learner ?? trainChallenger)(spec, dataset.samples);
 }

@@ -298,6 +298,34 @@ describe('decideCycle: what judges the challenger', () => {
     }
   });
 
+  it("given no suite and the rule active, exploring its runner-up, then the challenger may leave the rule's choice only for the rule's runner-up", async () => {
+    const rule = (runnerUpShare?: number) => ({ ...baselineVersion(), ...(runnerUpShare === undefined ? {} : { runnerUpShare }) });
+    const pastWith = (version: ReturnType<typeof rule>, ...more: DomainEvent[]) =>
+      recorded(history({ type: 'RouterRegistered', data: { version, activate: true, reason: 'init' } }, ...more), 0, 3000, 1);
+    const trainedOn = async (past: History, inputs: Parameters<typeof judgedBy>[0] = {}) => {
+      const events = await cycle
+        .given(past)
+        .when(judgedBy({ ...inputs, options: { dryRun: true, ...inputs.options } }))
+        .events();
+      return find(events, 'ChallengerTrained').data.challenger;
+    };
+    const safetyOf = (version: Awaited<ReturnType<typeof trainedOn>>) => (version.kind === 'learned' ? version.safety : undefined);
+
+    // Judged on the rule's own held-out traffic: a move the held-out share can show.
+    expect(safetyOf(await trainedOn(pastWith(rule(0.5))))).toMatchObject({ departures: 'runner-up' });
+    // Judged on a suite, which sees every route's outcome; or on the traffic of a rule exploring every route alike.
+    const safety = safetyOf(await trainedOn(pastWith(rule(0.5), registered(suite)), { registered: suite }));
+    expect(safety).toBeDefined();
+    expect(safety).not.toHaveProperty('departures');
+    for (const uniform of [rule(0), rule()]) expect(safetyOf(await trainedOn(pastWith(uniform)))).not.toHaveProperty('departures');
+    // Against a learned router (a dry run's challenger, judged on a suite of its own): its ranking is its own, which the challenger does not carry.
+    const withLearned = await cycle
+      .given(pastWith(rule(0.5)))
+      .when(judgedBy({ benchmark: suite, options: { dryRun: true } }))
+      .appended();
+    expect(safetyOf(await trainedOn(withLearned, { options: { baselineVersion: 'v2' } }))).not.toHaveProperty('departures');
+  });
+
   it('given a held-out rule a cycle of this log recorded, then later cycles keep it', async () => {
     const rule = { method: 'sha256-trajectory-id' as const, share: 0.3 };
     const earlier: DomainEvent = {

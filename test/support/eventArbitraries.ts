@@ -51,6 +51,7 @@ export const routerVersionArb: fc.Arbitrary<RouterVersion> = fc.oneof(
               pessimism: safe[2],
               ...(safe[1] > 0.5 ? { minAbsentEvidence: safe[2] * 10 } : {}),
               reference: safe[3] ? { minScore: 0.35, compositeMinScore: 0.45, readsCaseHint: true as const } : null,
+              ...(safe[3] && safe[2] > 0.5 ? { departures: 'runner-up' as const } : {}),
             },
           }
         : { model: { bias, scale: bias.map((b) => Math.abs(b) + 1), weights } }),

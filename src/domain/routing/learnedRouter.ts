@@ -6,7 +6,7 @@ import { absenceBucket, extractFeatures, kindFeatures, type SparseVector } from 
 import { denseModel, type DenseModel } from './linearModel.js';
 import { summariseCandidates, type RouteContext } from './routeContext.js';
 import { scoreBaseline } from './baselineRouter.js';
-import { greedyIndex, KINDS_BROUGHT, safeRouteScores } from './safeImprovement.js';
+import { greedyIndex, KINDS_BROUGHT, runnerUpIndex, safeRouteScores } from './safeImprovement.js';
 
 type LearnedVersion = Extract<RouterVersion, { kind: 'learned' }>;
 
@@ -69,7 +69,8 @@ export function scoreLearned(version: LearnedVersion, given: RouteContext): Rout
   const counts = version.safety ? decodeEvidence(version.model, version.features.bits) : null;
   if (version.safety && counts) {
     const kind = kindFeatures(features, version.features, context);
-    const { reference } = version.safety;
+    const { reference, departures } = version.safety;
+    const rule = reference ? scoreBaseline(reference, context) : null;
     return safeRouteScores(
       // The shape's evidence is needed only to estimate a behaviour that is not known: computed then only.
       {
@@ -79,7 +80,8 @@ export function scoreLearned(version: LearnedVersion, given: RouteContext): Rout
         absentCounts: absentCounts(counts, version.features, context),
       },
       version.safety,
-      reference ? greedyIndex(scoreBaseline(reference, context)) : null,
+      rule ? greedyIndex(rule) : null,
+      rule && departures === 'runner-up' ? runnerUpIndex(rule) : null,
     );
   }
   return { direct: estimates[0]!, memory: estimates[1]!, tool: estimates[2]!, skill: estimates[3]!, composite: estimates[4]! };

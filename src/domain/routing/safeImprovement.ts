@@ -67,10 +67,12 @@ const BELOW = 1e-6;
  * (a challenger trained on 2,000 of the rule's trajectories answered `tool` to 126 validation requests
  * with nothing retrieved, on 3 lucky samples: docs/learning.md).
  *
+ * With `onlyTo` (a ROUTES index), the behaviour's choice may be left for that route alone.
+ *
  * The scores are those lower bounds, arranged so that the greedy route is exactly that choice: every route
  * but the chosen one scores at most just below it.
  */
-export function safeRouteScores(evidence: RouteEvidence, settings: SafetySettings, reference: number | null): RouteScores {
+export function safeRouteScores(evidence: RouteEvidence, settings: SafetySettings, reference: number | null, onlyTo: number | null = null): RouteScores {
   const { estimates, counts, shapeCounts, absentCounts } = evidence;
   const behaviour = reference ?? behaviourRoute(counts, shapeCounts);
   const bounds = ROUTES.map((_, r) => estimates[r]! - settings.pessimism * standardError(counts[r]!));
@@ -78,7 +80,8 @@ export function safeRouteScores(evidence: RouteEvidence, settings: SafetySetting
   const supported = (r: number): boolean => settings.minAbsentEvidence === undefined || (absentCounts[r] ?? Infinity) >= settings.minAbsentEvidence;
   let chosen = behaviour;
   ROUTES.forEach((_, r) => {
-    if (r !== behaviour && counts[r]! >= settings.minEvidence && supported(r) && bounds[r]! > bounds[chosen]!) chosen = r;
+    const allowed = r !== behaviour && (onlyTo === null || r === onlyTo);
+    if (allowed && counts[r]! >= settings.minEvidence && supported(r) && bounds[r]! > bounds[chosen]!) chosen = r;
   });
   const scores = {} as Record<Route, number>;
   ROUTES.forEach((route, r) => {
@@ -92,6 +95,16 @@ export function greedyIndex(scores: RouteScores): number {
   let best = 0;
   ROUTES.forEach((route, r) => {
     if (scores[route] > scores[ROUTES[best]!]) best = r;
+  });
+  return best;
+}
+
+/** The ROUTES index of the second-best route, as `runnerUpRoute` picks it (the best of the others; ties to the earlier). */
+export function runnerUpIndex(scores: RouteScores): number {
+  const greedy = greedyIndex(scores);
+  let best = -1;
+  ROUTES.forEach((route, r) => {
+    if (r !== greedy && (best < 0 || scores[route] > scores[ROUTES[best]!])) best = r;
   });
   return best;
 }

@@ -26,6 +26,8 @@ export type ChallengerSpec = {
   readonly safety?: SafetySettings | null;
   /** The router whose logs these mostly are (the cycle's baseline), whose choice the challenger keeps where evidence is thin. */
   readonly behaviour?: RouterVersion;
+  /** 'runner-up': a safe challenger with a reference leaves its choice only for its runner-up (`SafeRoutingSchema`). */
+  readonly departures?: 'runner-up';
 };
 
 /**
@@ -51,10 +53,13 @@ export function referenceOf(behaviour: RouterVersion | undefined): BaselineParam
 
 /** Trains a learned router version, ready to be recorded in full in a ChallengerTrained event. */
 export function trainChallenger(spec: ChallengerSpec, samples: TrainingSet): Extract<RouterVersion, { kind: 'learned' }> {
-  const { safety: requested, behaviour, ...header } = spec;
+  const { safety: requested, behaviour, departures, ...header } = spec;
   const safety = requested === undefined ? DEFAULT_SAFETY : requested;
   const model = quantiseModel(trainRewardModels(samples, spec.features, spec.training));
   if (!safety) return { ...header, kind: 'learned', model };
   const evidence = encodeEvidence(countEvidence(samples, 1 << spec.features.bits));
-  return { ...header, kind: 'learned', model: { ...model, evidence }, safety: { ...safety, reference: referenceOf(behaviour) } };
+  const reference = referenceOf(behaviour);
+  // Without a reference there is no rule's runner-up to keep to.
+  const kept = departures && reference ? { departures } : {};
+  return { ...header, kind: 'learned', model: { ...model, evidence }, safety: { ...safety, reference, ...kept } };
 }

@@ -97,8 +97,13 @@ export type SafetySettings = z.infer<typeof SafetySettingsSchema>;
  * What a safe learned version carries: its settings and its reference, the behaviour whose choice it keeps
  * where the log has too little evidence for an alternative: the baseline rule at the root of its lineage,
  * or, with none (a lineage that began elsewhere), the route the log shows most often for such requests.
+ * `departures: 'runner-up'`: it leaves the reference's choice only for the reference's runner-up route, the
+ * one the rule explores most, so that its own held-out traffic can judge the move (absent: for any route).
  */
-export const SafeRoutingSchema = SafetySettingsSchema.extend({ reference: BaselineParamsSchema.nullable() });
+export const SafeRoutingSchema = SafetySettingsSchema.extend({
+  reference: BaselineParamsSchema.nullable(),
+  departures: z.literal('runner-up').optional(),
+});
 export type SafeRouting = z.infer<typeof SafeRoutingSchema>;
 
 export const RouterVersionSchema = z.discriminatedUnion('kind', [

@@ -81,6 +81,29 @@ describe('safe policy improvement (SPIBB) for one request', () => {
     );
   });
 
+  it("with departures kept to one route, leaves the behaviour's choice for that route alone, and exactly when its bound is better", () => {
+    fc.assert(
+      fc.property(
+        safetyArb.chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
+            fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
+            fc.nat(4),
+            fc.nat(4),
+          ),
+        ),
+        ([settings, estimates, counts, reference, onlyTo]) => {
+          const evidence = { estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT };
+          const chosen = greedyIndex(safeRouteScores(evidence, settings, reference, onlyTo));
+          const b = (r: number) => bound(estimates[r]!, counts[r]!, settings.pessimism);
+          const moves = onlyTo !== reference && counts[onlyTo]! >= settings.minEvidence && b(onlyTo) > b(reference);
+          expect(chosen).toBe(moves ? onlyTo : reference);
+        },
+      ),
+    );
+  });
+
   it('keeps the behaviour route when no alternative has enough evidence, whatever the estimates say', () => {
     fc.assert(
       fc.property(
