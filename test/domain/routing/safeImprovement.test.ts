@@ -24,6 +24,16 @@ const thinArb = (minEvidence: number) =>
   fc.oneof(fc.constant(0), fc.double({ min: 0, max: minEvidence, noNaN: true, maxExcluded: true }), fc.constant(minEvidence * (1 - 1e-9)));
 const anyCountArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 5, max: 5000, noNaN: true }));
 
+/** One request's estimates and evidence (some of it under the threshold) per route, and the behaviour's choice. */
+const requestArb = safetyArb.chain((s) =>
+  fc.tuple(
+    fc.constant(s),
+    fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
+    fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
+    fc.nat(4),
+  ),
+);
+
 /** A request offered every kind of context: the absent-kind rule has nothing to say. */
 const NONE_ABSENT = ROUTES.map(() => null);
 
@@ -83,24 +93,13 @@ describe('safe policy improvement (SPIBB) for one request', () => {
 
   it("with departures kept to one route, leaves the behaviour's choice for that route alone, and exactly when its bound is better", () => {
     fc.assert(
-      fc.property(
-        safetyArb.chain((s) =>
-          fc.tuple(
-            fc.constant(s),
-            fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
-            fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
-            fc.nat(4),
-            fc.nat(4),
-          ),
-        ),
-        ([settings, estimates, counts, reference, onlyTo]) => {
-          const evidence = { estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT };
-          const chosen = greedyIndex(safeRouteScores(evidence, settings, reference, onlyTo));
-          const b = (r: number) => bound(estimates[r]!, counts[r]!, settings.pessimism);
-          const moves = onlyTo !== reference && counts[onlyTo]! >= settings.minEvidence && b(onlyTo) > b(reference);
-          expect(chosen).toBe(moves ? onlyTo : reference);
-        },
-      ),
+      fc.property(requestArb, fc.nat(4), ([settings, estimates, counts, reference], onlyTo) => {
+        const evidence = { estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT };
+        const chosen = greedyIndex(safeRouteScores(evidence, settings, reference, onlyTo));
+        const b = (r: number) => bound(estimates[r]!, counts[r]!, settings.pessimism);
+        const moves = onlyTo !== reference && counts[onlyTo]! >= settings.minEvidence && b(onlyTo) > b(reference);
+        expect(chosen).toBe(moves ? onlyTo : reference);
+      }),
     );
   });
 
@@ -127,30 +126,20 @@ describe('safe policy improvement (SPIBB) for one request', () => {
 
   it('moves to the route with the best lower bound among those with evidence, and only to one', () => {
     fc.assert(
-      fc.property(
-        safetyArb.chain((s) =>
-          fc.tuple(
-            fc.constant(s),
-            fc.array(estimateArb, { minLength: 5, maxLength: 5 }),
-            fc.array(fc.oneof(thinArb(s.minEvidence), anyCountArb), { minLength: 5, maxLength: 5 }),
-            fc.nat(4),
-          ),
-        ),
-        ([settings, estimates, counts, reference]) => {
-          const chosen = ROUTES.indexOf(
-            greedyRoute(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, settings, reference)),
+      fc.property(requestArb, ([settings, estimates, counts, reference]) => {
+        const chosen = ROUTES.indexOf(
+          greedyRoute(safeRouteScores({ estimates, counts, shapeCounts: () => counts, absentCounts: NONE_ABSENT }, settings, reference)),
+        );
+        const allowed = ROUTES.map((_, r) => r === reference || counts[r]! >= settings.minEvidence);
+        expect(allowed[chosen]).toBe(true);
+        const best = Math.max(...ROUTES.map((_, r) => (allowed[r] ? bound(estimates[r]!, counts[r]!, settings.pessimism) : -Infinity)));
+        expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeCloseTo(best, 9);
+        // A rarely tried route does not beat a well-measured one on its prior: with evidence, an alternative needs a better bound.
+        if (chosen !== reference)
+          expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeGreaterThan(
+            bound(estimates[reference]!, counts[reference]!, settings.pessimism),
           );
-          const allowed = ROUTES.map((_, r) => r === reference || counts[r]! >= settings.minEvidence);
-          expect(allowed[chosen]).toBe(true);
-          const best = Math.max(...ROUTES.map((_, r) => (allowed[r] ? bound(estimates[r]!, counts[r]!, settings.pessimism) : -Infinity)));
-          expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeCloseTo(best, 9);
-          // A rarely tried route does not beat a well-measured one on its prior: with evidence, an alternative needs a better bound.
-          if (chosen !== reference)
-            expect(bound(estimates[chosen]!, counts[chosen]!, settings.pessimism)).toBeGreaterThan(
-              bound(estimates[reference]!, counts[reference]!, settings.pessimism),
-            );
-        },
-      ),
+      }),
     );
   });
 });
