@@ -2,6 +2,7 @@ import type { RouterVersion } from '../../events/model/routerVersion.js';
 import { ROUTES, type Decision, type Route, type RouteScores } from '../../events/model/vocabulary.js';
 import { scoreBaseline } from './baselineRouter.js';
 import { scoreLearned } from './learnedRouter.js';
+import { runnerUpIndex } from './safeImprovement.js';
 import { selectCandidates, type RouteContext } from './routeContext.js';
 
 /** Each route's score under a router version: higher is better (the learned router's are expected rewards). */
@@ -33,9 +34,7 @@ export function greedyRoute(scores: RouteScores): Route {
 
 /** The second-best route: the best of the others; ties go to the earlier route in ROUTES, as for the greedy one. */
 export function runnerUpRoute(scores: RouteScores, greedy: Route): Route {
-  let best: Route | null = null;
-  for (const route of ROUTES) if (route !== greedy && (best === null || scores[route] > scores[best])) best = route;
-  return best!;
+  return ROUTES[runnerUpIndex(scores, ROUTES.indexOf(greedy))]!;
 }
 
 /** How a version explores: its rate, and the share of it that goes to the runner-up route. */

@@ -99,9 +99,8 @@ export function greedyIndex(scores: RouteScores): number {
   return best;
 }
 
-/** The ROUTES index of the second-best route, as `runnerUpRoute` picks it (the best of the others; ties to the earlier). */
-export function runnerUpIndex(scores: RouteScores): number {
-  const greedy = greedyIndex(scores);
+/** The ROUTES index of the second-best route: the best of the others than `greedy`; ties to the earlier route. */
+export function runnerUpIndex(scores: RouteScores, greedy: number = greedyIndex(scores)): number {
   let best = -1;
   ROUTES.forEach((route, r) => {
     if (r !== greedy && (best < 0 || scores[route] > scores[ROUTES[best]!])) best = r;
