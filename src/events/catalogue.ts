@@ -53,6 +53,11 @@ export const OffPolicyReportSchema = z.strictObject({
   sampleCount: z.number().int().min(0),
   baseline: z.array(OffPolicyEstimateSchema),
   challenger: z.array(OffPolicyEstimateSchema),
+  /**
+   * Judged on held-out traffic: the held-out trajectories where the challenger chose a route that none of
+   * their loggers could have taken, counted at the worst outcome. Absent on reports of suites, and before it was counted.
+   */
+  unsupported: z.number().int().min(0).optional(),
 });
 export type OffPolicyReport = z.infer<typeof OffPolicyReportSchema>;
 

@@ -213,7 +213,15 @@ export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(
         ties: fc.nat(),
       }),
       comparison: fc.option(comparisonArb, { nil: null }),
-      offPolicy: fc.record({ sampleCount: fc.nat(), baseline: fc.array(estimateArb, { maxLength: 3 }), challenger: fc.array(estimateArb, { maxLength: 3 }) }),
+      offPolicy: fc.record(
+        {
+          sampleCount: fc.nat(),
+          baseline: fc.array(estimateArb, { maxLength: 3 }),
+          challenger: fc.array(estimateArb, { maxLength: 3 }),
+          unsupported: fc.nat(),
+        },
+        { requiredKeys: ['sampleCount', 'baseline', 'challenger'] },
+      ),
     })
     .map((data) => ({ type: 'ChallengerEvaluated' as const, data })),
   fc

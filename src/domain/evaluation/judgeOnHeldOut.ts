@@ -26,6 +26,14 @@ export type LoggerLookup = (versionId: string) => RouterVersion | undefined;
 const contextOf = ({ trajectory, caseHint }: HeldOutSample) => ({ input: trajectory.task.input, candidates: trajectory.candidates, caseHint });
 
 /**
+ * What the routers that logged a held-out trajectory could have done with it: the propensity it is weighted
+ * by, and, where those routers are known, the probability they gave each route (null where they are not:
+ * imported decisions, a propensity its version does not reproduce), which says which routes the log could
+ * have shown there at all.
+ */
+export type LoggingPolicy = { readonly propensity: number; readonly probabilities: Readonly<Record<Route, number>> | null };
+
+/**
  * The propensity each held-out trajectory is weighted by. The held-out share spans every router that was
  * active while it was logged, and a route the latest one takes greedily may have been one an earlier router
  * tried on 1% of its traffic: weighted by 100, a few such trajectories decide the interval. So the
@@ -38,25 +46,32 @@ const contextOf = ({ trajectory, caseHint }: HeldOutSample) => ({ input: traject
  * version, deciding again, gives its route exactly the recorded propensity (a case hint the log no longer
  * reproduces, an imported decision); any other keeps its recorded propensity.
  */
-export function mixturePropensities(samples: readonly HeldOutSample[], loggerOf: LoggerLookup): number[] {
+export function loggingPolicies(samples: readonly HeldOutSample[], loggerOf: LoggerLookup): LoggingPolicy[] {
   const own = samples.map((sample) => {
     const { decision } = sample.trajectory;
     const version = decision.routerVersionId === undefined ? undefined : loggerOf(decision.routerVersionId);
     if (!version) return null;
-    return Math.abs(policyProbabilities(version, contextOf(sample))[decision.route] - decision.propensity!) <= 1e-9 ? version : null;
+    const probabilities = policyProbabilities(version, contextOf(sample));
+    return Math.abs(probabilities[decision.route] - decision.propensity!) <= 1e-9 ? { version, probabilities } : null;
   });
   const counts = new Map<RouterVersion, number>();
-  for (const version of own) if (version) counts.set(version, (counts.get(version) ?? 0) + 1);
+  for (const logger of own) if (logger) counts.set(logger.version, (counts.get(logger.version) ?? 0) + 1);
   const mixed = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (counts.size < 2) return samples.map((s) => s.trajectory.decision.propensity!);
   return samples.map((sample, i) => {
-    if (!own[i]) return sample.trajectory.decision.propensity!;
-    const context = contextOf(sample);
     const { route, propensity } = sample.trajectory.decision;
+    const logger = own[i];
+    if (!logger) return { propensity: propensity!, probabilities: null };
+    if (counts.size < 2) return { propensity: propensity!, probabilities: logger.probabilities };
+    const context = contextOf(sample);
+    const probabilities = { direct: 0, memory: 0, tool: 0, skill: 0, composite: 0 };
     let p = 0;
-    // Its own version's probability is the recorded propensity (checked above): no need to decide again.
-    for (const [version, n] of counts) p += (n / mixed) * (version === own[i] ? propensity! : policyProbabilities(version, context)[route]);
-    return p;
+    for (const [version, n] of counts) {
+      const theirs = version === logger.version ? logger.probabilities : policyProbabilities(version, context);
+      for (const r of ROUTES) probabilities[r] += (n / mixed) * theirs[r];
+      // Its own version's probability is the recorded propensity (checked above).
+      p += (n / mixed) * (version === logger.version ? propensity! : theirs[route]);
+    }
+    return { propensity: p, probabilities };
   });
 }
 
@@ -98,24 +113,31 @@ function metricsOf(sides: readonly Side[], categories: readonly (Route | undefin
   };
 }
 
+type Outcomes = { readonly reward: number; readonly error: number; readonly latency: number };
+
 /**
- * A router's doubly robust terms on one held-out trajectory (logged route `a` with propensity `p`): the
- * route it would choose greedily, its importance weight, and q(g) + [a = g] / p * (f - q(a)) per outcome.
+ * A router's doubly robust terms on one held-out trajectory (logged route `a`, its loggers' `policy`): the
+ * route g it would choose greedily, its importance weight, and q(g) + [a = g] / p * (f - q(a)) per outcome.
+ * Where no router that logged the trajectory could have taken g, no logged outcome can ever correct the
+ * model's guess q(g), and the estimate would rest on it alone: g then counts at `unshown`, and `shown` is false.
  */
 function doublyRobustSide(
   version: RouterVersion,
   context: RouteContext,
   a: number,
-  p: number,
-  outcome: { readonly reward: number; readonly error: number; readonly latency: number },
+  policy: LoggingPolicy,
+  outcome: Outcomes,
   model: OutcomeModel,
-): Side & { route: number } {
+  unshown: Outcomes,
+): Side & { route: number; shown: boolean } {
   const g = ROUTES.indexOf(greedyRoute(scoreRoutes(version, context)));
-  const weight = a === g ? 1 / p : 0;
+  if (policy.probabilities !== null && policy.probabilities[ROUTES[g]!] === 0) return { route: g, weight: 0, shown: false, ...unshown };
+  const weight = a === g ? 1 / policy.propensity : 0;
   const term = (f: number, q: readonly number[]) => q[g]! + weight * (f - q[a]!);
   return {
     route: g,
     weight,
+    shown: true,
     reward: term(outcome.reward, model.reward),
     error: term(outcome.error, model.error),
     latency: term(outcome.latency, model.latency),
@@ -125,11 +147,17 @@ function doublyRobustSide(
 /**
  * Both routers judged on the log's held-out traffic, off-policy (Dudik, Langford and Li, "Doubly Robust
  * Policy Evaluation and Learning", ICML 2011). Each router is its greedy policy, as on a suite. For every
- * held-out trajectory x with logged route a, propensity p (the loggers' mixture: `mixturePropensities`) and
+ * held-out trajectory x with logged route a, propensity p (the loggers' mixture: `loggingPolicies`) and
  * outcome f (reward, error, latency), a router choosing g has the doubly robust term q(g) + [a = g] / p * (f - q(a)), with q the outcome model;
  * the per-trajectory difference of the two routers' terms is one paired unit. The weights [a = g] / p also
  * give the self-normalised (SNIPS) estimate of the reward difference. The metrics are the doubly robust
  * means (estimates: they can stray outside [0, 1] on thin evidence).
+ *
+ * What the log cannot show counts against the challenger: where it chooses a route none of the trajectory's
+ * loggers could have taken (a logger that never explores, or explores only its runner-up), its terms are the
+ * worst outcome (reward 0, an error, the slowest latency held out), and the baseline's, in the same case, the
+ * best (`offPolicy.unsupported` counts the challenger's). Rewards lie in [0, 1], so the reward's paired
+ * estimate is then a lower bound of the gain wherever the log is blind, never a guess that could promote.
  */
 export function judgeOnHeldOut(
   baseline: RouterVersion,
@@ -140,7 +168,11 @@ export function judgeOnHeldOut(
   loggerOf: LoggerLookup = () => undefined,
 ): Judgement & { offPolicy: OffPolicyReport } {
   const n = samples.length;
-  const propensities = mixturePropensities(samples, loggerOf);
+  const policies = loggingPolicies(samples, loggerOf);
+  const slowest = samples.reduce((max, s) => Math.max(max, s.trajectory.outcome.latencyMs), 0);
+  const worst: Outcomes = { reward: 0, error: 1, latency: slowest };
+  const best: Outcomes = { reward: 1, error: 0, latency: 0 };
+  let unsupported = 0;
   const units = {
     reward: new Float64Array(n),
     error: new Float64Array(n),
@@ -157,10 +189,12 @@ export function judgeOnHeldOut(
     const { trajectory } = sample;
     const context = contextOf(sample);
     const a = ROUTES.indexOf(trajectory.decision.route);
-    const p = propensities[i]!;
+    const policy = policies[i]!;
+    const p = policy.propensity;
     const outcome = { reward: trajectory.outcome.reward, error: trajectory.outcome.error ? 1 : 0, latency: trajectory.outcome.latencyMs };
-    const b = doublyRobustSide(baseline, context, a, p, outcome, model);
-    const c = doublyRobustSide(challenger, context, a, p, outcome, model);
+    const b = doublyRobustSide(baseline, context, a, policy, outcome, model, best);
+    const c = doublyRobustSide(challenger, context, a, policy, outcome, model, worst);
+    if (!c.shown) unsupported += 1;
     before.push(b);
     after.push(c);
     units.reward[i] = c.reward - b.reward;
@@ -182,6 +216,6 @@ export function judgeOnHeldOut(
     challenger: metricsOf(after, categories, latencies),
     comparison,
     paired,
-    offPolicy: { sampleCount: n, baseline: estimatePolicyValue(logged.baseline), challenger: estimatePolicyValue(logged.challenger) },
+    offPolicy: { sampleCount: n, baseline: estimatePolicyValue(logged.baseline), challenger: estimatePolicyValue(logged.challenger), unsupported },
   };
 }

@@ -115,6 +115,12 @@ export function renderReport(report: TrainingReport, state: MemabraState): strin
     lines.push(
       `    challenger  ${estimates(report.offPolicy.challenger)}${heldOut ? '  (out of sample: held out of its training)' : '  (in-sample: it was trained on these logs)'}`,
     );
+    const unsupported = report.offPolicy.unsupported ?? 0;
+    if (unsupported > 0) {
+      lines.push(
+        `  on ${counted(unsupported, 'held-out decision')} the challenger chooses a route their routers never try there, which the log cannot show: counted at the worst outcome (reward 0, an error, the slowest latency held out)`,
+      );
+    }
   }
   return lines.join('\n');
 }

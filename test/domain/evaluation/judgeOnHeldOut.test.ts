@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectedOutcome, sampledOutcome } from '../../../src/domain/benchmark/rewardModel.js';
-import { judgeOnHeldOut, mixturePropensities, type HeldOutSample, type OutcomeModel } from '../../../src/domain/evaluation/judgeOnHeldOut.js';
-import { decideRoute } from '../../../src/domain/routing/routeDecision.js';
+import { judgeOnHeldOut, loggingPolicies, type HeldOutSample, type OutcomeModel } from '../../../src/domain/evaluation/judgeOnHeldOut.js';
+import { decideRoute, policyProbabilities } from '../../../src/domain/routing/routeDecision.js';
 import { seededRandom } from '../../../src/domain/random.js';
 import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
 import { ROUTES, type Route } from '../../../src/events/model/vocabulary.js';
@@ -40,6 +41,9 @@ function uniformLog(n: number, seed: number): HeldOutSample[] {
 
 const flatModel: OutcomeModel = { reward: [0.5, 0.5, 0.5, 0.5, 0.5], error: [0, 0, 0, 0, 0], latency: [600, 600, 600, 600, 600] };
 const options = { resamples: 1000, confidenceLevel: 0.95, seed: 3 };
+
+const mixturePropensities = (samples: readonly HeldOutSample[], loggerOf: (id: string) => RouterVersion | undefined) =>
+  loggingPolicies(samples, loggerOf).map((policy) => policy.propensity);
 
 describe('judging on held-out traffic', () => {
   it('given a router that uses the tools the traffic needs, then the paired estimates find its gain, its errors and its latency', () => {
@@ -183,3 +187,87 @@ describe('judging on held-out traffic', () => {
 function exploring(route: Route): RouterVersion {
   return { id: `explore-${route}`, label: 'v1', createdAt: '2026-11-25T10:00:00.000Z', parentId: null, explorationRate: 0.1, kind: 'constant', route };
 }
+
+describe('what the log cannot show', () => {
+  // A router answering directly that spends all its exploration on its runner-up (memory, by the tie-break):
+  // it never tries a tool, so no logged outcome can say what a tool would have done.
+  const blind: RouterVersion = { ...exploring('direct'), id: 'blind-direct', runnerUpShare: 1 };
+  const loggers = new Map([[blind.id, blind]]);
+  const toolTraffic = (n: number, seed: number): HeldOutSample[] => {
+    const random = seededRandom(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const decision = decideRoute(blind, { input: `t${i}`, candidates: [] }, random());
+      const trajectory = {
+        id: `T${i}`,
+        recordedAt: '2026-11-25T10:00:00.000Z',
+        source: 'live' as const,
+        task: { input: `t${i}` },
+        candidates: [],
+        decision,
+        outcome: sampledOutcome('tool', decision.route, random()),
+      };
+      return { seq: i + 1, caseHint: null, trajectory };
+    });
+  };
+
+  it('given loggers that never try the challenger route, then every such decision counts at the worst outcome and no gain is shown', () => {
+    const samples = toolTraffic(500, 8);
+    // The flat model guesses 0.5 for a tool; every task needs one, so the guess is low, and still not trusted.
+    const judged = judgeOnHeldOut(blind, constant('tool'), samples, flatModel, options, (id) => loggers.get(id));
+    expect(judged.offPolicy.unsupported).toBe(500);
+    expect(judged.challenger.meanReward).toBe(0);
+    expect(judged.challenger.errorRate).toBe(1);
+    expect(judged.comparison.reward.lower).toBeLessThan(0);
+    // Where the loggers are unknown (imported decisions), the log's support cannot be told: the model's guess
+    // stands, and alone it would show a gain the log never saw.
+    const unknown = judgeOnHeldOut(blind, constant('tool'), samples, flatModel, options);
+    expect(unknown.offPolicy.unsupported).toBe(0);
+    expect(unknown.challenger.meanReward).toBeCloseTo(0.5, 9);
+    expect(unknown.comparison.reward.lower).toBeGreaterThan(0);
+  });
+
+  it('given a route the loggers do try, then nothing is counted as unshown', () => {
+    const judged = judgeOnHeldOut(blind, constant('memory'), toolTraffic(300, 9), flatModel, options, (id) => loggers.get(id));
+    expect(judged.offPolicy.unsupported).toBe(0);
+  });
+
+  it('lowers the challenger estimate by exactly its blind spots, valued at nothing, and counts them', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 0.1, 0.5),
+        fc.constantFrom(0, 0.5, 1),
+        fc.constantFrom(...ROUTES),
+        fc.constantFrom(...ROUTES),
+        fc.integer({ min: 1, max: 10_000 }),
+        (rate, runnerUpShare, loggedRoute, challengerRoute, seed) => {
+          const logger: RouterVersion = { ...constant(loggedRoute), id: 'logger', explorationRate: rate, runnerUpShare };
+          const random = seededRandom(seed);
+          const samples: HeldOutSample[] = Array.from({ length: 60 }, (_, i) => {
+            const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
+            const outcome = sampledOutcome(ROUTES[Math.floor(random() * ROUTES.length)]!, decision.route, random());
+            const trajectory = {
+              id: `T${i}`,
+              recordedAt: '2026-11-25T10:00:00.000Z',
+              source: 'live' as const,
+              task: { input: `t${i}` },
+              candidates: [],
+              decision,
+              outcome,
+            };
+            return { seq: i + 1, caseHint: null, trajectory };
+          });
+          const model: OutcomeModel = { reward: [0.2, 0.4, 0.6, 0.8, 0.9], error: [0, 0, 0, 0, 0], latency: [300, 300, 300, 300, 300] };
+          const known = judgeOnHeldOut(logger, constant(challengerRoute), samples, model, options, (id) => (id === 'logger' ? logger : undefined));
+          const unknown = judgeOnHeldOut(logger, constant(challengerRoute), samples, model, options);
+          // A constant logger gives every request the same probabilities: the challenger's route is tried everywhere or nowhere.
+          const blindSpot = policyProbabilities(logger, { input: '', candidates: [] })[challengerRoute] === 0;
+          expect(known.offPolicy.unsupported).toBe(blindSpot ? 60 : 0);
+          const guess = model.reward[ROUTES.indexOf(challengerRoute)]!;
+          expect(known.challenger.meanReward).toBeCloseTo(unknown.challenger.meanReward - (blindSpot ? guess : 0), 9);
+          expect(known.baseline.meanReward).toBeCloseTo(unknown.baseline.meanReward, 9);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
