@@ -12,7 +12,7 @@ import { estimatePolicyValue, type LoggedSample } from './evaluation/offPolicy.j
 import { evaluatePromotion, type PromotionVerdict } from './promotionPolicy.js';
 import type { PromotionPolicy } from '../events/model/promotionPolicy.js';
 import type { FeatureSettings, RouterVersion, TrainingSettings } from '../events/model/routerVersion.js';
-import { policyProbabilities, scoreRoutes } from './routing/routeDecision.js';
+import { challengerRunnerUpShare, policyProbabilities, scoreRoutes } from './routing/routeDecision.js';
 import type { RouteContext } from './routing/routeContext.js';
 import { benchmarkInputSet, createDatasetBuilder, type Dataset } from './training/dataset.js';
 import { CYCLE_WINDOW, cycleWindow } from './cycleWindow.js';
@@ -270,6 +270,8 @@ function departuresFor(baseline: RouterVersion, evidence: CycleEvidence): 'runne
   return evidence.type === 'held-out' && baseline.kind === 'baseline' && (baseline.runnerUpShare ?? 0) > 0 ? 'runner-up' : undefined;
 }
 
+const optionalShare = (runnerUpShare: number | undefined) => (runnerUpShare === undefined ? {} : { runnerUpShare });
+
 /** The challenger, trained on the dataset as the baseline's successor; throws when training fails. */
 function trainFrom({ state, options, context, learner }: CycleInputs, baseline: RouterVersion, dataset: Dataset, evidence: CycleEvidence): RouterVersion {
   const departures = departuresFor(baseline, evidence);
@@ -279,7 +281,7 @@ function trainFrom({ state, options, context, learner }: CycleInputs, baseline: 
     createdAt: context.now,
     parentId: baseline.id,
     explorationRate: options.explorationRate ?? baseline.explorationRate,
-    ...(baseline.runnerUpShare === undefined ? {} : { runnerUpShare: baseline.runnerUpShare }),
+    ...optionalShare(challengerRunnerUpShare(baseline)),
     features: options.features,
     training: options.training,
     behaviour: baseline,

@@ -19,10 +19,13 @@ type InitEvent = EventOf<'RouterRegistered' | 'BenchmarkRegistered'>;
 export const DEFAULT_EXPLORATION_RATE = 0.1;
 
 /**
- * Half of exploration goes to the runner-up route: the alternative a successor most often needs evidence
- * of (docs/learning.md, "Exploration and propensities"), and the one whose importance weight judges it.
+ * The baseline rule spends all its exploration on its runner-up route: the alternative a successor most
+ * often needs evidence of, and, judged on the rule's own traffic, the only one a challenger may leave the
+ * rule for (`departuresFor` in cycle.ts), so every held-out trajectory that judges the move weighs 10 and
+ * none weighs 100 (docs/learning.md, "Exploration and propensities"). Its successors explore uniformly too
+ * (`challengerRunnerUpShare`).
  */
-export const DEFAULT_RUNNER_UP_SHARE = 0.5;
+export const DEFAULT_RUNNER_UP_SHARE = 1;
 
 /**
  * Registers and activates the baseline router on an empty log, and with a suite registers it as the gate;

@@ -118,7 +118,7 @@ describe('decideCycle', () => {
       .thenRefuses({ type: 'version-not-found', ref: 'v7' });
   });
 
-  it('given an active router that explores at its own rate, then the challenger keeps that rate and its runner-up share, unless the cycle sets a rate', async () => {
+  it("given an active rule that explores at its own rate, then the challenger keeps that rate, unless the cycle sets one, and the rule's runner-up share, at most half", async () => {
     const own = { ...baselineVersion(undefined, 0.03), runnerUpShare: 0.7 };
     const past = recorded(history({ type: 'RouterRegistered', data: { version: own, activate: true, reason: 'init' } }), 0, 3000, 1);
     const challengerOf = async (options: Partial<CycleOptions>) => {
@@ -130,8 +130,8 @@ describe('decideCycle', () => {
       ).find((e) => e.type === 'ChallengerTrained');
       return (trained as DomainEvent & { type: 'ChallengerTrained' }).data.challenger;
     };
-    expect(await challengerOf({})).toMatchObject({ explorationRate: 0.03, runnerUpShare: 0.7 });
-    expect(await challengerOf({ explorationRate: 0.2 })).toMatchObject({ explorationRate: 0.2, runnerUpShare: 0.7 });
+    expect(await challengerOf({})).toMatchObject({ explorationRate: 0.03, runnerUpShare: 0.5 });
+    expect(await challengerOf({ explorationRate: 0.2 })).toMatchObject({ explorationRate: 0.2, runnerUpShare: 0.5 });
   });
 
   it('holds the loop laws over generated histories of records, cycles, dry runs and rollbacks', async () => {

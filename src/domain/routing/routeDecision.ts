@@ -45,6 +45,24 @@ export function explorationOf(version: RouterVersion, options: { greedy?: boolea
 }
 
 /**
+ * Learned routers keep at least half their exploration uniform: their successors may leave them for any
+ * route, and a route their log never tries cannot be judged on it (the held-out judge counts such choices
+ * at the worst outcome).
+ */
+export const LEARNED_RUNNER_UP_SHARE = 0.5;
+
+/**
+ * The runner-up share of a challenger trained to replace `active`: a learned router's own; the rule's (or
+ * another fixed router's), at most `LEARNED_RUNNER_UP_SHARE`. Absent where `active` has none (it explores
+ * uniformly, as versions registered before the share did).
+ */
+export function challengerRunnerUpShare(active: RouterVersion): number | undefined {
+  const share = active.runnerUpShare;
+  if (share === undefined || active.kind === 'learned') return share;
+  return Math.min(share, LEARNED_RUNNER_UP_SHARE);
+}
+
+/**
  * The probability of each route: the greedy one with 1 - rate; of the exploring rate, the runner-up's
  * share goes to the runner-up and the rest is spread uniformly over every route (the greedy included).
  */

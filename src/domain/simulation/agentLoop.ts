@@ -2,7 +2,7 @@ import { sampledOutcome } from '../benchmark/rewardModel.js';
 import { retrieveCandidates, type CatalogueIndex } from '../benchmark/catalogue.js';
 import { seededPermutation, seededRandom } from '../random.js';
 import type { FeatureSettings, RouterVersion, SafetySettings, TrainingSettings } from '../../events/model/routerVersion.js';
-import { decideRoute } from '../routing/routeDecision.js';
+import { challengerRunnerUpShare, decideRoute } from '../routing/routeDecision.js';
 import { createDatasetBuilder } from '../training/dataset.js';
 import { trainChallenger } from '../training/trainChallenger.js';
 import type { Route, Trajectory } from '../../events/model/vocabulary.js';
@@ -68,6 +68,7 @@ export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVe
     dataset.add(trajectory);
     if ((index + 1) % options.retrainEvery === 0) {
       retrainings += 1;
+      const runnerUpShare = challengerRunnerUpShare(router);
       router = trainChallenger(
         {
           id: `SIMROUTER${String(retrainings).padStart(17, '0')}`,
@@ -75,7 +76,7 @@ export function simulateAgentLoop(options: AgentLoopOptions): { router: RouterVe
           createdAt: trajectory.recordedAt,
           parentId: router.id,
           explorationRate: options.explorationRate,
-          ...(router.runnerUpShare === undefined ? {} : { runnerUpShare: router.runnerUpShare }),
+          ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
           features: options.features,
           training: options.training,
           behaviour: router,

@@ -80,7 +80,10 @@ function addLogCommands({ command, globals }: Cli): void {
   command('init', 'create the data directory and log, and register and activate the baseline router')
     .addOption(new Option('--exploration-rate <RATE>', 'probability of exploring at route time (default 0.1)').argParser(numberIn(0, 1)))
     .addOption(
-      new Option('--runner-up-share <SHARE>', 'share of exploration spent on the runner-up route, the rest uniform (default 0.5)').argParser(numberIn(0, 1)),
+      new Option(
+        '--runner-up-share <SHARE>',
+        'share of exploration spent on the runner-up route, the rest uniform (default 1: the rule explores only its runner-up; its successors at most half)',
+      ).argParser(numberIn(0, 1)),
     )
     .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
     .action(async (options) => (await basicCommands()).initCommand(globals(options)));

@@ -72,7 +72,14 @@ const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
 const InitArgs = z.strictObject({
   explorationRate: z.number().min(0).max(1).optional().describe('probability of exploring at route time (default 0.1)'),
-  runnerUpShare: z.number().min(0).max(1).optional().describe('share of exploration spent on the runner-up route, the rest uniform (default 0.5)'),
+  runnerUpShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      'share of exploration spent on the runner-up route, the rest uniform (default 1: the rule explores only its runner-up; its successors at most half)',
+    ),
 });
 const EvaluateArgs = z.strictObject({
   version: z.string().optional().describe('version label (v2), id or id prefix; default: the active one'),

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideRoute, explorationOf, greedyRoute, routeProbabilities, runnerUpRoute, scoreRoutes } from '../../../src/domain/routing/routeDecision.js';
+import {
+  challengerRunnerUpShare,
+  decideRoute,
+  explorationOf,
+  greedyRoute,
+  LEARNED_RUNNER_UP_SHARE,
+  routeProbabilities,
+  runnerUpRoute,
+  scoreRoutes,
+} from '../../../src/domain/routing/routeDecision.js';
 import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../../src/domain/routing/baselineRouter.js';
 import type { BaselineParams, RouterVersion } from '../../../src/events/model/routerVersion.js';
@@ -200,5 +209,20 @@ describe('the baseline rule and case memory', () => {
         );
       }),
     );
+  });
+});
+
+describe('how a challenger explores', () => {
+  it('a learned router keeps its own runner-up share; the rule passes on its own, at most half; without one, none', () => {
+    fc.assert(
+      fc.property(unitShareArb, (share) => {
+        expect(challengerRunnerUpShare({ ...learnedVersion(), runnerUpShare: share })).toBe(share);
+        const rule = { ...baselineVersion(), runnerUpShare: share };
+        expect(challengerRunnerUpShare(rule)).toBe(Math.min(share, LEARNED_RUNNER_UP_SHARE));
+      }),
+    );
+    const { runnerUpShare: _none, ...uniform } = baselineVersion();
+    expect(challengerRunnerUpShare(uniform)).toBeUndefined();
+    expect(challengerRunnerUpShare({ ...baselineVersion(), runnerUpShare: 1 })).toBe(0.5);
   });
 });
