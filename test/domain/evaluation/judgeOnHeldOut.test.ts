@@ -5,7 +5,7 @@ import { judgeOnHeldOut, loggingPolicies, type HeldOutSample, type OutcomeModel 
 import { decideRoute, policyProbabilities } from '../../../src/domain/routing/routeDecision.js';
 import { seededRandom } from '../../../src/domain/random.js';
 import type { RouterVersion } from '../../../src/events/model/routerVersion.js';
-import { ROUTES, type Route } from '../../../src/events/model/vocabulary.js';
+import { ROUTES, type Decision, type Outcome, type Route } from '../../../src/events/model/vocabulary.js';
 
 const constant = (route: Route): RouterVersion => ({
   id: `always-${route}`,
@@ -87,16 +87,7 @@ describe('judging on held-out traffic', () => {
         const needs: Route = random() < 10 / 17 ? 'direct' : 'tool';
         const explore = random() < 0.1;
         const route: Route = explore ? ROUTES[Math.floor(random() * ROUTES.length)]! : 'direct';
-        const trajectory = {
-          id: `T${i}`,
-          recordedAt: '2026-11-25T10:00:00.000Z',
-          source: 'live' as const,
-          task: { input: `t${i}` },
-          candidates: [],
-          decision: { route, selected: [], propensity: route === 'direct' ? 0.92 : 0.02 },
-          outcome: sampledOutcome(needs, route, random()),
-        };
-        return { seq: i + 1, caseHint: null, trajectory };
+        return heldOut(i, { route, selected: [], propensity: route === 'direct' ? 0.92 : 0.02 }, sampledOutcome(needs, route, random()));
       });
     };
     const model: OutcomeModel = { reward: [0.59, 0.5, 0.5, 0.5, 0.5], error: [0, 0, 0.4, 0, 0], latency: [300, 450, 900, 500, 1300] };
@@ -123,18 +114,7 @@ describe('judging on held-out traffic', () => {
       const random = seededRandom(seed);
       return Array.from({ length: n }, (_, i) => {
         const logger = i % 2 === 0 ? loggers.get('explore-direct')! : loggers.get('explore-tool')!;
-        const needs: Route = random() < 0.6 ? 'tool' : 'direct';
-        const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
-        const trajectory = {
-          id: `T${i}`,
-          recordedAt: '2026-11-25T10:00:00.000Z',
-          source: 'live' as const,
-          task: { input: `t${i}` },
-          candidates: [],
-          decision,
-          outcome: sampledOutcome(needs, decision.route, random()),
-        };
-        return { seq: i + 1, caseHint: null, trajectory };
+        return loggedBy(logger, i, random() < 0.6 ? 'tool' : 'direct', random);
       });
     }
     const truth = 0.6 * 1 + 0.4 * expectedOutcome('direct', 'tool').reward - 0.4;
@@ -195,19 +175,7 @@ describe('what the log cannot show', () => {
   const loggers = new Map([[blind.id, blind]]);
   const toolTraffic = (n: number, seed: number): HeldOutSample[] => {
     const random = seededRandom(seed);
-    return Array.from({ length: n }, (_, i) => {
-      const decision = decideRoute(blind, { input: `t${i}`, candidates: [] }, random());
-      const trajectory = {
-        id: `T${i}`,
-        recordedAt: '2026-11-25T10:00:00.000Z',
-        source: 'live' as const,
-        task: { input: `t${i}` },
-        candidates: [],
-        decision,
-        outcome: sampledOutcome('tool', decision.route, random()),
-      };
-      return { seq: i + 1, caseHint: null, trajectory };
-    });
+    return Array.from({ length: n }, (_, i) => loggedBy(blind, i, 'tool', random));
   };
 
   it('given loggers that never try the challenger route, then every such decision counts at the worst outcome and no gain is shown', () => {
@@ -242,20 +210,7 @@ describe('what the log cannot show', () => {
         (rate, runnerUpShare, loggedRoute, challengerRoute, seed) => {
           const logger: RouterVersion = { ...constant(loggedRoute), id: 'logger', explorationRate: rate, runnerUpShare };
           const random = seededRandom(seed);
-          const samples: HeldOutSample[] = Array.from({ length: 60 }, (_, i) => {
-            const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
-            const outcome = sampledOutcome(ROUTES[Math.floor(random() * ROUTES.length)]!, decision.route, random());
-            const trajectory = {
-              id: `T${i}`,
-              recordedAt: '2026-11-25T10:00:00.000Z',
-              source: 'live' as const,
-              task: { input: `t${i}` },
-              candidates: [],
-              decision,
-              outcome,
-            };
-            return { seq: i + 1, caseHint: null, trajectory };
-          });
+          const samples = Array.from({ length: 60 }, (_, i) => loggedBy(logger, i, ROUTES[Math.floor(random() * ROUTES.length)]!, random));
           const model: OutcomeModel = { reward: [0.2, 0.4, 0.6, 0.8, 0.9], error: [0, 0, 0, 0, 0], latency: [300, 300, 300, 300, 300] };
           const known = judgeOnHeldOut(logger, constant(challengerRoute), samples, model, options, (id) => (id === 'logger' ? logger : undefined));
           const unknown = judgeOnHeldOut(logger, constant(challengerRoute), samples, model, options);
@@ -271,3 +226,23 @@ describe('what the log cannot show', () => {
     );
   });
 });
+
+/** The i-th held-out trajectory as `logger` routed it (drawn with `random`), for a task that needs `needs`. */
+function loggedBy(logger: RouterVersion, i: number, needs: Route, random: () => number): HeldOutSample {
+  const decision = decideRoute(logger, { input: `t${i}`, candidates: [] }, random());
+  return heldOut(i, decision, sampledOutcome(needs, decision.route, random()));
+}
+
+/** The i-th held-out trajectory of a log: task `t${i}`, no candidates, this decision and outcome. */
+function heldOut(i: number, decision: Decision, outcome: Outcome): HeldOutSample {
+  const trajectory = {
+    id: `T${i}`,
+    recordedAt: '2026-11-25T10:00:00.000Z',
+    source: 'live' as const,
+    task: { input: `t${i}` },
+    candidates: [],
+    decision,
+    outcome,
+  };
+  return { seq: i + 1, caseHint: null, trajectory };
+}
