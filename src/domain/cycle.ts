@@ -261,9 +261,9 @@ async function gatherDataset(
 /**
  * Whether the challenger may leave the rule only for the rule's runner-up: when it will be judged on the
  * held-out traffic of the rule itself. The rule explores its runner-up at its runner-up share and every
- * other route at a fifth of the rest (1% by default), so a held-out trajectory that tried the runner-up
- * weighs about 17 and one that tried another route 100: a move the held-out share can show is a move to the
- * runner-up (docs/learning.md, "Safe challengers"). A learned baseline's ranking is its own, which the
+ * other route at a fifth of the rest (by default all of it goes to the runner-up: a held-out trajectory
+ * that tried it weighs 10, and other routes are never tried; at a share of 0.5, 17 and 100): a move the
+ * held-out share can show is a move to the runner-up (docs/learning.md, "Safe challengers"). A learned baseline's ranking is its own, which the
  * challenger does not carry: after the first promotion, challengers move as far as their evidence allows.
  */
 function departuresFor(baseline: RouterVersion, evidence: CycleEvidence): 'runner-up' | undefined {
