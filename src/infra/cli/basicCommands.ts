@@ -17,7 +17,7 @@ export async function initCommand(options: GlobalOptions & Json & { explorationR
   if (options.json) return printJson({ location: session.store.location, version, seq });
   printLine(`Initialised ${session.store.location}`);
   printLine(
-    `Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${version.runnerUpShare ?? 0} of it to the runner-up) ${version.id}`,
+    `Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${runnerUpPart(version.runnerUpShare ?? 0)}) ${version.id}`,
   );
   const state = await loadState(session.store);
   printLine(
@@ -26,6 +26,8 @@ export async function initCommand(options: GlobalOptions & Json & { explorationR
       : "Gate: this log's own held-out traffic (one in five routed trajectories, judged off-policy); `memabra benchmark use FILE` registers a labelled suite instead",
   );
 }
+
+const runnerUpPart = (share: number) => (share === 1 ? 'all of it on the runner-up' : share === 0 ? 'uniform' : `${share} of it on the runner-up`);
 
 export async function recordCommand(file: string | undefined, options: GlobalOptions & Json): Promise<void> {
   const trajectories = parseTrajectories(readInput(file));

@@ -9,7 +9,11 @@ describe('memabra CLI (init, record, status, versions, history, verify, rollback
     const init = runCli(['--dir', dir, 'init', '--json']);
     expect(init.code).toBe(0);
     const { version } = JSON.parse(init.stdout);
-    expect(version).toMatchObject({ kind: 'baseline', label: 'v1' });
+    expect(version).toMatchObject({ kind: 'baseline', label: 'v1', explorationRate: 0.1, runnerUpShare: 1 });
+    const said = (args: string[]) => runCli(['--dir', tempDir(), 'init', ...args]).stdout.split('\n')[1];
+    expect(said([])).toMatch(/^Active router: v1 \(baseline, exploration 0\.1, all of it on the runner-up\) /);
+    expect(said(['--runner-up-share', '0.5'])).toMatch(/exploration 0\.1, 0\.5 of it on the runner-up\)/);
+    expect(said(['--runner-up-share', '0'])).toMatch(/exploration 0\.1, uniform\)/);
 
     const record = runCli(['--dir', dir, 'record', '-', '--json'], { input: [trajectoryInput(), trajectoryInput()].map((t) => JSON.stringify(t)).join('\n') });
     expect(record.code).toBe(0);
