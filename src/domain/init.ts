@@ -16,17 +16,6 @@ export type InitCommand = {
 
 type InitEvent = EventOf<'RouterRegistered' | 'BenchmarkRegistered'>;
 
-export const DEFAULT_EXPLORATION_RATE = 0.1;
-
-/**
- * The baseline rule spends all its exploration on its runner-up route: the alternative a successor most
- * often needs evidence of, and, judged on the rule's own traffic, the only one a challenger may leave the
- * rule for (`departuresFor` in cycle.ts), so every held-out trajectory that judges the move weighs 10 and
- * none weighs 100 (docs/learning.md, "Exploration and propensities"). The learned routers that replace it
- * keep half of theirs uniform (`challengerRunnerUpShare`).
- */
-export const DEFAULT_RUNNER_UP_SHARE = 1;
-
 /**
  * Registers and activates the baseline router on an empty log, and with a suite registers it as the gate;
  * refuses on a log that has a router.

@@ -1,4 +1,4 @@
-import { DEFAULT_RUNNER_UP_SHARE } from '../../src/domain/init.js';
+import { DEFAULT_RUNNER_UP_SHARE } from '../../src/domain/exploration.js';
 import type { BenchmarkSuite } from '../../src/events/model/benchmarkSuite.js';
 import { indexCatalogue, retrieveCandidates, type CatalogueIndex } from '../../src/domain/benchmark/catalogue.js';
 import { sampledOutcome } from '../../src/domain/benchmark/rewardModel.js';

@@ -3,6 +3,7 @@ import { ROUTES, type Decision, type Route, type RouteScores } from '../../event
 import { scoreBaseline } from './baselineRouter.js';
 import { scoreLearned } from './learnedRouter.js';
 import { runnerUpIndex } from './safeImprovement.js';
+import { LEARNED_RUNNER_UP_SHARE } from '../exploration.js';
 import { selectCandidates, type RouteContext } from './routeContext.js';
 
 /** Each route's score under a router version: higher is better (the learned router's are expected rewards). */
@@ -43,13 +44,6 @@ export type Exploration = { readonly rate: number; readonly runnerUpShare: numbe
 export function explorationOf(version: RouterVersion, options: { greedy?: boolean } = {}): Exploration {
   return { rate: options.greedy ? 0 : version.explorationRate, runnerUpShare: version.runnerUpShare ?? 0 };
 }
-
-/**
- * Learned routers keep at least half their exploration uniform: their successors may leave them for any
- * route, and a route their log never tries cannot be judged on it (the held-out judge counts such choices
- * at the worst outcome).
- */
-export const LEARNED_RUNNER_UP_SHARE = 0.5;
 
 /**
  * The runner-up share of a challenger trained to replace `active`: a learned router's own; the rule's (or

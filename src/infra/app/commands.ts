@@ -1,5 +1,6 @@
 import { cycleReport, decideCycle } from '../../domain/cycle.js';
-import { decideInit, DEFAULT_EXPLORATION_RATE, DEFAULT_RUNNER_UP_SHARE, initialisedVersion } from '../../domain/init.js';
+import { DEFAULT_EXPLORATION_RATE, DEFAULT_RUNNER_UP_SHARE } from '../../domain/exploration.js';
+import { decideInit, initialisedVersion } from '../../domain/init.js';
 import { decideRecord, recordedIds } from '../../domain/record.js';
 import { decideRegisterBenchmark, registeredBenchmark } from '../../domain/registerBenchmark.js';
 import { decideRollback, rolledBack } from '../../domain/rollback.js';

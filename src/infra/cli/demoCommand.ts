@@ -1,4 +1,4 @@
-import { DEFAULT_EXPLORATION_RATE } from '../../domain/init.js';
+import { DEFAULT_EXPLORATION_RATE } from '../../domain/exploration.js';
 import { seededRandom } from '../../domain/random.js';
 import { summariseStatus } from '../../domain/summaries.js';
 import { runDemo } from '../app/demo.js';

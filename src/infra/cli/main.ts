@@ -1,5 +1,6 @@
 import { packageVersion } from '../packageInfo.js';
 import { CYCLE_WINDOW } from '../../domain/windowSize.js';
+import { EXPLORATION_HELP } from '../../domain/exploration.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeSystemError, MemabraError } from '../errors.js';
 import { outputFailure, printDiagnostic } from './output.js';
@@ -78,13 +79,8 @@ function rootProgram(): Command {
 
 function addLogCommands({ command, globals }: Cli): void {
   command('init', 'create the data directory and log, and register and activate the baseline router')
-    .addOption(new Option('--exploration-rate <RATE>', 'probability of exploring at route time (default 0.1)').argParser(numberIn(0, 1)))
-    .addOption(
-      new Option(
-        '--runner-up-share <SHARE>',
-        'share of exploration spent on the runner-up route, the rest uniform (default 1: the rule explores only its runner-up; its successors at most half)',
-      ).argParser(numberIn(0, 1)),
-    )
+    .addOption(new Option('--exploration-rate <RATE>', EXPLORATION_HELP.explorationRate).argParser(numberIn(0, 1)))
+    .addOption(new Option('--runner-up-share <SHARE>', EXPLORATION_HELP.runnerUpShare).argParser(numberIn(0, 1)))
     .option('--benchmark <FILE>', "register this labelled suite as the log's gate (default: none, cycles judge on the log's held-out traffic)")
     .action(async (options) => (await basicCommands()).initCommand(globals(options)));
   command('record', 'append trajectories, or outcomes of logged decisions ({"decisionId", "outcome"}), as JSON or JSON Lines, all or nothing')

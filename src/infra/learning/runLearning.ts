@@ -28,7 +28,7 @@ import { indexCatalogue } from '../../domain/benchmark/catalogue.js';
 import { simulateAgentLoop } from '../../domain/simulation/agentLoop.js';
 import { benchmarkInputSet } from '../../domain/training/dataset.js';
 import { DEFAULT_FEATURES, DEFAULT_TRAINING } from '../../domain/training/trainer.js';
-import { DEFAULT_RUNNER_UP_SHARE } from '../../domain/init.js';
+import { DEFAULT_RUNNER_UP_SHARE } from '../../domain/exploration.js';
 import { loadBenchmark, loadCatalogue, loadTrainRequests } from '../data/bundledData.js';
 
 function flag(name: string, fallback: string): string {

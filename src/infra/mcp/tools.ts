@@ -5,6 +5,7 @@ import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
 import { handleCommand } from '../app/commandHandler.js';
 import { commands } from '../app/commands.js';
+import { EXPLORATION_HELP } from '../../domain/exploration.js';
 import { ClientCycleSchema, type CycleRequest } from '../app/cycleInputs.js';
 import { EVENT_TYPES, readHistory } from '../app/history.js';
 import { findReport } from '../app/reports.js';
@@ -71,15 +72,8 @@ const RecordArgs = z.strictObject({ trajectories: z.array(z.union([OutcomeReport
 const RecordEnvelope = z.strictObject({ trajectories: z.array(z.unknown()).min(1) });
 const ReportsArgs = z.strictObject({ id: z.string().optional() });
 const InitArgs = z.strictObject({
-  explorationRate: z.number().min(0).max(1).optional().describe('probability of exploring at route time (default 0.1)'),
-  runnerUpShare: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe(
-      'share of exploration spent on the runner-up route, the rest uniform (default 1: the rule explores only its runner-up; its successors at most half)',
-    ),
+  explorationRate: z.number().min(0).max(1).optional().describe(EXPLORATION_HELP.explorationRate),
+  runnerUpShare: z.number().min(0).max(1).optional().describe(EXPLORATION_HELP.runnerUpShare),
 });
 const EvaluateArgs = z.strictObject({
   version: z.string().optional().describe('version label (v2), id or id prefix; default: the active one'),

@@ -5,11 +5,11 @@ import {
   decideRoute,
   explorationOf,
   greedyRoute,
-  LEARNED_RUNNER_UP_SHARE,
   routeProbabilities,
   runnerUpRoute,
   scoreRoutes,
 } from '../../../src/domain/routing/routeDecision.js';
+import { LEARNED_RUNNER_UP_SHARE } from '../../../src/domain/exploration.js';
 import { selectCandidates } from '../../../src/domain/routing/routeContext.js';
 import { DEFAULT_BASELINE_PARAMS } from '../../../src/domain/routing/baselineRouter.js';
 import type { BaselineParams, RouterVersion } from '../../../src/events/model/routerVersion.js';
