@@ -110,7 +110,22 @@ export type StatusSummary = {
   /** Decisions `route` logged, and how many of them still await their outcome. */
   decisions: { logged: number; awaitingOutcome: number };
   latestReport: ReportSummary | null;
+  /** What the operator should know about how cycles will judge (`judgingNotes`); empty when nothing. */
+  notes: string[];
 };
+
+/**
+ * Conditions under which cycles can promote nothing, said where the operator looks (`init`, `status`). A
+ * router that never explores logs only its own choices, so with no suite to judge on the held-out traffic
+ * shows no outcome of any other route, and the judge counts a challenger's departures at the worst.
+ */
+export function judgingNotes(state: MemabraState): string[] {
+  const active = state.active ? state.versions.get(state.active.versionId)?.version : undefined;
+  if (!active || state.benchmark || active.explorationRate > 0) return [];
+  return [
+    `${active.label} never explores (exploration 0) and no suite is registered: the held-out traffic shows only its own choices, so no challenger that departs from them can be shown better and cycles promote nothing; register a labelled suite (\`memabra benchmark use FILE\`) or start a new log with \`init --exploration-rate\` above 0`,
+  ];
+}
 
 export function summariseStatus(state: MemabraState): StatusSummary {
   const activeEntry = state.active ? state.versions.get(state.active.versionId) : undefined;
@@ -144,5 +159,6 @@ export function summariseStatus(state: MemabraState): StatusSummary {
     caseCount: caseCount(state.cases),
     decisions: { logged: state.decisions.logged, awaitingOutcome: state.decisions.pending.size },
     latestReport: latest ? summariseReport(latest) : null,
+    notes: judgingNotes(state),
   };
 }

@@ -2,6 +2,7 @@ import { handleCommand } from '../app/commandHandler.js';
 import { commands } from '../app/commands.js';
 import { parseTrajectories } from '../app/parsedInput.js';
 import { loadState } from '../app/foldedState.js';
+import { judgingNotes } from '../../domain/summaries.js';
 import { printDiagnostic, printJson, printLine } from './output.js';
 import { openSession, readInput, type GlobalOptions } from './runtime.js';
 
@@ -14,17 +15,19 @@ export async function initCommand(options: GlobalOptions & Json & { explorationR
     ...(options.runnerUpShare === undefined ? {} : { runnerUpShare: options.runnerUpShare }),
     ...(options.benchmark === undefined ? {} : { benchmark: options.benchmark }),
   });
-  if (options.json) return printJson({ location: session.store.location, version, seq });
+  const state = await loadState(session.store);
+  const notes = judgingNotes(state);
+  if (options.json) return printJson({ location: session.store.location, version, seq, notes });
   printLine(`Initialised ${session.store.location}`);
   printLine(
     `Active router: ${version.label} (${version.kind}, exploration ${version.explorationRate}, ${runnerUpPart(version.runnerUpShare ?? 0)}) ${version.id}`,
   );
-  const state = await loadState(session.store);
   printLine(
     state.benchmark
       ? `Gate: ${state.benchmark.ref.name} v${state.benchmark.ref.version} (${state.benchmark.ref.taskCount} tasks); cycles judge challengers on it`
       : "Gate: this log's own held-out traffic (one in five routed trajectories, judged off-policy); `memabra benchmark use FILE` registers a labelled suite instead",
   );
+  for (const note of notes) printLine(`Note: ${note}`);
 }
 
 const runnerUpPart = (share: number) => (share === 1 ? 'all of it on the runner-up' : share === 0 ? 'uniform' : `${share} of it on the runner-up`);

@@ -39,6 +39,7 @@ export async function statusCommand(options: GlobalOptions & Json): Promise<void
       `Latest cycle    ${r.cycleId}: ${r.decision}${r.dryRun ? ' (dry run)' : ''}, baseline ${formatReward(r.baselineMeanReward)} -> challenger ${formatReward(r.challengerMeanReward)}${r.failedGates.length ? `, failed ${r.failedGates.join(', ')}` : ''}`,
     );
   }
+  for (const note of status.notes) printLine(`Note            ${note}`);
 }
 
 export async function versionsCommand(options: GlobalOptions & Json): Promise<void> {

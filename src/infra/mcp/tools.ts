@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
+import { judgingNotes, summariseReports, summariseStatus, summariseVersions } from '../../domain/summaries.js';
 import { describeZodError, schemaCheck, validateItems } from '../../domain/trajectoryInput.js';
 import { OutcomeReportSchema, RouteRequestSchema, TrajectoryInputSchema } from '../../events/model/vocabulary.js';
 import { listCases, lookupCase, rebuildCases } from '../app/cases.js';
@@ -181,7 +181,7 @@ export const TOOLS: readonly ToolDefinition[] = [
         ...(explorationRate === undefined ? {} : { explorationRate }),
         ...(runnerUpShare === undefined ? {} : { runnerUpShare }),
       });
-      return { location: session.store.location, version, seq };
+      return { location: session.store.location, version, seq, notes: judgingNotes(await loadState(session.store)) };
     },
   },
   {

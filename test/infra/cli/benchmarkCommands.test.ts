@@ -107,6 +107,21 @@ describe('labelled suites', () => {
     expect(history.events.map((e: { type: string }) => e.type)).toEqual(['RouterRegistered', 'BenchmarkRegistered']);
   });
 
+  it('init --exploration-rate 0 without a suite notes that cycles can promote nothing, and status says so until a suite is registered', () => {
+    const dir = tempDir();
+    const init = runCli(['--dir', dir, 'init', '--exploration-rate', '0']);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^Note: v1 never explores \(exploration 0\) and no suite is registered: .* cycles promote nothing; register a labelled suite/m);
+    expect(runCli(['--dir', dir, 'status']).stdout).toMatch(/^Note {12}v1 never explores/m);
+    expect(json(['status'], ['--dir', dir]).notes).toHaveLength(1);
+    const suitePath = join(dir, 'suite.json');
+    writeFileSync(suitePath, JSON.stringify(smallSuite(50)));
+    expect(runCli(['--dir', dir, 'benchmark', 'use', suitePath]).code).toBe(0);
+    expect(json(['status'], ['--dir', dir]).notes).toEqual([]);
+    expect(runCli(['--dir', dir, 'status']).stdout).not.toMatch(/Note/);
+    expect(JSON.parse(runCli(['--dir', tempDir(), 'init', '--json']).stdout).notes).toEqual([]);
+  });
+
   it('refuses bad labelled tasks with one line naming every problem, and builds nothing', () => {
     const dir = tempDir();
     const tasks = join(dir, 'bad.jsonl');
