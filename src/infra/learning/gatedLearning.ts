@@ -26,7 +26,16 @@ export type LearningCycle = {
   readonly judgedOn: string;
   readonly failedGates: readonly string[];
   /** The challenger's and the active router's mean reward on the evidence that judged them (null when none was scored). */
-  readonly judged: { readonly challenger: number; readonly active: number; readonly delta: { readonly lower: number; readonly upper: number } | null } | null;
+  readonly judged: {
+    readonly challenger: number;
+    readonly active: number;
+    /** The paired reward gain's interval, and on held-out traffic the self-normalised one: the gate reads the lower of the two lower bounds. */
+    readonly delta: {
+      readonly lower: number;
+      readonly upper: number;
+      readonly selfNormalised: { readonly lower: number; readonly upper: number } | null;
+    } | null;
+  } | null;
   /**
    * On held-out traffic: the challenger's true gain on the held-out requests it was judged on, and the best
    * any test of those trajectories could do (heldOutBound.ts).
@@ -117,7 +126,15 @@ async function gatedCycle(
       ? {
           challenger: report.challengerMetrics.meanReward,
           active: report.baselineMetrics.meanReward,
-          delta: report.comparison ? { lower: report.comparison.reward.lower, upper: report.comparison.reward.upper } : null,
+          delta: report.comparison
+            ? {
+                lower: report.comparison.reward.lower,
+                upper: report.comparison.reward.upper,
+                selfNormalised: report.comparison.snipsReward
+                  ? { lower: report.comparison.snipsReward.lower, upper: report.comparison.snipsReward.upper }
+                  : null,
+              }
+            : null,
         }
       : null;
   return {

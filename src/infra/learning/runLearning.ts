@@ -46,7 +46,9 @@ function printRun(run: LearningRun, ceiling: number): void {
       ? ` -> ${c.promoted.label}: test ${f3(c.promoted.test)} vs ${f3(c.promoted.predecessorTest)} (${c.promoted.test - c.promoted.predecessorTest >= 0 ? '+' : ''}${f3(c.promoted.test - c.promoted.predecessorTest)})`
       : '';
     const failed = c.failedGates.length ? ` [failed: ${c.failedGates.join(', ')}]` : '';
-    const interval = c.judged?.delta ? ` (gain ${f3(c.judged.delta.lower)} to ${f3(c.judged.delta.upper)})` : '';
+    const d = c.judged?.delta;
+    const selfNormalised = d?.selfNormalised ? `; self-normalised ${f3(d.selfNormalised.lower)} to ${f3(d.selfNormalised.upper)}` : '';
+    const interval = d ? ` (gain ${f3(d.lower)} to ${f3(d.upper)}${selfNormalised})` : '';
     const judged = c.judged ? `challenger ${f3(c.judged.challenger)} vs active ${f3(c.judged.active)}${interval}, ` : '';
     process.stdout.write(`  cycle ${c.cycle} (${c.trajectories} trajectories, judged on ${c.judgedOn}): ${judged}${c.decision}${promoted}${failed}\n`);
     if (c.bound) {
