@@ -107,3 +107,23 @@ export function overlapScenario(): Scenario {
     test: suiteOf('overlap-test', 'the CLINC150 test split, candidates by word overlap', test, retrieve),
   };
 }
+
+/** How many times each request of the repeating scenario is asked, and one in how many train requests it keeps. */
+export const REPEATS = 4;
+
+/**
+ * An agent's own traffic often repeats itself: the bundled world, with one train request in four (the same
+ * hash as the validation carve, another residue) asked four times each, so the train stream keeps its
+ * length and every request after its first arrival has a case in the case index. The validation and test
+ * suites are clinc150's: requests the stream never asks.
+ */
+export function repeatingScenario(): Scenario {
+  const base = clincScenario();
+  const kept = base.train.filter((r) => createHash('sha256').update(r.id).digest().readUInt32BE(4) % REPEATS === 0);
+  return {
+    ...base,
+    name: 'repeating',
+    description: `CLINC150 requests asked ${REPEATS} times each (one train request in ${REPEATS}), candidates by BM25 over the bundled catalogue`,
+    train: kept.flatMap((r) => Array.from({ length: REPEATS }, (_, copy) => ({ ...r, id: `${r.id}#${copy + 1}` }))),
+  };
+}

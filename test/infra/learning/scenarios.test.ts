@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSuite } from '../../../src/domain/evaluation/scoreSuite.js';
 import { searchOverlap, overlapDocuments } from '../../../src/domain/retrieval/tokenOverlap.js';
-import { clincScenario, isValidationRequest, overlapScenario } from '../../../src/infra/learning/scenarios.js';
+import { clincScenario, isValidationRequest, overlapScenario, REPEATS, repeatingScenario } from '../../../src/infra/learning/scenarios.js';
 import { baselineVersion } from '../../support/learningFixtures.js';
 
 describe('learning scenarios', () => {
@@ -25,6 +25,23 @@ describe('learning scenarios', () => {
     expect(median(best(clinc.validation.tasks))).toBeGreaterThan(0.35);
     const baseline = baselineVersion();
     expect(scoreSuite(baseline, overlap.validation).metrics.meanReward).toBeLessThan(scoreSuite(baseline, clinc.validation).metrics.meanReward - 0.3);
+  });
+
+  it("the repeating world asks one train request in four, four times each: the stream keeps its length, its suites are clinc150's", () => {
+    const repeating = repeatingScenario();
+    const asked = new Map<string, number>();
+    for (const r of repeating.train) asked.set(r.text, (asked.get(r.text) ?? 0) + 1);
+    const distinct = new Set(repeating.train.map((r) => r.id.replace(/#\d+$/, '')));
+    expect(distinct.size / clinc.train.length).toBeGreaterThan(0.23);
+    expect(distinct.size / clinc.train.length).toBeLessThan(0.27);
+    expect(repeating.train.length).toBe(distinct.size * REPEATS);
+    expect(new Set(repeating.train.map((r) => r.id)).size).toBe(repeating.train.length);
+    // CLINC150 repeats a few texts across its own train split; every kept request is asked at least four times.
+    expect(Math.min(...asked.values())).toBeGreaterThanOrEqual(REPEATS);
+    const clincIds = new Set(clinc.train.map((r) => r.id));
+    expect([...distinct].every((id) => clincIds.has(id))).toBe(true);
+    expect(repeating.validation).toEqual(clinc.validation);
+    expect(repeating.test).toEqual(clinc.test);
   });
 
   it('word overlap is Jaccard similarity of word sets, best first, ties in catalogue order', () => {
