@@ -11,14 +11,8 @@ const PRIOR_REWARD = 0.5;
 const PRIOR_WEIGHT = 2;
 
 /**
- * A route's model learns from the case hint only once this many of its samples carried one: from a
- * handful, the hint's weight is noise, and a repeated request (every one has a hint) would follow it.
- */
-export const MIN_CASE_HINT_SAMPLES = 50;
-
-/**
  * One route's rows of the training set, with the route's intercept taken off the targets; features at or
- * above `limit` (the case hint's slots, when the route has too few hinted samples) are left out.
+ * above `limit` (the case hint's slots) are left out.
  */
 type RouteRows = { readonly set: TrainingSet; readonly rows: Uint32Array; readonly intercept: number; readonly limit: number };
 
@@ -32,20 +26,6 @@ function normalProduct({ set, rows, limit }: RouteRows, v: Float64Array, l2: num
     for (let k = offsets[row]!; k < offsets[row + 1]!; k++) if (indices[k]! < limit) out[indices[k]!]! += values[k]! * dot;
   }
   for (let j = 0; j < v.length; j++) out[j]! += l2 * v[j]!;
-}
-
-/** How many of these rows carry a feature in the case hint's slots (the top of the space). */
-function hintedRows(set: TrainingSet, rows: Uint32Array, slotsFrom: number): number {
-  let hinted = 0;
-  for (const row of rows) {
-    for (let k = set.offsets[row]!; k < set.offsets[row + 1]!; k++) {
-      if (set.indices[k]! >= slotsFrom) {
-        hinted += 1;
-        break;
-      }
-    }
-  }
-  return hinted;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -105,11 +85,14 @@ export function trainRewardModels(set: TrainingSet, features: FeatureSettings, t
   const filled = ROUTES.map(() => 0);
   for (let i = 0; i < set.count; i++) rows[set.routes[i]!]![filled[set.routes[i]!]!++] = i;
   const bias = ROUTES.map((_, r) => (sums[r]! + PRIOR_REWARD * PRIOR_WEIGHT) / (counts[r]! + PRIOR_WEIGHT));
-  const limits = ROUTES.map((_, r) =>
-    features.caseHintSlots && hintedRows(set, rows[r]!, dimension - ROUTES.length) < MIN_CASE_HINT_SAMPLES ? dimension - ROUTES.length : dimension,
-  );
+  // No route learns from the case hint: a repeated request's text already carries what its past outcomes
+  // taught, and the hint adds one 0/1 outcome, the best of its tries (a lucky one). Routers that fitted it
+  // once 50 of a route's samples carried one ended lower on validation, on the test split and on the
+  // repeated requests themselves, in a world that asks each request four times (docs/learning.md, "Case
+  // memory"). Its slots stay its own, so it never shares a bucket with a word; older versions keep their weights.
+  const limit = features.caseHintSlots ? dimension - ROUTES.length : dimension;
   const weights = ROUTES.map((_, r) =>
-    counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]!, limit: limits[r]! }, dimension, training) : new Float32Array(dimension),
+    counts[r] ? ridge({ set, rows: rows[r]!, intercept: bias[r]!, limit }, dimension, training) : new Float32Array(dimension),
   );
   return { bias, weights };
 }
