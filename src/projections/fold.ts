@@ -64,17 +64,33 @@ export function foldEvents(state: MemabraState, events: Iterable<StoredEvent>): 
   });
 }
 
+/** A fold in progress, fed batches as they come from wherever they are read, finished once. */
+export type OpenFold = { readonly add: (events: readonly StoredEvent[]) => void; readonly finish: () => MemabraState };
+
 /**
- * Folds a stream of batches in one `produce`, so the large maps are copied once per load, not once per
- * batch (which would make a long replay quadratic).
+ * One `produce` over many batches, so the large maps are copied once per load, not once per batch (which
+ * would make a long replay quadratic).
  */
-export async function foldBatches(state: MemabraState, batches: AsyncIterable<readonly StoredEvent[]>): Promise<MemabraState> {
+export function openFold(state: MemabraState): OpenFold {
   const immerDraft = createDraft(state);
   const draft = immerDraft as unknown as StateDraft;
   openIndexes(draft, state);
-  for await (const batch of batches) for (const event of batch) evolve(draft, event);
-  sealIndexes(draft);
-  return finishDraft(immerDraft) as MemabraState;
+  return {
+    add: (events) => {
+      for (const event of events) evolve(draft, event);
+    },
+    finish: () => {
+      sealIndexes(draft);
+      return finishDraft(immerDraft) as MemabraState;
+    },
+  };
+}
+
+/** Folds a stream of batches in one `produce` (openFold). */
+export async function foldBatches(state: MemabraState, batches: AsyncIterable<readonly StoredEvent[]>): Promise<MemabraState> {
+  const fold = openFold(state);
+  for await (const batch of batches) fold.add(batch);
+  return fold.finish();
 }
 
 /** "As of" a seq (inclusive) or a time (every event stamped at or before it; `at` never decreases). */

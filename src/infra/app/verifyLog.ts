@@ -1,6 +1,7 @@
 import { deserialiseState, sameState, type SerialisedState } from '../../projections/stateCodec.js';
 import type { EventStore, VerifyReport } from '../store/eventStore.js';
-import { loadState } from './foldedState.js';
+import { openFold } from '../../projections/fold.js';
+import { initialState } from '../../projections/state.js';
 
 /**
  * What `verify` found of the newest snapshot: the one a reader would answer from. `matches`: its state is
@@ -15,19 +16,28 @@ export type LogVerification = (VerifyReport & { ok: true; snapshot: SnapshotChec
  * Checks everything an answer can come from: every line of the log (the store's verify), then the snapshot
  * readers would start from, against a fold of the log from the start. A snapshot's checksum only shows it
  * is whole; one rewritten with a recomputed checksum would change answers, so `verify` is not ok while one
- * does not match the log.
+ * does not match the log. The fold is made from the batches the store's verify hands over as they check,
+ * so the log is read once.
  */
 export async function verifyLog(store: EventStore): Promise<LogVerification> {
-  const report = await store.verify();
-  if (!report.ok) return report;
   const snapshot = await store.snapshots?.load();
-  if (!snapshot) return { ...report, snapshot: null };
-  const seq = snapshot.cursor.seq;
+  const seq = snapshot?.cursor.seq ?? 0;
+  const fold = snapshot ? openFold(initialState) : null;
+  const report = await store.verify(
+    fold
+      ? (batch) => {
+          const last = batch[batch.length - 1];
+          fold.add(last && last.seq > seq ? batch.filter((event) => event.seq <= seq) : batch);
+        }
+      : undefined,
+  );
+  if (!report.ok) return report;
+  if (!snapshot || !fold) return { ...report, snapshot: null };
   const cached = deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections });
   const reader = await store.readFrom(snapshot.cursor);
-  for await (const _batch of reader.batches); // read to the end, so the file is closed
+  for await (const _batch of reader.batches); // read the tail to the end, so the file is closed
   if (!cached || cached.lastSeq !== seq || !reader.resumed) return { ...report, snapshot: { seq, status: 'ignored' } };
-  if (sameState(cached, await loadState(store, { seq }))) return { ...report, snapshot: { seq, status: 'matches' } };
+  if (sameState(cached, fold.finish())) return { ...report, snapshot: { seq, status: 'matches' } };
   return {
     ok: false,
     events: report.events,

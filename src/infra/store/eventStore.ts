@@ -63,8 +63,12 @@ export interface EventStore {
   /** Where snapshots of the projections are kept, if this store keeps them. */
   readonly snapshots?: SnapshotStore;
   append(events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  /** Checks every line (schemas, sequence, hash chain, seals); names the first bad one. */
-  verify(): Promise<VerifyReport>;
+  /**
+   * Checks every line (schemas, sequence, hash chain, seals); names the first bad one. Each batch is handed
+   * to `onBatch` once it has checked, so a caller can fold the log in the same pass (a batch handed over
+   * before a bad line is still handed over: the report says where the log went bad).
+   */
+  verify(onBatch?: (batch: readonly StoredEvent[]) => void): Promise<VerifyReport>;
   /** Drops the remains of an unfinished append, as the next writer would; returns the bytes dropped. */
   repair(): Promise<number>;
   close(): Promise<void>;

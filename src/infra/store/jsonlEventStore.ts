@@ -181,7 +181,7 @@ export function openJsonlStore(directory: string, options: JsonlStoreOptions = {
     readBatches: (fromSeq) => readBatches(log, fromSeq),
     readFrom: (cursor) => readFrom(log, cursor),
     append: (events, appendOptions) => append(log, events, appendOptions),
-    verify: () => verifyLogFile(log.path),
+    verify: (onBatch) => verifyLogFile(log.path, onBatch),
     repair: () => repair(log),
     snapshots: snapshotFiles(directory, { pauseMidWriteMs }),
     close: async () => {},
@@ -373,7 +373,7 @@ function writeBatch(log: JsonlLog, fd: number, buffer: Buffer, tail: LogTail): v
   }
 }
 
-async function verifyLogFile(path: string): Promise<VerifyReport> {
+async function verifyLogFile(path: string, onBatch?: (batch: readonly StoredEvent[]) => void): Promise<VerifyReport> {
   let events = 0;
   // A mistyped --dir must not pass an audit as an empty, healthy log.
   if (!logExists(path)) return { ok: false, events, error: `there is no log at ${path} (nothing to verify; \`memabra init\` creates one)` };
@@ -383,6 +383,7 @@ async function verifyLogFile(path: string): Promise<VerifyReport> {
       path,
       (batch) => {
         events += batch.length;
+        onBatch?.(batch);
       },
       1,
       'full',

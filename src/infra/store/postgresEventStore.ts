@@ -88,7 +88,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     readBatches: (fromSeq) => readBatches(log, fromSeq),
     readFrom: (cursor) => readFrom(log, cursor),
     append: (events, appendOptions) => append(log, events, appendOptions),
-    verify: () => verify(log),
+    verify: (onBatch) => verify(log, onBatch),
     repair: async () => 0,
     snapshots: snapshotTable(log),
     close: () => log.pool.end(),
@@ -261,12 +261,15 @@ async function appendInTransaction(
   return { firstSeq: tail.lastSeq + 1, lastSeq: tail.lastSeq + lines.length, events: stored };
 }
 
-async function verify(log: PostgresLog): Promise<VerifyReport> {
+async function verify(log: PostgresLog, onBatch?: (batch: readonly StoredEvent[]) => void): Promise<VerifyReport> {
   let events = 0;
   try {
     const reader = scan(log, LOG_BEGINNING, 1, 'full');
     let step = await reader.next();
-    for (; !step.done; step = await reader.next()) events += step.value.length;
+    for (; !step.done; step = await reader.next()) {
+      events += step.value.length;
+      onBatch?.(step.value);
+    }
     const committed = step.value;
     const anchor = await readHead(log);
     if (anchor.lastSeq !== committed.seq || anchor.lastHash !== committed.hash) {

@@ -35,6 +35,27 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('verify hands over every event once, in order, as it checks, the same events a read gives', async () => {
+      const { store } = await factory.create();
+      const ids = sequentialIds();
+      for (let n = 0; n < 5; n++) await store.append([skipped(n, ids()), skipped(n, ids())], { expectedLastSeq: 'any' });
+      const handed: StoredEvent[] = [];
+      expect(await store.verify((batch) => handed.push(...batch))).toMatchObject({ ok: true, events: 10 });
+      expect(handed).toEqual(await readAll(store));
+      await store.close();
+    });
+
+    it('verify hands over no event past the first bad line', async () => {
+      const { store, tamper } = await factory.create();
+      const ids = sequentialIds();
+      for (let n = 0; n < 4; n++) await store.append([skipped(n, ids())], { expectedLastSeq: 'any' });
+      await tamper(3, (line) => line.replace('"c2"', '"c9"'));
+      const handed: number[] = [];
+      expect(await store.verify((batch) => handed.push(...batch.map((e) => e.seq)))).toMatchObject({ ok: false });
+      expect(handed.every((seq) => seq < 3)).toBe(true);
+      await store.close();
+    });
+
     it('refuses an append whose expected seq is stale as a lost race (append-conflict), appending nothing', async () => {
       const { store } = await factory.create();
       await store.append([skipped(1, 'E1')], { expectedLastSeq: 0 });
