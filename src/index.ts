@@ -18,7 +18,7 @@ import type { Candidate, RecordInput, RouteAnswer, RouteRequest, Task } from './
 import type { BenchmarkSuite } from './events/model/benchmarkSuite.js';
 import { runTurn, type Execute } from './infra/app/runner.js';
 import type { TrainingReport } from './projections/state.js';
-import type { VerifyReport } from './infra/store/eventStore.js';
+import { verifyLog, type LogVerification } from './infra/app/verifyLog.js';
 import { openStore, storeLocation } from './infra/store/openStore.js';
 
 export type {
@@ -52,6 +52,7 @@ export type { Execute, TurnResult } from './infra/app/runner.js';
 export type { Evaluation } from './infra/app/evaluation.js';
 export type { RecordResult, RouteOptions } from './infra/app/commands.js';
 export type { EventStore } from './infra/store/eventStore.js';
+export type { LogVerification, SnapshotCheck } from './infra/app/verifyLog.js';
 export { MemabraError } from './infra/errors.js';
 export { foldEvents } from './projections/fold.js';
 export { DEFAULT_POLICY, PolicyOverridesSchema, PromotionPolicySchema } from './events/model/promotionPolicy.js';
@@ -96,7 +97,8 @@ export type Memabra = {
   state(asOf?: AsOf): Promise<MemabraState>;
   status(asOf?: AsOf): Promise<StatusSummary>;
   versions(): Promise<VersionSummary[]>;
-  verify(): Promise<VerifyReport>;
+  /** Checks every line of the log, then the newest snapshot against a fold of the log, as `memabra verify` does. */
+  verify(): Promise<LogVerification>;
   /** Finishes any snapshot being written and closes the store (a PostgreSQL pool, for one). */
   close(): Promise<void>;
 };
@@ -124,7 +126,7 @@ export async function openMemabra(options: MemabraOptions = {}): Promise<Memabra
     state: (asOf) => loadState(session.store, asOf),
     status: async (asOf) => summariseStatus(await loadState(session.store, asOf)),
     versions: async () => summariseVersions(await loadState(session.store)),
-    verify: () => session.store.verify(),
+    verify: () => verifyLog(session.store),
     close: async () => {
       await settleSnapshots(session.store);
       await session.store.close();

@@ -8,7 +8,8 @@ import { verifyLog } from '../../../src/infra/app/verifyLog.js';
 import type { EventStore, NewEvent, ReadCursor } from '../../../src/infra/store/eventStore.js';
 import { openJsonlStore } from '../../../src/infra/store/jsonlEventStore.js';
 import { decodeSnapshot, encodeSnapshot } from '../../../src/infra/store/snapshotCodec.js';
-import { fixedClock, sequentialIds, tempDir, trajectoryArb } from '../../support/fixtures.js';
+import { openMemabra } from '../../../src/index.js';
+import { fixedClock, sequentialIds, tempDir, testEnvironment, trajectoryArb } from '../../support/fixtures.js';
 
 /** Appends `count` trajectory events in batches of 1,000. */
 async function appendTrajectories(store: EventStore, count: number, newId: () => string, seed: number): Promise<void> {
@@ -79,5 +80,9 @@ describe('verify with a snapshot', () => {
       error: `the newest snapshot (seq ${SNAPSHOT_EVERY}) does not match the log up to seq ${SNAPSHOT_EVERY}: readers answer from it; delete the store's snapshots (they are only a cache) and run verify again`,
     };
     expect(await verifyLog(openJsonlStore(dir))).toEqual(refusal);
+    // The library's verify is the same check as the CLI's and MCP's, not the store's lines alone.
+    const memabra = await openMemabra({ location: dir, environment: testEnvironment() });
+    expect(await memabra.verify()).toEqual(refusal);
+    await memabra.close();
   });
 });
