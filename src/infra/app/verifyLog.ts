@@ -22,7 +22,9 @@ export type LogVerification = (VerifyReport & { ok: true; snapshot: SnapshotChec
 export async function verifyLog(store: EventStore): Promise<LogVerification> {
   const snapshot = await store.snapshots?.load();
   const seq = snapshot?.cursor.seq ?? 0;
-  const fold = snapshot ? openFold(initialState) : null;
+  const cached = snapshot ? deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections }) : null;
+  // Only a snapshot that decodes as of its own seq is compared with the log: only then are the lines folded.
+  const fold = cached && cached.lastSeq === seq ? openFold(initialState) : null;
   const report = await store.verify(
     fold
       ? (batch) => {
@@ -32,11 +34,10 @@ export async function verifyLog(store: EventStore): Promise<LogVerification> {
       : undefined,
   );
   if (!report.ok) return report;
-  if (!snapshot || !fold) return { ...report, snapshot: null };
-  const cached = deserialiseState({ data: snapshot.state as SerialisedState, sections: snapshot.sections });
+  if (!snapshot) return { ...report, snapshot: null };
   const reader = await store.readFrom(snapshot.cursor);
   for await (const _batch of reader.batches); // read the tail to the end, so the file is closed
-  if (!cached || cached.lastSeq !== seq || !reader.resumed) return { ...report, snapshot: { seq, status: 'ignored' } };
+  if (!cached || !fold || !reader.resumed) return { ...report, snapshot: { seq, status: 'ignored' } };
   if (sameState(cached, fold.finish())) return { ...report, snapshot: { seq, status: 'matches' } };
   return {
     ok: false,

@@ -347,7 +347,8 @@ function replayPhasesRow(figures: Results['figures'], big: string, replay: { sca
   figures.replayPhases = { ...replay, scan };
   const s = (value: number) => `${fmt(value)} s`;
   // A step is its pass less the plain read's (replayPhases.ts): on another CPU a pass can come out faster
-  // than the ones it is measured against, and the difference below zero says only that the step is lost in the noise.
+  // than the ones it is measured against, and a difference below zero says only that the step is lost in
+  // the noise.
   const step = (value: number) => (value >= 0 ? s(value) : `lost in the passes' noise (${s(value)})`);
   return {
     measure: "replay phases (its scan and fold, wall time; the scan's steps, CPU time, one pass each)",

@@ -112,8 +112,8 @@ export function overlapScenario(): Scenario {
 export const REPEATS = 4;
 
 /**
- * An agent's own traffic often repeats itself: the bundled world, with one train request in four (the same
- * hash as the validation carve, another residue) asked four times each, so the train stream keeps its
+ * An agent's own traffic often repeats itself: the bundled world, with one train request in four (by four
+ * other bytes of the hash of its id that carves out validation) asked four times each, so the train stream keeps its
  * length and every request after its first arrival has a case in the case index. The validation and test
  * suites are clinc150's: requests the stream never asks.
  */
